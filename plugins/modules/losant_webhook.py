@@ -1,0 +1,298 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: losant_webhook
+short_description: Create, update and delete a Losant webhook
+version_added: 0.1.0
+description:
+  - Makes one webhook of a Losant application match the options given.
+  - The webhook is found by O(webhook_id), or by its exact, case-sensitive O(name).
+  - Only the options you set are compared and sent. One PATCH carries every field that differs;
+    a missing webhook is created with one POST; O(state=absent) deletes it with one DELETE.
+  - Check mode predicts exactly what a real run would change, and writes nothing.
+author:
+  - Losant Platform Collection Maintainers
+extends_documentation_fragment:
+  - losant.platform.losant
+  - losant.platform.losant.webhook_fields
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details:
+      - On update, the diff shows the changed fields only; on create the new webhook; on delete the
+        old one. Secrets are masked.
+  action_group:
+    support: full
+    membership:
+      - losant.platform.losant
+options:
+  application_id:
+    description:
+      - ID of the Losant application that owns the webhook, 24 hexadecimal characters.
+    type: str
+    required: true
+  webhook_id:
+    description:
+      - ID of the webhook, 24 hexadecimal characters.
+      - When set, the webhook is found by ID and O(name), if also set, renames it.
+      - With O(state=present) the webhook must exist; a webhook cannot be created with a chosen ID.
+      - One of O(webhook_id) and O(name) is required.
+    type: str
+  name:
+    description:
+      - Name of the webhook, 1 to 255 characters.
+      - Without O(webhook_id), the webhook is found by this exact, case-sensitive name. If two
+        webhooks of the application have this name the module fails, naming their IDs; pass
+        O(webhook_id) to pick one.
+      - Required to create a webhook.
+    type: str
+  state:
+    description:
+      - V(present) creates the webhook or updates the fields that differ.
+      - V(absent) deletes the webhook if it exists.
+    type: str
+    choices: [present, absent]
+    default: present
+  update_secrets:
+    description:
+      - When to send O(verification_code) and O(basic_auth_password).
+      - V(always) compares a secret with the value the API returns and sends it when it differs. If the
+        API does not return the secret, it cannot be compared, so it is sent on every run and the task
+        reports a change every time.
+      - V(on_create) sends secrets only when the webhook is created and never compares them, so the task
+        stays unchanged on later runs even if someone changed the secret in the Losant UI.
+    type: str
+    choices: [always, on_create]
+    default: always
+  include_workflows:
+    description:
+      - With O(state=absent), also delete the workflows that use the webhook.
+    type: bool
+    default: false
+notes:
+  - Fields you do not set are left as they are on the platform, and never sent.
+  - A webhook created before a field existed on the platform (for example O(enabled)) lacks that field;
+    setting it reports a change once, then the webhook has the field.
+seealso:
+  - module: losant.platform.losant_webhook_info
+  - module: losant.platform.losant_webhooks
+"""
+
+EXAMPLES = r"""
+- name: Create or update a webhook by name
+  losant.platform.losant_webhook:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    name: orders
+    description: Order events from the shop
+    response_code: 201
+    wait_for_reply: false
+  register: orders_hook
+
+- name: Show where to send events
+  ansible.builtin.debug:
+    msg: "Send events to {{ orders_hook.trigger_url }}"
+
+- name: Rename a webhook and disable it, found by ID
+  losant.platform.losant_webhook:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    webhook_id: 575ed78e7ae143cd83dc4aab
+    name: orders-v2
+    enabled: false
+
+- name: Protect a webhook with basic auth, setting the password only when it is created
+  losant.platform.losant_webhook:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    name: partner-feed
+    basic_auth_username: partner
+    basic_auth_password: "{{ vault_partner_feed_password }}"
+    update_secrets: on_create
+
+- name: Detect drift without changing anything (run with --check --diff)
+  losant.platform.losant_webhook:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    name: orders
+    response_code: 201
+  check_mode: true
+  register: drift
+
+- name: Fail when the webhook drifted
+  ansible.builtin.assert:
+    that: not drift.changed
+    fail_msg: The orders webhook differs from its declaration
+
+- name: Delete a webhook and the workflows that use it
+  losant.platform.losant_webhook:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    name: legacy-import
+    state: absent
+    include_workflows: true
+
+- name: Set the connection once for every Losant task of a play
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/losant.platform.losant:
+      api_url: https://api.losant.com
+      api_token: "{{ losant_api_token }}"
+  tasks:
+    - name: Ensure the alerts webhook exists
+      losant.platform.losant_webhook:
+        application_id: 575ec8687ae143cd83dc4a97
+        name: alerts
+"""
+
+RETURN = r"""
+webhook:
+  description:
+    - The webhook as the API returned it after the change, without the API's hypermedia keys.
+    - In check mode, the webhook as it would be; a webhook that would be created has no ID or token yet.
+    - Empty after O(state=absent).
+    - V(verificationCode) and V(basicAuthPassword) are masked as C(********) when present.
+  returned: always
+  type: dict
+  sample:
+    id: 575ed78e7ae143cd83dc4aab
+    webhookId: 575ed78e7ae143cd83dc4aab
+    applicationId: 575ec8687ae143cd83dc4a97
+    name: orders
+    description: Order events from the shop
+    token: 7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
+    responseCode: 201
+    verificationType: none
+    waitForReply: false
+    basicAuthUsername: partner
+    basicAuthPassword: "********"
+    isWebsocket: false
+    castBuffersAs: array
+    annotateMultipart: false
+    enabled: true
+    creationDate: "2026-01-01T12:00:00.000Z"
+    lastUpdated: "2026-01-02T08:30:00.000Z"
+trigger_url:
+  description: The public URL that triggers the webhook. Absent when the webhook has no token yet or was deleted.
+  returned: when the webhook exists
+  type: str
+  sample: https://triggers.losant.com/webhooks/7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
+status:
+  description: HTTP status of the API call that failed.
+  returned: failed, when the API answered
+  type: int
+  sample: 404
+error_type:
+  description: Losant's error type of the API call that failed, such as C(NotFound) or C(Validation).
+  returned: failed, when the API answered with one
+  type: str
+  sample: Validation
+error_message:
+  description: Losant's error message, or what went wrong with the connection.
+  returned: failed
+  type: str
+  sample: Webhook was not found
+"""
+
+from typing import Any, Optional
+
+from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    WebhookApi,
+    changed_fields,
+    desired_fields,
+    field_argument_spec,
+    mask,
+    predicted_webhook,
+    trigger_url,
+    update_diff,
+    validate_fields,
+    validate_id,
+)
+
+
+class WebhookModule(LosantModule):
+    def __init__(self) -> None:
+        argument_spec = field_argument_spec()
+        argument_spec.update(
+            application_id={'type': 'str', 'required': True},
+            webhook_id={'type': 'str'},
+            state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+            update_secrets={'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
+            include_workflows={'type': 'bool', 'default': False},
+        )
+        super().__init__(argument_spec, required_one_of=[('webhook_id', 'name')])
+
+    def run(self) -> None:
+        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(self.params))
+        api = self.webhook_api()
+        try:
+            current = self.find(api)
+            if self.params['state'] == 'absent':
+                result = self.remove(api, current)
+            else:
+                result = self.converge(api, current)
+        except LosantError as error:
+            self.fail(error)
+        if not self.module._diff:
+            result.pop('diff')
+        self.exit(**result)
+
+    def find(self, api: WebhookApi) -> Optional[dict[str, Any]]:
+        webhook_id, name = self.params['webhook_id'], self.params['name']
+        if webhook_id:
+            webhook = api.get(webhook_id)
+            if webhook is None and self.params['state'] == 'present':
+                self.module.fail_json(msg='Webhook %s was not found in application %s; a webhook cannot be '
+                                      'created with a given ID, remove webhook_id to create one by name.'
+                                      % (webhook_id, self.params['application_id']))
+            return webhook
+        matches = api.find_by_name(name)
+        if len(matches) > 1:
+            ids = ', '.join(webhook['id'] for webhook in matches)
+            self.module.fail_json(msg='%d webhooks are named %r (IDs %s); set webhook_id to choose one.'
+                                  % (len(matches), name, ids), webhook_ids=[webhook['id'] for webhook in matches])
+        return matches[0] if matches else None
+
+    def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
+        if current is None:
+            return {'changed': False, 'webhook': {}, 'diff': {'before': {}, 'after': {}}}
+        api.delete(current['id'], include_workflows=self.params['include_workflows'])
+        return {'changed': True, 'webhook': {}, 'diff': {'before': mask(current), 'after': {}}}
+
+    def converge(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
+        if current is None:
+            body = desired_fields(self.params)
+            webhook = api.create(body) or predicted_webhook(body, self.params['application_id'])
+            return self.outcome(True, webhook, {'before': {}, 'after': mask(webhook)})
+        send_secrets = self.params['update_secrets'] == 'always'
+        changes = changed_fields(desired_fields(self.params, include_secrets=send_secrets), current)
+        if not changes:
+            return self.outcome(False, current, {'before': {}, 'after': {}})
+        webhook = api.update(current['id'], changes) or dict(current, **changes)
+        return self.outcome(True, webhook, update_diff(changes, current))
+
+    @staticmethod
+    def outcome(changed: bool, webhook: dict[str, Any], diff: dict[str, Any]) -> dict[str, Any]:
+        result = {'changed': changed, 'webhook': mask(webhook), 'diff': diff}
+        url = trigger_url(webhook)
+        if url:
+            result['trigger_url'] = url
+        return result
+
+
+def main() -> None:
+    WebhookModule().run()
+
+
+if __name__ == '__main__':
+    main()
