@@ -1,0 +1,208 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: losant_webhook_info
+short_description: List the webhooks of a Losant application
+version_added: 0.1.0
+description:
+  - Returns webhooks of a Losant application, one by O(webhook_id), those with an exact O(name),
+    or, without either, every webhook of the application.
+  - Listing follows every page of the API (1000 webhooks per request), so applications with
+    thousands of webhooks are returned whole.
+  - Never changes anything on the platform.
+author:
+  - Losant Platform Collection Maintainers
+extends_documentation_fragment:
+  - losant.platform.losant
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module only reads, so it runs and returns the same data in check mode.
+  diff_mode:
+    support: none
+  action_group:
+    support: full
+    membership:
+      - losant.platform.losant
+options:
+  application_id:
+    description:
+      - ID of the Losant application whose webhooks to return, 24 hexadecimal characters.
+    type: str
+    required: true
+  webhook_id:
+    description:
+      - ID of the one webhook to return, 24 hexadecimal characters.
+      - If the application has no webhook with this ID, RV(webhooks) is an empty list; the module
+        does not fail.
+      - Mutually exclusive with O(name).
+    type: str
+  name:
+    description:
+      - Return only the webhooks with exactly this name, case-sensitive, 1 to 255 characters.
+      - Characters such as C(*) are matched literally.
+      - Names are not unique on the platform, so several webhooks may be returned.
+      - Mutually exclusive with O(webhook_id).
+    type: str
+notes:
+  - Without O(webhook_id) and O(name) the module returns every webhook of the application, sorted by name.
+seealso:
+  - module: losant.platform.losant_webhook
+  - module: losant.platform.losant_webhooks
+"""
+
+EXAMPLES = r"""
+- name: List every webhook of an application
+  losant.platform.losant_webhook_info:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+  register: all_hooks
+
+- name: Show each webhook's trigger URL
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.trigger_url }}"
+  loop: "{{ all_hooks.webhooks }}"
+  loop_control:
+    label: "{{ item.name }}"
+
+- name: Find the webhooks named orders
+  losant.platform.losant_webhook_info:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    name: orders
+  register: orders
+
+- name: Fail unless exactly one webhook is named orders
+  ansible.builtin.assert:
+    that: orders.webhooks | length == 1
+    fail_msg: "Expected one webhook named orders, found {{ orders.webhooks | length }}"
+
+- name: Get one webhook by ID
+  losant.platform.losant_webhook_info:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    webhook_id: 575ed78e7ae143cd83dc4aab
+  register: by_id
+
+- name: Report webhooks that exist on the platform but are not declared
+  ansible.builtin.debug:
+    msg: "Undeclared webhooks: {{ all_hooks.webhooks | map(attribute='name') | difference(declared) }}"
+  vars:
+    declared: [orders, alerts, partner-feed]
+
+- name: Fail when any webhook is disabled
+  ansible.builtin.assert:
+    that: disabled | length == 0
+    fail_msg: "Disabled webhooks: {{ disabled | join(', ') }}"
+  vars:
+    disabled: "{{ all_hooks.webhooks | selectattr('enabled', 'defined') | rejectattr('enabled') | map(attribute='name') | list }}"
+
+- name: Write an inventory of the application's webhooks
+  ansible.builtin.copy:
+    dest: webhook-inventory.json
+    content: "{{ all_hooks.webhooks | items2dict(key_name='name', value_name='trigger_url') | to_nice_json }}"
+    mode: "0644"
+"""
+
+RETURN = r"""
+webhooks:
+  description:
+    - The webhooks found, as the API returns them without its hypermedia keys, sorted by name.
+    - Empty when no webhook matches, including when no webhook has the given O(webhook_id).
+    - V(verificationCode) and V(basicAuthPassword) are masked as C(********) when the API returns them.
+    - Each webhook also has a C(trigger_url) key, the public URL that triggers it.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 575ed78e7ae143cd83dc4aab
+      webhookId: 575ed78e7ae143cd83dc4aab
+      applicationId: 575ec8687ae143cd83dc4a97
+      name: orders
+      description: Order events from the shop
+      token: 7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
+      responseCode: 201
+      verificationType: none
+      waitForReply: false
+      basicAuthUsername: partner
+      basicAuthPassword: "********"
+      isWebsocket: false
+      castBuffersAs: array
+      annotateMultipart: false
+      enabled: true
+      creationDate: "2026-01-01T12:00:00.000Z"
+      lastUpdated: "2026-01-02T08:30:00.000Z"
+      trigger_url: https://triggers.losant.com/webhooks/7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
+status:
+  description: HTTP status of the API call that failed.
+  returned: failed, when the API answered
+  type: int
+  sample: 401
+error_type:
+  description: Losant's error type of the API call that failed, such as C(NotFound) or C(Unauthorized).
+  returned: failed, when the API answered with one
+  type: str
+  sample: NotFound
+error_message:
+  description: Losant's error message, or what went wrong with the connection.
+  returned: failed
+  type: str
+  sample: Application was not found
+"""
+
+from typing import Any
+
+from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    WebhookApi,
+    mask,
+    trigger_url,
+    validate_fields,
+    validate_id,
+)
+
+
+class WebhookInfoModule(LosantModule):
+    def __init__(self) -> None:
+        argument_spec = {
+            'application_id': {'type': 'str', 'required': True},
+            'webhook_id': {'type': 'str'},
+            'name': {'type': 'str'},
+        }
+        super().__init__(argument_spec, mutually_exclusive=[('webhook_id', 'name')])
+
+    def run(self) -> None:
+        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(self.params))
+        api = self.webhook_api()
+        try:
+            found = self.find(api)
+        except LosantError as error:
+            self.fail(error, webhooks=[])
+        self.exit(changed=False, webhooks=[self.describe(webhook) for webhook in found])
+
+    def find(self, api: WebhookApi) -> list[dict[str, Any]]:
+        if self.params['webhook_id']:
+            webhook = api.get(self.params['webhook_id'])
+            return [webhook] if webhook else []
+        if self.params['name'] is not None:
+            return api.find_by_name(self.params['name'])
+        return list(api.list())
+
+    @staticmethod
+    def describe(webhook: dict[str, Any]) -> dict[str, Any]:
+        return dict(mask(webhook), trigger_url=trigger_url(webhook))
+
+
+def main() -> None:
+    WebhookInfoModule().run()
+
+
+if __name__ == '__main__':
+    main()
