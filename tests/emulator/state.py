@@ -1,0 +1,304 @@
+"""In-memory state of the emulator: applications, webhooks, tokens, settings, journal, faults.
+
+Every read and write of the state happens while holding ``State.lock``.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+ID_PATTERN = re.compile(r"^[A-Fa-f\d]{24}$", re.ASCII)
+
+DEFAULT_SETTINGS = {
+    "return_secrets": True,
+    "foreign_application_status": 403,
+}
+
+CREATE_DEFAULTS = {
+    "responseCode": 200,
+    "verificationType": "none",
+    "waitForReply": False,
+    "isWebsocket": False,
+    "castBuffersAs": "array",
+    "annotateMultipart": False,
+    "enabled": True,
+}
+
+# The order in which Losant lists a webhook's keys; unknown keys go last.
+KEY_ORDER = (
+    "id", "webhookId", "applicationId", "creationDate", "lastUpdated", "name", "description",
+    "token", "responseCode", "verificationType", "verificationCode", "waitForReply",
+    "basicAuthUsername", "basicAuthPassword", "isWebsocket", "castBuffersAs",
+    "annotateMultipart", "enabled",
+)
+
+MAX_JOURNAL = 100_000
+
+
+class ConfigError(ValueError):
+    """A token, application, webhook seed or setting given to the emulator is not usable."""
+
+
+def is_object_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(ID_PATTERN.match(value))
+
+
+class _ObjectIds:
+    """MongoDB-style ids: 4 bytes of seconds, 5 random bytes, a 3-byte counter."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._random = os.urandom(5).hex()
+        self._counter = int.from_bytes(os.urandom(2), "big")
+
+    def next(self) -> str:
+        with self._lock:
+            self._counter = (self._counter + 1) % 0x1000000
+            counter = self._counter
+        return f"{int(time.time()) & 0xFFFFFFFF:08x}{self._random}{counter:06x}"
+
+
+new_object_id = _ObjectIds().next
+
+
+def new_webhook_token() -> str:
+    """A random url-safe trigger token (40 characters)."""
+    return secrets.token_urlsafe(30)
+
+
+def iso_now() -> str:
+    return _iso(datetime.now(timezone.utc))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def iso_after(previous: str | None) -> str:
+    """Now, but always strictly later than ``previous`` (an ISO time from this module)."""
+    now = datetime.now(timezone.utc)
+    if isinstance(previous, str):
+        try:
+            earlier = datetime.fromisoformat(previous.replace("Z", "+00:00"))
+        except ValueError:
+            earlier = None
+        if earlier is not None and earlier.tzinfo is not None and now <= earlier:
+            now = earlier + timedelta(milliseconds=1)
+    return _iso(now)
+
+
+def ordered(webhook: dict) -> dict:
+    known = {key: webhook[key] for key in KEY_ORDER if key in webhook}
+    known.update((key, value) for key, value in webhook.items() if key not in known)
+    return known
+
+
+@dataclass
+class Token:
+    value: str
+    scopes: tuple
+    applications: frozenset | None  # None: every application
+
+    def can_access(self, application_id: str) -> bool:
+        return self.applications is None or application_id.lower() in self.applications
+
+    def describe(self) -> dict:
+        apps = None if self.applications is None else sorted(self.applications)
+        return {"token": self.value, "scopes": list(self.scopes), "applications": apps}
+
+
+@dataclass
+class Fault:
+    status: int | None
+    count: int
+    delay: float = 0.0
+    retry_after: Any = None
+    body: Any = None
+    content_type: str | None = None
+
+    def describe(self) -> dict:
+        return {
+            "status": self.status, "count": self.count, "delay": self.delay,
+            "retry_after": self.retry_after, "body": self.body, "content_type": self.content_type,
+        }
+
+
+@dataclass
+class State:
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    applications: dict = field(default_factory=dict)  # app id (lower case) -> {webhook id: webhook}
+    tokens: dict = field(default_factory=dict)  # token value -> Token
+    settings: dict = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    journal: list = field(default_factory=list)
+    faults: deque = field(default_factory=deque)
+    _initial: tuple | None = None
+
+    # -- start-up state and reset -------------------------------------------------------
+    def mark_initial(self) -> None:
+        """Remember the current applications, tokens and settings as the reset target."""
+        with self.lock:
+            self._initial = copy.deepcopy((self.applications, self.tokens, self.settings))
+
+    def reset(self) -> None:
+        with self.lock:
+            applications, tokens, settings = copy.deepcopy(self._initial or ({}, {}, DEFAULT_SETTINGS))
+            self.applications = applications
+            self.tokens = tokens
+            self.settings = dict(settings)
+            self.journal.clear()
+            self.faults.clear()
+
+    def load_config(self, config: Any) -> None:
+        """Apply a config file's content (see README.md)."""
+        if not isinstance(config, dict):
+            raise ConfigError("the config must be a JSON object")
+        unknown = sorted(set(config) - {"tokens", "applications", "webhooks", *DEFAULT_SETTINGS})
+        if unknown:
+            raise ConfigError(f"unknown config keys: {', '.join(unknown)}")
+        with self.lock:
+            for app_id in _list_of(config.get("applications", []), "applications"):
+                self.add_application(app_id)
+            webhooks = config.get("webhooks", {})
+            if not isinstance(webhooks, dict):
+                raise ConfigError('"webhooks" must map application ids to lists of webhooks')
+            for app_id, items in webhooks.items():
+                self.add_application(app_id)
+                self.seed_webhooks(app_id, _list_of(items, f"webhooks.{app_id}"))
+            for spec in _list_of(config.get("tokens", []), "tokens"):
+                self.add_token(spec)
+            self.update_settings({key: config[key] for key in DEFAULT_SETTINGS if key in config})
+
+    # -- applications, tokens, settings ---------------------------------------------------
+    def add_application(self, app_id: Any) -> bool:
+        """Add an application; False when it already exists."""
+        if not is_object_id(app_id):
+            raise ConfigError(f"application id must be 24 hex characters, got {app_id!r}")
+        with self.lock:
+            if app_id.lower() in self.applications:
+                return False
+            self.applications[app_id.lower()] = {}
+            return True
+
+    def remove_application(self, app_id: str) -> bool:
+        with self.lock:
+            return self.applications.pop(app_id.lower(), None) is not None
+
+    def webhooks_of(self, app_id: str) -> dict | None:
+        return self.applications.get(app_id.lower())
+
+    def add_token(self, spec: Any) -> Token:
+        if not isinstance(spec, dict):
+            raise ConfigError("a token must be an object with token, scopes and applications")
+        unknown = sorted(set(spec) - {"token", "scopes", "applications"})
+        if unknown:
+            raise ConfigError(f"unknown token keys: {', '.join(unknown)}")
+        value = spec.get("token")
+        if not isinstance(value, str) or not value:
+            raise ConfigError('"token" must be a non-empty string')
+        scopes = _list_of(spec.get("scopes", ["all.Application"]), "scopes")
+        if not all(isinstance(scope, str) for scope in scopes):
+            raise ConfigError('"scopes" must be a list of strings')
+        applications = spec.get("applications")
+        if applications is not None:
+            applications = _list_of(applications, "applications")
+            bad = [app for app in applications if not is_object_id(app)]
+            if bad:
+                raise ConfigError(f"token applications must be 24-hex ids, got {bad!r}")
+            applications = frozenset(app.lower() for app in applications)
+        token = Token(value, tuple(scopes), applications)
+        with self.lock:
+            self.tokens[value] = token
+        return token
+
+    def update_settings(self, changes: Any) -> dict:
+        if not isinstance(changes, dict):
+            raise ConfigError("settings must be a JSON object")
+        unknown = sorted(set(changes) - set(DEFAULT_SETTINGS))
+        if unknown:
+            raise ConfigError(f"unknown settings: {', '.join(unknown)}")
+        if "return_secrets" in changes and not isinstance(changes["return_secrets"], bool):
+            raise ConfigError('"return_secrets" must be true or false')
+        if "foreign_application_status" in changes and changes["foreign_application_status"] not in (403, 404):
+            raise ConfigError('"foreign_application_status" must be 403 or 404')
+        with self.lock:
+            self.settings.update(changes)
+            return dict(self.settings)
+
+    # -- webhooks -------------------------------------------------------------------------
+    def seed_webhooks(self, app_id: str, items: list, apply_defaults: bool = False) -> list:
+        """Store webhooks as given (no schema validation), filling in only the identity keys."""
+        with self.lock:
+            hooks = self.webhooks_of(app_id)
+            if hooks is None:
+                raise ConfigError(f"application {app_id} does not exist")
+            prepared = []
+            for item in items:
+                if not isinstance(item, dict):
+                    raise ConfigError("each seeded webhook must be a JSON object")
+                webhook = dict(CREATE_DEFAULTS) if apply_defaults else {}
+                webhook.update(item)
+                webhook_id = webhook.get("id") or webhook.get("webhookId") or new_object_id()
+                if not isinstance(webhook_id, str) or webhook_id.lower() in hooks:
+                    raise ConfigError(f"webhook id {webhook_id!r} is not a string or already exists")
+                if any(webhook_id.lower() == other["id"].lower() for other in prepared):
+                    raise ConfigError(f"webhook id {webhook_id!r} is given twice")
+                now = iso_now()
+                webhook.setdefault("id", webhook_id)
+                webhook.setdefault("webhookId", webhook_id)
+                webhook.setdefault("applicationId", app_id.lower())
+                webhook.setdefault("token", new_webhook_token())
+                webhook.setdefault("creationDate", now)
+                webhook.setdefault("lastUpdated", webhook["creationDate"])
+                prepared.append(ordered(webhook))
+            for webhook in prepared:
+                hooks[webhook["id"].lower()] = webhook
+            return [webhook["id"] for webhook in prepared]
+
+    def create_webhook(self, app_id: str, fields: dict) -> dict:
+        """Create a webhook from validated API fields, applying Losant's defaults."""
+        with self.lock:
+            webhook_id = new_object_id()
+            now = iso_now()
+            webhook = {"id": webhook_id, "webhookId": webhook_id, "applicationId": app_id.lower(),
+                       "creationDate": now, "lastUpdated": now, "token": new_webhook_token()}
+            webhook.update(CREATE_DEFAULTS)
+            webhook.update(fields)
+            webhook = ordered(webhook)
+            self.applications[app_id.lower()][webhook_id] = webhook
+            return webhook
+
+    # -- journal and faults ---------------------------------------------------------------
+    def record(self, entry: dict) -> None:
+        with self.lock:
+            self.journal.append(entry)
+            if len(self.journal) > MAX_JOURNAL:
+                del self.journal[: len(self.journal) - MAX_JOURNAL]
+
+    def add_fault(self, fault: Fault) -> None:
+        with self.lock:
+            self.faults.append(fault)
+
+    def take_fault(self) -> Fault | None:
+        """Use up one request of the oldest queued fault."""
+        with self.lock:
+            if not self.faults:
+                return None
+            fault = self.faults[0]
+            fault.count -= 1
+            if fault.count <= 0:
+                self.faults.popleft()
+            return copy.copy(fault)
+
+
+def _list_of(value: Any, name: str) -> list:
+    if not isinstance(value, list):
+        raise ConfigError(f'"{name}" must be a list')
+    return value
