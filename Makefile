@@ -1,0 +1,129 @@
+# losant.platform: set-up, tests and demo. `make help` lists the targets.
+#
+# Every target installs what it needs into .venv/ (one virtual environment per purpose, rebuilt
+# only when its requirements file changes) and works on a copy of the collection in
+# .tmp/ansible_collections/losant/platform, made from the files git tracks or would track.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+
+# ansible-core versions tested: the oldest supported and the newest release, each with a Python
+# it supports as a controller.
+CORES := 2.16 2.21
+PYTHON_FOR_2.16 := 3.11
+PYTHON_FOR_2.21 := 3.13
+PYTHON_FOR_TOOLS := 3.13
+PYTHON_FOR_EMULATOR := 3.11
+PYTHON_FOR_DEMO := 3.13
+
+# Newest installed Python X.Y: from pyenv if present, else from PATH.
+PYENV_VERSIONS ?= $(HOME)/.pyenv/versions
+python = $(or $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/$(1).*/bin/python$(1)))),$(shell command -v python$(1)),$(error Python $(1) not found))
+
+COLLECTION := .tmp/ansible_collections/losant/platform
+EMULATOR_REQUIREMENTS := $(or $(wildcard tests/emulator/requirements.txt),pytest jsonschema requests losant-rest)
+DEMO_PLAYBOOK ?= demo/demo.yml
+PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
+
+TEST_STEPS := lint build-check emulator-test $(addprefix sanity-,$(CORES)) \
+              $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES))
+
+.PHONY: help test sanity units integration lint lint-docs lint-ansible emulator-test build \
+        build-check demo sync clean distclean $(filter-out lint emulator-test build-check,$(TEST_STEPS))
+
+help:
+	@echo "make test           everything below, as CI runs it"
+	@echo "make sanity         ansible-test sanity on ansible-core $(CORES)"
+	@echo "make units          ansible-test units on ansible-core $(CORES)"
+	@echo "make integration    ansible-test integration against the emulator on ansible-core $(CORES)"
+	@echo "make lint           antsibull-docs lint-collection-docs and ansible-lint (production profile)"
+	@echo "make emulator-test  the emulator's own pytest suite"
+	@echo "make build          build the collection tarball into .tmp/build/"
+	@echo "make build-check    build, install the tarball and run ansible-doc on every module"
+	@echo "make demo           run $(DEMO_PLAYBOOK) against a fresh emulator"
+	@echo "make clean          remove .tmp/ (copies, build output, test results)"
+	@echo "make distclean      clean, and remove the virtual environments in .venv/"
+	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ..."
+
+test: $(TEST_STEPS)
+	@echo "make test: $(words $(TEST_STEPS)) passed, 0 failed"
+
+sanity: $(addprefix sanity-,$(CORES))
+units: $(addprefix units-,$(CORES))
+integration: $(addprefix integration-,$(CORES))
+lint: lint-docs lint-ansible
+
+# --- virtual environments -----------------------------------------------------------------------
+
+# $(call make_venv,PYTHON_VERSION,PIP_ARGUMENTS) in a recipe whose target is VENV/.installed
+define make_venv
+rm -rf $(@D)
+$(call python,$(1)) -m venv $(@D)
+$(@D)/bin/$(PIP_INSTALL) $(2)
+touch $@
+endef
+
+.venv/core-%/.installed: tests/requirements-ansible-%.txt
+	$(call make_venv,$(PYTHON_FOR_$*),-r $<)
+
+.venv/tools/.installed: tests/requirements-lint.txt
+	$(call make_venv,$(PYTHON_FOR_TOOLS),-r $<)
+
+.venv/emulator/.installed: $(wildcard tests/emulator/requirements.txt)
+	$(call make_venv,$(PYTHON_FOR_EMULATOR),$(if $(filter %.txt,$(EMULATOR_REQUIREMENTS)),-r )$(EMULATOR_REQUIREMENTS))
+
+.venv/demo/.installed: demo/requirements.txt
+	$(call make_venv,$(PYTHON_FOR_DEMO),-r $<)
+
+# --- the collection copy ------------------------------------------------------------------------
+
+sync:
+	@scripts/sync-collection.sh
+
+# --- ansible-test -------------------------------------------------------------------------------
+
+$(addprefix sanity-,$(CORES)): sanity-%: .venv/core-%/.installed sync
+	scripts/ansible-test.sh .venv/core-$* sanity --requirements --python $(PYTHON_FOR_$*)
+
+$(addprefix units-,$(CORES)): units-%: .venv/core-%/.installed sync
+	scripts/ansible-test.sh .venv/core-$* units --requirements --python $(PYTHON_FOR_$*)
+
+$(addprefix integration-,$(CORES)): integration-%: .venv/core-%/.installed sync
+	mkdir -p $(COLLECTION)/tests/integration
+	EMULATOR_PYTHON=.venv/core-$*/bin/python scripts/with-emulator.sh \
+	    --integration-config $(COLLECTION)/tests/integration/integration_config.yml \
+	    scripts/ansible-test.sh .venv/core-$* integration --requirements --python $(PYTHON_FOR_$*)
+
+# --- linters, emulator tests, build -------------------------------------------------------------
+
+lint-docs: .venv/tools/.installed sync
+	cd $(COLLECTION) && PATH=$(CURDIR)/.venv/tools/bin:$$PATH \
+	    antsibull-docs lint-collection-docs --plugin-docs .
+
+lint-ansible: .venv/tools/.installed sync
+	cd $(COLLECTION) && PATH=$(CURDIR)/.venv/tools/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.tmp \
+	    ansible-lint
+
+emulator-test: .venv/emulator/.installed
+	.venv/emulator/bin/python -m pytest -p no:cacheprovider tests/emulator/tests
+
+build: .venv/tools/.installed
+	.venv/tools/bin/ansible-galaxy collection build --force --output-path .tmp/build
+
+build-check: build $(addprefix .venv/core-,$(addsuffix /.installed,$(CORES)))
+	scripts/check-build.sh .tmp/build $(addprefix .venv/core-,$(CORES))
+
+# --- demo ---------------------------------------------------------------------------------------
+
+demo: .venv/demo/.installed sync
+	EMULATOR_PYTHON=.venv/demo/bin/python scripts/with-emulator.sh \
+	    env PATH=$(CURDIR)/.venv/demo/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.tmp \
+	    ansible-playbook -i demo/inventory.yml $(DEMO_PLAYBOOK) --diff
+
+clean:
+	rm -rf .tmp tests/output
+
+distclean: clean
+	rm -rf .venv

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Run ansible-test from a virtual environment on the copy made by scripts/sync-collection.sh.
+# Usage: scripts/ansible-test.sh VENV ARG...   e.g. scripts/ansible-test.sh .venv/core-2.16 units --python 3.11
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv=$(cd "$1" && pwd)
+shift
+collection=$root/.tmp/ansible_collections/losant/platform
+[ -d "$collection" ] || { echo "no collection copy at $collection: run scripts/sync-collection.sh" >&2; exit 1; }
+
+# The stand-ins live in the home directory, outside the venv: refresh them on every run.
+"$root/scripts/install-get-pip-standins.sh" "$venv" >/dev/null
+cd "$collection"
+PATH=$venv/bin:$PATH exec ansible-test "$@"
