@@ -16,7 +16,7 @@ MASK = '********'
 CHANGED_SECRET = '******** (changed)'
 TRIGGER_URL = 'https://triggers.losant.com/webhooks/%s'
 PAGE_SIZE = 1000
-ID_PATTERN = re.compile(r'^[A-Fa-f\d]{24}$')
+ID_PATTERN = re.compile(r'^[0-9A-Fa-f]{24}\Z')
 
 
 @dataclass(frozen=True)
