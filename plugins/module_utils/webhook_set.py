@@ -1,0 +1,235 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""All webhooks of an application at once: the ``config`` shape, the plan of writes and its execution.
+
+One listing of the application is compared with the wanted list in memory (by name, in linear time),
+which gives the writes to make; each write is one request, sent in order through ``WebhookApi``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
+
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    FIELDS,
+    WebhookApi,
+    changed_fields,
+    desired_fields,
+    field_argument_spec,
+    mask,
+    predicted_webhook,
+    trigger_url,
+    update_diff,
+)
+
+STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered')
+# Fields that ``replaced`` puts back to the platform default when not given. Secrets cannot be read
+# back reliably, so they are never reset.
+RESETTABLE_FIELDS = tuple(field for field in FIELDS if field.platform_default is not None and not field.secret)
+
+
+def config_argument_spec() -> dict[str, dict[str, Any]]:
+    """Suboptions of one ``config`` item: the webhook field options, with ``name`` as the required key."""
+    spec = field_argument_spec()
+    spec['name']['required'] = True
+    return spec
+
+
+def config_entry(webhook: dict[str, Any]) -> dict[str, Any]:
+    """A webhook as one ``config`` item: option names, no secrets, no read-only or hypermedia keys.
+
+    Fields the webhook lacks (older webhooks predate some) or holds as null are left out, so that
+    ``replaced`` fed with the entry finds nothing to change.
+    """
+    return {
+        field.option: webhook[field.api_key]
+        for field in FIELDS
+        if not field.secret and webhook.get(field.api_key) is not None
+    }
+
+
+def repeated(names: Iterable[str]) -> list[str]:
+    """Names that occur more than once, sorted."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for name in names:
+        (twice if name in seen else seen).add(name)
+    return sorted(twice)
+
+
+def replaced_changes(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The fields to send so that ``current`` has ``desired`` and the platform default everywhere else.
+
+    A field not desired that the webhook lacks or holds as null already behaves as its default.
+    """
+    changes = changed_fields(desired, current)
+    for field in RESETTABLE_FIELDS:
+        value = current.get(field.api_key)
+        if field.api_key not in desired and value is not None and value != field.platform_default:
+            changes[field.api_key] = field.platform_default
+    return changes
+
+
+@dataclass
+class Change:
+    """One write: create from ``body``, update ``current`` with ``body``, or delete ``current``."""
+
+    action: str
+    name: str
+    current: Optional[dict[str, Any]] = None
+    body: Optional[dict[str, Any]] = None
+    include_workflows: bool = False
+
+    def send(self, api: WebhookApi) -> Optional[dict[str, Any]]:
+        """Send the write (or, with a check-mode ``api``, only record it); returns the API's answer."""
+        if self.action == 'create':
+            return api.create(self.body or {})
+        if self.action == 'update':
+            return api.update(self.current['id'], self.body or {})
+        return api.delete(self.current['id'], include_workflows=self.include_workflows)
+
+    def diff(self, application_id: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
+        """Before and after of this change: whole webhooks for create and delete, changed fields for update."""
+        if self.action == 'create':
+            return None, mask(predicted_webhook(self.body or {}, application_id))
+        if self.action == 'update':
+            fields = update_diff(self.body or {}, self.current or {})
+            return fields['before'], fields['after']
+        return mask(self.current or {}), None
+
+
+class WebhookSet:
+    """The webhooks of one application as listed, indexed by name."""
+
+    def __init__(self, webhooks: list[dict[str, Any]]) -> None:
+        self.webhooks = webhooks
+        self.by_name: dict[str, list[dict[str, Any]]] = {}
+        for webhook in webhooks:
+            self.by_name.setdefault(webhook.get('name'), []).append(webhook)
+
+    def duplicates(self, names: Optional[Iterable[str]] = None) -> dict[str, list[str]]:
+        """IDs of the webhooks sharing a name, for ``names`` (default: every name), keyed by name."""
+        wanted = self.by_name if names is None else names
+        return {
+            name: [webhook['id'] for webhook in self.by_name[name]]
+            for name in sorted(set(wanted))
+            if len(self.by_name.get(name, ())) > 1
+        }
+
+    def gathered(self) -> list[dict[str, Any]]:
+        return [config_entry(webhook) for webhook in self.webhooks]
+
+    def plan(self, state: str, entries: list[dict[str, Any]], update_secrets: str = 'always',
+             include_workflows: bool = False) -> list[Change]:
+        """The writes that make the application match ``entries`` under ``state``, in the order to send them.
+
+        Creates and updates follow the order of ``entries``; deletes come last, in listing order.
+        Names must have been checked for duplicates first (see ``duplicates``).
+        """
+        if state == 'deleted':
+            doomed = self.webhooks if not entries else [
+                webhook for entry in entries for webhook in self.by_name.get(entry['name'], ())
+            ]
+            return [self._delete(webhook, include_workflows) for webhook in doomed]
+        changes = [
+            change for change in (self._converge(state, entry, update_secrets) for entry in entries) if change
+        ]
+        if state == 'overridden':
+            listed = {entry['name'] for entry in entries}
+            changes.extend(self._delete(webhook, include_workflows)
+                           for webhook in self.webhooks if webhook.get('name') not in listed)
+        return changes
+
+    def _converge(self, state: str, entry: dict[str, Any], update_secrets: str) -> Optional[Change]:
+        matches = self.by_name.get(entry['name'])
+        if not matches:
+            return Change('create', entry['name'], body=desired_fields(entry))
+        current = matches[0]
+        desired = desired_fields(entry, include_secrets=update_secrets == 'always')
+        changes = changed_fields(desired, current) if state == 'merged' else replaced_changes(desired, current)
+        return Change('update', entry['name'], current, changes) if changes else None
+
+    @staticmethod
+    def _delete(webhook: dict[str, Any], include_workflows: bool) -> Change:
+        return Change('delete', webhook.get('name'), webhook, include_workflows=include_workflows)
+
+
+class PartialFailure(Exception):
+    """A write failed after ``applied`` writes succeeded; ``not_applied`` lists it and those after it."""
+
+    def __init__(self, error: LosantError, applied: list[dict[str, Any]], not_applied: list[dict[str, Any]]) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.applied = applied
+        self.not_applied = not_applied
+
+
+def apply_changes(api: WebhookApi, changes: list[Change], application_id: str) -> list[Optional[dict[str, Any]]]:
+    """Send the writes in order and return the API's answers (None in check mode).
+
+    Stops at the first failure and raises ``PartialFailure``.
+    """
+    answers = []
+    for index, change in enumerate(changes):
+        try:
+            answers.append(change.send(api))
+        except LosantError as error:
+            planner = WebhookApi(api.client, application_id, check_mode=True)
+            for remaining in changes[index:]:
+                remaining.send(planner)
+            raise PartialFailure(error, list(api.writes), planner.writes) from error
+    return answers
+
+
+def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],
+                application_id: str) -> list[dict[str, Any]]:
+    """The application's webhooks after the changes, sorted by name, masked, each with its trigger URL.
+
+    In check mode (no answers) updates are predicted by overlaying the body, and creates from the
+    platform defaults.
+    """
+    updated: dict[str, dict[str, Any]] = {}
+    deleted: set[str] = set()
+    created = []
+    for change, answer in zip(changes, answers):
+        if change.action == 'create':
+            created.append(answer or predicted_webhook(change.body or {}, application_id))
+        elif change.action == 'update':
+            updated[change.current['id']] = answer or dict(change.current, **(change.body or {}))
+        else:
+            deleted.add(change.current['id'])
+    after = [updated.get(webhook['id'], webhook) for webhook in webhooks if webhook['id'] not in deleted] + created
+    after.sort(key=lambda webhook: (webhook.get('name') or '', webhook.get('id') or ''))
+    return [describe(webhook) for webhook in after]
+
+
+def describe(webhook: dict[str, Any]) -> dict[str, Any]:
+    """A webhook for the module's result: masked, with its trigger URL once it has a token."""
+    described = mask(webhook)
+    url = trigger_url(webhook)
+    if url:
+        described['trigger_url'] = url
+    return described
+
+
+def changes_diff(changes: list[Change], application_id: str) -> dict[str, dict[str, Any]]:
+    """Ansible diff of the changes: ``before`` and ``after`` keyed by webhook name.
+
+    A name that appears twice (duplicates being deleted) is keyed ``name (id)`` the second time.
+    """
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for change in changes:
+        key = change.name
+        if key in before or key in after:
+            key = '%s (%s)' % (change.name, (change.current or {}).get('id'))
+        old, new = change.diff(application_id)
+        if old is not None:
+            before[key] = old
+        if new is not None:
+            after[key] = new
+    return {'before': before, 'after': after}
