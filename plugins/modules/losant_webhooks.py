@@ -1,0 +1,474 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: losant_webhooks
+short_description: Make all webhooks of a Losant application match one list
+version_added: 0.1.0
+description:
+  - Converges every webhook of a Losant application with one task, as a resource module in the style of
+    Ansible's network collections. Webhooks are identified by their exact, case-sensitive name.
+  - The module lists the application once (one request per 1000 webhooks), compares in memory, and then
+    sends exactly one request per webhook that must be created, updated or deleted. It never reads
+    webhooks one by one.
+  - Writes are sent in the order of O(config) (creates and updates), then the deletes. If one fails, the
+    module stops and reports which writes were applied and which were not.
+  - Check mode reports exactly what a real run would change, and writes nothing. Webhooks created by hand
+    in the Losant UI are seen too, so a check-mode run with O(state=overridden) reports every drift.
+author:
+  - Losant Platform Collection Maintainers
+extends_documentation_fragment:
+  - losant.platform.losant
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details:
+      - The diff has C(before) and C(after) keyed by webhook name, in API field names. A create shows the
+        new webhook under C(after), a delete the old one under C(before), an update only the fields that
+        change. Secrets are masked.
+  action_group:
+    support: full
+    membership:
+      - losant.platform.losant
+options:
+  application_id:
+    description:
+      - ID of the Losant application whose webhooks to manage, 24 hexadecimal characters.
+    type: str
+    required: true
+  state:
+    description:
+      - V(merged) creates the webhooks of O(config) that are missing and updates the fields given that
+        differ. Fields not given, and webhooks not listed, are left alone.
+      - V(replaced) creates or updates each webhook of O(config) so that it has exactly the fields given;
+        every field not given goes back to its platform default (text fields to empty). Secrets are the
+        exception, as they cannot be read back for comparison; a secret not given is left as it is.
+        Webhooks not listed are left alone.
+      - V(overridden) does what V(replaced) does, and deletes every webhook of the application whose name
+        is not in O(config).
+      - V(deleted) deletes the webhooks named in O(config); only O(config[].name) is used. With an empty
+        O(config) the module refuses unless O(delete_all=true), which deletes every webhook.
+      - V(gathered) changes nothing and returns the application's webhooks as RV(gathered), in the shape
+        of O(config), so that the list can be saved and fed back.
+    type: str
+    choices: [merged, replaced, overridden, deleted, gathered]
+    default: merged
+  config:
+    description:
+      - The webhooks, each identified by O(config[].name). A name may appear only once.
+      - Must be empty or omitted with O(state=gathered).
+      - If a listed name belongs to more than one webhook of the application, the module fails before
+        any write, naming the webhooks; rename or delete one with M(losant.platform.losant_webhook) and
+        its C(webhook_id). With O(state=overridden), webhooks with duplicate names that are not listed
+        are simply all deleted.
+      - In a webhook, an option that is not set (or set to V(null)) is not compared; with
+        O(state=replaced) and O(state=overridden) it is reset to the platform default.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+          - Name of the webhook, 1 to 255 characters. The key that identifies the webhook.
+        type: str
+        required: true
+      description:
+        description:
+          - Description of the webhook, at most 32767 characters. The platform default is empty.
+        type: str
+      response_code:
+        description:
+          - HTTP status code the webhook answers with, from 100 to 599. The platform default is C(200).
+        type: int
+      verification_type:
+        description:
+          - How the platform answers the verification requests of a third-party service.
+          - The platform default is V(none).
+        type: str
+        choices: [none, facebook, fitbit, twilio, alexa]
+      verification_code:
+        description:
+          - Verification code for O(config[].verification_type), at most 32767 characters. A secret, never
+            shown. See O(update_secrets).
+        type: str
+      wait_for_reply:
+        description:
+          - Whether the webhook waits for a workflow to reply before answering. The platform default is
+            V(false).
+        type: bool
+      basic_auth_username:
+        description:
+          - Username callers must send with HTTP basic auth, at most 255 characters. Empty (the platform
+            default) disables basic auth.
+        type: str
+      basic_auth_password:
+        description:
+          - Password for O(config[].basic_auth_username), at most 255 characters. A secret, never shown.
+            See O(update_secrets).
+        type: str
+      is_websocket:
+        description:
+          - Whether the webhook accepts WebSocket connections. The platform default is V(false).
+        type: bool
+      cast_buffers_as:
+        description:
+          - How binary request bodies are passed to workflows. The platform default is V(array).
+        type: str
+        choices: [array, binary, utf8, base64, hex]
+      annotate_multipart:
+        description:
+          - Whether multipart request bodies are annotated with their parts' headers. The platform default
+            is V(false).
+        type: bool
+      enabled:
+        description:
+          - Whether the webhook accepts requests. The platform default is V(true).
+        type: bool
+  delete_all:
+    description:
+      - Confirms that an empty O(config) with O(state=deleted) or O(state=overridden) really means deleting
+        every webhook of the application. Without it, those runs fail before any request.
+      - May only be set with one of those states and an empty O(config).
+    type: bool
+    default: false
+  update_secrets:
+    description:
+      - When to send O(config[].verification_code) and O(config[].basic_auth_password), with O(state=merged),
+        O(state=replaced) and O(state=overridden).
+      - V(always) compares a secret with the value the API returns and sends it when it differs. If the
+        API does not return secrets, they cannot be compared, so every webhook with a secret in O(config)
+        is updated on every run and the task always reports a change.
+      - V(on_create) sends secrets only when a webhook is created and never compares them, so runs stay
+        unchanged even if someone changed a secret in the Losant UI.
+      - Secrets not given are never changed, whatever the state.
+    type: str
+    choices: [always, on_create]
+    default: always
+  include_workflows:
+    description:
+      - Also delete the workflows that use each deleted webhook (O(state=deleted) and O(state=overridden)).
+    type: bool
+    default: false
+notes:
+  - A webhook created before a field existed on the platform (for example C(enabled)) lacks that field. An
+    absent field counts as its platform default when O(state=replaced) resets fields, and is left out of
+    RV(gathered); setting it explicitly reports a change once, then the webhook has the field.
+  - RV(gathered) never contains secrets, so feeding it to O(state=replaced) leaves every secret as it is.
+  - Names are not unique on the platform. V(gathered) still returns every webhook when names repeat, with a
+    warning naming them, because such a list cannot be fed back as it is.
+seealso:
+  - module: losant.platform.losant_webhook
+  - module: losant.platform.losant_webhook_info
+"""
+
+EXAMPLES = r"""
+- name: Make sure these webhooks exist with these settings, leaving everything else alone
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    state: merged
+    config:
+      - name: orders
+        description: Order events from the shop
+        response_code: 201
+      - name: partner-feed
+        basic_auth_username: partner
+        basic_auth_password: "{{ vault_partner_feed_password }}"
+    update_secrets: on_create
+
+- name: Give these webhooks exactly these settings; unset fields go back to platform defaults
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    state: replaced
+    config:
+      - name: orders
+        response_code: 201
+      - name: alerts
+        wait_for_reply: true
+
+- name: Make the application have exactly these webhooks, deleting every other one
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    state: overridden
+    config: "{{ declared_webhooks }}"
+
+- name: Report every drift, including webhooks created by hand (run with --check --diff)
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    state: overridden
+    config: "{{ declared_webhooks }}"
+  check_mode: true
+  register: drift
+
+- name: Fail when the application drifted, listing the requests that would fix it
+  ansible.builtin.assert:
+    that: not drift.changed
+    fail_msg: "{{ drift.requests | map(attribute='method') | zip(drift.requests | map(attribute='path')) | map('join', ' ') | list }}"
+
+- name: Delete two webhooks and the workflows that use them
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    state: deleted
+    include_workflows: true
+    config:
+      - name: legacy-import
+      - name: legacy-export
+
+- name: Delete every webhook of a scratch application
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a98
+    state: deleted
+    delete_all: true
+
+- name: Read the webhooks of an application in the config shape
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    state: gathered
+  register: current
+
+- name: Save them to a file
+  ansible.builtin.copy:
+    dest: webhooks.yml
+    content: "{{ current.gathered | to_nice_yaml }}"
+    mode: "0644"
+
+- name: Later, restore the application to the saved list (secrets are left as they are)
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    state: overridden
+    config: "{{ lookup('ansible.builtin.file', 'webhooks.yml') | from_yaml }}"
+
+- name: Set the connection once for every Losant task of a play
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/losant.platform.losant:
+      api_token: "{{ losant_api_token }}"
+  tasks:
+    - name: Ensure the alerts webhook exists
+      losant.platform.losant_webhooks:
+        application_id: 575ec8687ae143cd83dc4a97
+        config:
+          - name: alerts
+"""
+
+RETURN = r"""
+webhooks:
+  description:
+    - Every webhook of the application after the run, sorted by name, as the API returns them without its
+      hypermedia keys, each with its C(trigger_url).
+    - In check mode, the webhooks as they would be; a webhook that would be created has no ID or token yet.
+    - V(verificationCode) and V(basicAuthPassword) are masked as C(********) when present.
+  returned: success, unless O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - id: 575ed78e7ae143cd83dc4aab
+      webhookId: 575ed78e7ae143cd83dc4aab
+      applicationId: 575ec8687ae143cd83dc4a97
+      name: orders
+      description: Order events from the shop
+      token: 7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
+      responseCode: 201
+      verificationType: none
+      waitForReply: false
+      basicAuthUsername: ""
+      isWebsocket: false
+      castBuffersAs: array
+      annotateMultipart: false
+      enabled: true
+      creationDate: "2026-01-01T12:00:00.000Z"
+      lastUpdated: "2026-01-02T08:30:00.000Z"
+      trigger_url: https://triggers.losant.com/webhooks/7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
+gathered:
+  description:
+    - The application's webhooks in the shape of O(config), sorted by name, to be saved and fed back.
+    - Option names in snake_case; secrets, read-only fields and fields the webhook lacks are left out.
+  returned: when O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - name: orders
+      description: Order events from the shop
+      response_code: 201
+      verification_type: none
+      wait_for_reply: false
+      basic_auth_username: ""
+      is_websocket: false
+      cast_buffers_as: array
+      annotate_multipart: false
+      enabled: true
+requests:
+  description:
+    - The write requests sent, in order, or in check mode those a real run would send. Bodies have
+      secrets masked.
+    - Empty when nothing changes.
+  returned: success, unless O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - method: PATCH
+      path: /applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab
+      body:
+        responseCode: 201
+    - method: DELETE
+      path: /applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aac
+      params:
+        includeWorkflows: "true"
+applied:
+  description: When a write fails, the writes that succeeded before it, as in RV(requests).
+  returned: failed, after a write failed
+  type: list
+  elements: dict
+  sample:
+    - method: POST
+      path: /applications/575ec8687ae143cd83dc4a97/webhooks
+      body:
+        name: alerts
+not_applied:
+  description: When a write fails, that write and every write planned after it, as in RV(requests).
+  returned: failed, after a write failed
+  type: list
+  elements: dict
+  sample:
+    - method: PATCH
+      path: /applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab
+      body:
+        enabled: false
+duplicates:
+  description: The names that identify more than one webhook, each with the IDs of those webhooks.
+  returned: failed because of duplicate names in the application
+  type: dict
+  sample:
+    orders: [575ed78e7ae143cd83dc4aab, 575ed78e7ae143cd83dc4aac]
+status:
+  description: HTTP status of the API call that failed.
+  returned: failed, when the API answered
+  type: int
+  sample: 404
+error_type:
+  description: Losant's error type of the API call that failed, such as C(NotFound) or C(Validation).
+  returned: failed, when the API answered with one
+  type: str
+  sample: Validation
+error_message:
+  description: Losant's error message, or what went wrong with the connection.
+  returned: failed, when an API call failed
+  type: str
+  sample: Application was not found
+"""
+
+from typing import Any
+
+from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils.webhook import validate_fields
+from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
+    STATES,
+    PartialFailure,
+    WebhookSet,
+    after_state,
+    apply_changes,
+    changes_diff,
+    config_argument_spec,
+    repeated,
+)
+
+DELETING_STATES = ('deleted', 'overridden')
+
+
+class WebhooksModule(LosantModule):
+    def __init__(self) -> None:
+        super().__init__({
+            'application_id': {'type': 'str', 'required': True},
+            'state': {'type': 'str', 'default': 'merged', 'choices': list(STATES)},
+            'config': {'type': 'list', 'elements': 'dict', 'options': config_argument_spec()},
+            'delete_all': {'type': 'bool', 'default': False},
+            'update_secrets': {'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
+            'include_workflows': {'type': 'bool', 'default': False},
+        })
+        self.entries: list[dict[str, Any]] = self.params['config'] or []
+        self.state: str = self.params['state']
+
+    def run(self) -> None:
+        self.check_input(self.input_errors())
+        api = self.webhook_api()
+        try:
+            webhooks = WebhookSet(list(api.list()))
+        except LosantError as error:
+            self.fail(error)
+        if self.state == 'gathered':
+            self.gather(webhooks)
+        self.refuse_duplicates(webhooks)
+        changes = webhooks.plan(self.state, self.entries, self.params['update_secrets'],
+                                self.params['include_workflows'])
+        app_id = self.params['application_id']
+        try:
+            answers = apply_changes(api, changes, app_id)
+        except PartialFailure as failure:
+            self.fail(failure.error, changed=bool(failure.applied), applied=failure.applied,
+                      not_applied=failure.not_applied)
+        result: dict[str, Any] = {
+            'changed': bool(changes),
+            'webhooks': after_state(webhooks.webhooks, changes, answers, app_id),
+            'requests': api.writes,
+        }
+        if self.module._diff:
+            result['diff'] = changes_diff(changes, app_id)
+        self.exit(**result)
+
+    def input_errors(self) -> list[str]:
+        errors = []
+        for index, entry in enumerate(self.entries):
+            errors.extend(validate_fields(entry, where='config[%d].' % index))
+        names = [entry['name'] for entry in self.entries]
+        for name in repeated(names):
+            places = ', '.join('config[%d]' % index for index, other in enumerate(names) if other == name)
+            errors.append('config names must be unique, %r is at %s' % (name, places))
+        if self.state == 'gathered' and self.entries:
+            errors.append('config must be empty with state=gathered')
+        if self.params['delete_all'] and (self.state not in DELETING_STATES or self.entries):
+            errors.append('delete_all is only allowed with state=deleted or state=overridden and an empty config')
+        if self.state in DELETING_STATES and not self.entries and not self.params['delete_all']:
+            errors.append('an empty config with state=%s would delete every webhook of the application; '
+                          'set delete_all=true if that is what you want' % self.state)
+        return errors
+
+    def gather(self, webhooks: WebhookSet) -> None:
+        duplicates = webhooks.duplicates()
+        if duplicates:
+            self.module.warn('Webhook names used more than once: %s; rename or delete all but one before feeding '
+                             'the gathered list back.' % ', '.join(repr(name) for name in duplicates))
+        self.exit(changed=False, gathered=webhooks.gathered())
+
+    def refuse_duplicates(self, webhooks: WebhookSet) -> None:
+        """Fail before any write when a listed name identifies more than one webhook."""
+        if self.state == 'deleted' and not self.entries:
+            return
+        duplicates = webhooks.duplicates(entry['name'] for entry in self.entries)
+        if duplicates:
+            described = '; '.join('%r (IDs %s)' % (name, ', '.join(ids)) for name, ids in duplicates.items())
+            self.module.fail_json(
+                msg='Nothing was changed: several webhooks of the application share a name listed in config: %s. '
+                    'Rename or delete all but one with losant.platform.losant_webhook and webhook_id.' % described,
+                duplicates=duplicates)
+
+
+def main() -> None:
+    WebhooksModule().run()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,380 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""losant_webhooks end to end in-process: an in-memory application behind the real client and AnsibleModule."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any, Iterator, Optional
+from unittest import mock
+
+import pytest
+import requests
+
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.modules import losant_webhooks
+from ansible_collections.losant.platform.tests.unit.plugins.module_utils.fake_webhook_api import (
+    APP_ID,
+    FakeApi,
+    bare_webhook,
+    webhook,
+)
+
+BASE = 'https://api.example.test'
+COLLECTION = '/applications/%s/webhooks' % APP_ID
+PASSWORD = 'pw-from-the-api-7f3a9c'
+NEW_PASSWORD = 'pw-from-the-user-0b61e4'
+CODE = 'code-from-the-api-91d2'
+
+
+@contextlib.contextmanager
+def serving(fake: FakeApi) -> Iterator[None]:
+    """Send every request of the real client to ``fake``, as HTTP responses."""
+    def request(session: Any, method: str, url: str, json: Any = None, params: Any = None,
+                timeout: Any = None) -> requests.Response:
+        assert url.startswith(BASE)
+        try:
+            status, body = (201 if method == 'POST' else 200), fake.request(method, url[len(BASE):], json, params)
+        except LosantError as error:
+            status, body = error.status, {'type': error.error_type, 'message': error.error_message}
+        response = requests.Response()
+        response.status_code = status
+        response._content = _json_bytes(body)
+        response.headers['Content-Type'] = 'application/json'
+        response.encoding = 'utf-8'
+        return response
+    with mock.patch.object(requests.Session, 'request', request):
+        yield
+
+
+def _json_bytes(body: Any) -> bytes:
+    return json.dumps(body).encode('utf-8')
+
+
+@pytest.fixture
+def converge(run_module: Any) -> Any:
+    """``converge(fake, state, config, check_mode=False, diff=False, **options)``: the module's run."""
+    def run(fake: FakeApi, state: str, config: Optional[list] = None, check_mode: bool = False,
+            diff: bool = False, **options: Any) -> Any:
+        args = dict(dict(api_url=BASE, api_token='unit-token', application_id=APP_ID, state=state), **options)
+        if config is not None:
+            args['config'] = config
+        with serving(fake):
+            return run_module(losant_webhooks.main, args, check_mode=check_mode, diff=diff)
+    return run
+
+
+def hook_path(hook: dict[str, Any]) -> str:
+    return '%s/%s' % (COLLECTION, hook['id'])
+
+
+def writes(fake: FakeApi) -> list[tuple]:
+    return [call[:3] for call in fake.writes]
+
+
+# -- merged -------------------------------------------------------------------------------------
+
+def test_merged_creates_and_updates_given_fields_with_one_list_and_one_write_each(converge):
+    orders, other = webhook('orders', responseCode=201, description='keep'), webhook('other', enabled=False)
+    fake = FakeApi([orders, other])
+    run = converge(fake, 'merged', [{'name': 'orders', 'response_code': 202}, {'name': 'alerts', 'enabled': False}])
+    assert run.exit_code == 0 and run.result['changed'] is True
+    assert len(fake.lists) == 1 and fake.lists[0][3]['perPage'] == 1000
+    assert writes(fake) == [('PATCH', hook_path(orders), {'responseCode': 202}),
+                            ('POST', COLLECTION, {'name': 'alerts', 'enabled': False})]
+    assert run.result['requests'] == [
+        {'method': 'PATCH', 'path': hook_path(orders), 'body': {'responseCode': 202}},
+        {'method': 'POST', 'path': COLLECTION, 'body': {'name': 'alerts', 'enabled': False}},
+    ]
+    after = {hook['name']: hook for hook in run.result['webhooks']}
+    assert sorted(after) == ['alerts', 'orders', 'other']
+    assert after['orders']['responseCode'] == 202 and after['orders']['description'] == 'keep'
+    assert after['other']['enabled'] is False
+    assert after['alerts']['trigger_url'] == 'https://triggers.losant.com/webhooks/' + after['alerts']['token']
+    assert 'diff' not in run.result
+
+
+def test_merged_converged_sends_only_the_list(converge):
+    fake = FakeApi([webhook('orders', responseCode=201)])
+    run = converge(fake, 'merged', [{'name': 'orders', 'response_code': '201', 'enabled': 'yes'}])
+    assert run.result['changed'] is False and run.result['requests'] == []
+    assert fake.calls == fake.lists and len(fake.calls) == 1
+
+
+def test_check_mode_plans_the_same_writes_sends_none_and_predicts_the_result(converge):
+    orders = webhook('orders', responseCode=201)
+    fake = FakeApi([orders])
+    config = [{'name': 'orders', 'response_code': 202}, {'name': 'alerts'}]
+    checked = converge(fake, 'merged', config, check_mode=True, diff=True)
+    assert fake.writes == []
+    assert checked.result['changed'] is True
+    applied = converge(FakeApi([orders]), 'merged', config, diff=True)
+    assert checked.result['requests'] == applied.result['requests']
+    assert checked.result['diff'] == applied.result['diff']
+    predicted = {hook['name']: hook for hook in checked.result['webhooks']}
+    assert predicted['orders']['responseCode'] == 202
+    assert 'id' not in predicted['alerts'] and predicted['alerts']['enabled'] is True
+
+
+# -- replaced and overridden ---------------------------------------------------------------------
+
+def test_replaced_resets_fields_not_given_to_platform_defaults_and_leaves_secrets(converge):
+    hook = webhook('orders', description='old', responseCode=201, waitForReply=True, basicAuthUsername='user',
+                   basicAuthPassword=PASSWORD, castBuffersAs='hex', enabled=False)
+    untouched = webhook('unlisted', responseCode=500)
+    fake = FakeApi([hook, untouched])
+    run = converge(fake, 'replaced', [{'name': 'orders', 'wait_for_reply': True}], diff=True)
+    assert writes(fake) == [('PATCH', hook_path(hook), {
+        'description': '', 'responseCode': 200, 'basicAuthUsername': '', 'castBuffersAs': 'array', 'enabled': True})]
+    assert run.result['diff'] == {
+        'before': {'orders': {'description': 'old', 'responseCode': 201, 'basicAuthUsername': 'user',
+                              'castBuffersAs': 'hex', 'enabled': False}},
+        'after': {'orders': {'description': '', 'responseCode': 200, 'basicAuthUsername': '',
+                             'castBuffersAs': 'array', 'enabled': True}},
+    }
+    rerun = converge(fake, 'replaced', [{'name': 'orders', 'wait_for_reply': True}])
+    assert rerun.result['changed'] is False and len(fake.writes) == 1
+
+
+def test_replaced_treats_fields_an_old_webhook_lacks_as_defaults(converge):
+    fake = FakeApi([bare_webhook('old', description=None)])
+    run = converge(fake, 'replaced', [{'name': 'old'}])
+    assert run.result['changed'] is False and fake.writes == []
+
+
+def test_overridden_deletes_every_unlisted_webhook_after_the_other_writes(converge):
+    keep, stray, dup1, dup2 = webhook('keep'), webhook('stray'), webhook('dup'), webhook('dup')
+    fake = FakeApi([keep, stray, dup1, dup2])
+    run = converge(fake, 'overridden', [{'name': 'keep', 'enabled': False}, {'name': 'new'}],
+                   include_workflows=True, diff=True)
+    assert [call[:2] for call in fake.writes] == [
+        ('PATCH', hook_path(keep)), ('POST', COLLECTION),
+        ('DELETE', hook_path(dup1)), ('DELETE', hook_path(dup2)), ('DELETE', hook_path(stray))]
+    assert all(call[3] == {'includeWorkflows': 'true'} for call in fake.writes[2:])
+    assert sorted(run.result['diff']['before']) == sorted(['keep', 'dup', 'dup (%s)' % dup2['id'], 'stray'])
+    assert [hook['name'] for hook in run.result['webhooks']] == ['keep', 'new']
+    rerun = converge(fake, 'overridden', [{'name': 'keep', 'enabled': False}, {'name': 'new'}])
+    assert rerun.result['changed'] is False
+
+
+def test_overridden_with_empty_config_refuses_without_delete_all(converge):
+    fake = FakeApi([webhook('a')])
+    run = converge(fake, 'overridden', [])
+    assert run.exit_code == 1 and 'set delete_all=true' in run.result['msg'] and fake.calls == []
+    assert converge(fake, 'overridden', [], delete_all=True).result['changed'] is True
+    assert fake.stored == {}
+
+
+# -- deleted --------------------------------------------------------------------------------------
+
+def test_deleted_deletes_the_listed_webhooks_only(converge):
+    a, b, c = webhook('a', basicAuthPassword=PASSWORD), webhook('b'), webhook('c')
+    fake = FakeApi([a, b, c])
+    run = converge(fake, 'deleted', [{'name': 'c'}, {'name': 'missing'}, {'name': 'a', 'enabled': True}], diff=True)
+    assert writes(fake) == [('DELETE', hook_path(c), None), ('DELETE', hook_path(a), None)]
+    assert fake.writes[0][3] is None
+    assert set(run.result['diff']['before']) == {'a', 'c'} and run.result['diff']['after'] == {}
+    assert run.result['diff']['before']['a']['basicAuthPassword'] == '********'
+    assert [hook['name'] for hook in run.result['webhooks']] == ['b']
+    again = converge(fake, 'deleted', [{'name': 'c'}, {'name': 'a'}])
+    assert again.result['changed'] is False and len(fake.writes) == 2
+
+
+def test_deleted_with_empty_config_refuses_before_any_request_unless_delete_all(converge):
+    fake = FakeApi([webhook('a'), webhook('b')])
+    refused = converge(fake, 'deleted')
+    assert refused.exit_code == 1 and fake.calls == []
+    assert refused.result['msg'] == (
+        'Invalid input: an empty config with state=deleted would delete every webhook of the application; '
+        'set delete_all=true if that is what you want.')
+    run = converge(fake, 'deleted', delete_all=True)
+    assert run.result['changed'] is True and len(fake.writes) == 2 and fake.stored == {}
+
+
+@pytest.mark.parametrize('state, config', [('merged', []), ('deleted', [{'name': 'a'}]), ('gathered', None)])
+def test_delete_all_is_refused_unless_it_deletes_everything(converge, state, config):
+    fake = FakeApi([webhook('a')])
+    run = converge(fake, state, config, delete_all=True)
+    assert run.exit_code == 1 and fake.calls == []
+    assert 'delete_all is only allowed with state=deleted or state=overridden and an empty config' in run.result['msg']
+
+
+# -- gathered -------------------------------------------------------------------------------------
+
+def test_gathered_returns_the_config_shape_without_secrets_and_feeds_back_unchanged(converge):
+    hooks = [webhook('b', description='text', basicAuthUsername='u', basicAuthPassword=PASSWORD,
+                     verificationType='facebook', verificationCode=CODE),
+             bare_webhook('a', responseCode=404, enabled=None)]
+    fake = FakeApi(hooks)
+    run = converge(fake, 'gathered')
+    assert run.result['changed'] is False and fake.writes == [] and 'webhooks' not in run.result
+    assert run.result['gathered'] == [
+        {'name': 'a', 'response_code': 404},
+        {'name': 'b', 'description': 'text', 'response_code': 200, 'verification_type': 'facebook',
+         'wait_for_reply': False, 'basic_auth_username': 'u', 'is_websocket': False, 'cast_buffers_as': 'array',
+         'annotate_multipart': False, 'enabled': True},
+    ]
+    for state in ('replaced', 'overridden', 'merged'):
+        again = converge(fake, state, run.result['gathered'])
+        assert again.result['changed'] is False, state
+    assert fake.writes == []
+    assert PASSWORD not in run.output and CODE not in run.output
+
+
+def test_gathered_reports_shared_names_with_a_warning(converge):
+    run = converge(FakeApi([webhook('dup'), webhook('dup'), webhook('x')]), 'gathered')
+    assert [hook['name'] for hook in run.result['gathered']] == ['dup', 'dup', 'x']
+    assert "Webhook names used more than once: 'dup';" in json.dumps(run.result['warnings'])
+
+
+def test_gathered_refuses_a_config(converge):
+    fake = FakeApi()
+    run = converge(fake, 'gathered', [{'name': 'a'}])
+    assert run.exit_code == 1 and 'config must be empty with state=gathered' in run.result['msg'] and fake.calls == []
+
+
+# -- duplicates and input -------------------------------------------------------------------------
+
+def test_duplicate_names_in_config_fail_before_any_request_naming_them(converge):
+    fake = FakeApi()
+    run = converge(fake, 'merged', [{'name': 'a'}, {'name': 'b'}, {'name': 'a'}, {'name': 'b'}, {'name': 'c'}])
+    assert run.exit_code == 1 and fake.calls == []
+    assert run.result['msg'] == ("Invalid input: config names must be unique, 'a' is at config[0], config[2]; "
+                                 "config names must be unique, 'b' is at config[1], config[3].")
+
+
+@pytest.mark.parametrize('state', ['merged', 'replaced', 'overridden', 'deleted'])
+def test_a_listed_name_shared_by_two_webhooks_fails_before_any_write(converge, state):
+    first, second = webhook('dup'), webhook('dup')
+    fake = FakeApi([first, second, webhook('other')])
+    run = converge(fake, state, [{'name': 'new'}, {'name': 'dup'}])
+    assert run.exit_code == 1 and fake.writes == [] and len(fake.lists) == 1
+    assert run.result['duplicates'] == {'dup': [first['id'], second['id']]}
+    assert "'dup' (IDs %s, %s)" % (first['id'], second['id']) in run.result['msg']
+    assert run.result['msg'].startswith('Nothing was changed')
+
+
+def test_unlisted_shared_names_do_not_block_merged(converge):
+    fake = FakeApi([webhook('dup'), webhook('dup')])
+    run = converge(fake, 'merged', [{'name': 'new'}])
+    assert run.exit_code == 0 and writes(fake) == [('POST', COLLECTION, {'name': 'new'})]
+
+
+def test_invalid_items_fail_before_any_request_naming_the_item(converge):
+    fake = FakeApi()
+    run = converge(fake, 'merged', [{'name': 'ok'}, {'name': '', 'response_code': 600},
+                                    {'name': 'x' * 256, 'basic_auth_username': 'u' * 256}],
+                   application_id='not-an-id')
+    assert run.exit_code == 1 and fake.calls == []
+    assert run.result['errors'] == [
+        "application_id must be 24 hexadecimal characters, got 'not-an-id'",
+        'config[1].name must not be empty',
+        'config[1].response_code must be between 100 and 599, got 600',
+        'config[2].name must be at most 255 characters, got 256',
+        'config[2].basic_auth_username must be at most 255 characters, got 256',
+    ]
+
+
+def test_choices_and_required_name_are_checked_per_item(converge):
+    fake = FakeApi()
+    no_name = converge(fake, 'merged', [{'enabled': True}])
+    bad_choice = converge(fake, 'merged', [{'name': 'a', 'cast_buffers_as': 'utf16'}])
+    assert no_name.exit_code == 1 and 'name' in no_name.result['msg'] and 'config' in no_name.result['msg']
+    assert bad_choice.exit_code == 1 and 'utf16' in bad_choice.result['msg']
+    assert fake.calls == []
+
+
+# -- secrets --------------------------------------------------------------------------------------
+
+def test_update_secrets_on_create_sends_a_secret_only_when_creating(converge):
+    existing = webhook('existing')
+    fake = FakeApi([existing])
+    config = [{'name': 'existing', 'basic_auth_password': NEW_PASSWORD},
+              {'name': 'new', 'basic_auth_password': NEW_PASSWORD}]
+    run = converge(fake, 'merged', config, update_secrets='on_create')
+    assert writes(fake) == [('POST', COLLECTION, {'name': 'new', 'basicAuthPassword': NEW_PASSWORD})]
+    assert run.result['requests'][0]['body'] == {'name': 'new', 'basicAuthPassword': '********'}
+    assert converge(fake, 'merged', config, update_secrets='on_create').result['changed'] is False
+
+
+def test_update_secrets_always_compares_a_returned_secret(converge):
+    hook = webhook('a', basicAuthPassword=PASSWORD)
+    fake = FakeApi([hook])
+    assert converge(fake, 'merged', [{'name': 'a', 'basic_auth_password': PASSWORD}]).result['changed'] is False
+    run = converge(fake, 'merged', [{'name': 'a', 'basic_auth_password': NEW_PASSWORD}], diff=True)
+    assert writes(fake) == [('PATCH', hook_path(hook), {'basicAuthPassword': NEW_PASSWORD})]
+    assert run.result['diff'] == {'before': {'a': {'basicAuthPassword': '********'}},
+                                  'after': {'a': {'basicAuthPassword': '******** (changed)'}}}
+
+
+def test_secrets_never_appear_in_the_output(converge):
+    hooks = [webhook('a', basicAuthPassword=PASSWORD, verificationCode=CODE), webhook('gone', basicAuthPassword=PASSWORD)]
+    fake = FakeApi(hooks)
+    run = converge(fake, 'overridden', [{'name': 'a', 'verification_code': 'new-code-value-55', 'enabled': False},
+                                        {'name': 'b', 'basic_auth_password': NEW_PASSWORD}], diff=True)
+    assert run.result['changed'] is True
+    for secret in (PASSWORD, CODE, NEW_PASSWORD, 'new-code-value-55'):
+        assert secret not in run.output
+
+
+# -- failures -------------------------------------------------------------------------------------
+
+def test_a_failed_write_reports_what_was_applied_and_what_was_not(converge):
+    a, b = webhook('a'), webhook('b')
+    fake = FakeApi([a, b], fail_write=2)
+    run = converge(fake, 'overridden', [{'name': 'a', 'enabled': False},
+                                        {'name': 'new', 'basic_auth_password': NEW_PASSWORD}])
+    assert run.exit_code == 1 and run.result['changed'] is True
+    assert run.result['msg'] == 'POST %s failed with HTTP 500 InternalServerError: Internal server error' % COLLECTION
+    assert run.result['status'] == 500 and run.result['error_type'] == 'InternalServerError'
+    assert run.result['applied'] == [{'method': 'PATCH', 'path': hook_path(a), 'body': {'enabled': False}}]
+    assert run.result['not_applied'] == [
+        {'method': 'POST', 'path': COLLECTION, 'body': {'name': 'new', 'basicAuthPassword': '********'}},
+        {'method': 'DELETE', 'path': hook_path(b)},
+    ]
+    assert len(fake.writes) == 2 and b['id'] in fake.stored
+    assert NEW_PASSWORD not in run.output
+
+
+def test_a_failed_first_write_reports_nothing_applied_and_unchanged(converge):
+    fake = FakeApi([webhook('a')], fail_write=1, failure=(403, 'Forbidden', 'Token lacks webhook.patch'))
+    run = converge(fake, 'merged', [{'name': 'a', 'enabled': False}])
+    assert run.exit_code == 1 and run.result['changed'] is False
+    assert run.result['applied'] == [] and len(run.result['not_applied']) == 1
+    assert 'HTTP 403 Forbidden: Token lacks webhook.patch' in run.result['msg']
+
+
+def test_a_failed_list_fails_with_the_api_error_and_writes_nothing(converge):
+    class MissingApplication(FakeApi):
+        def request(self, method, path, body=None, params=None):
+            self.calls.append((method, path, body, params))
+            raise LosantError(method, path, 'Application was not found', 404, 'NotFound')
+    fake = MissingApplication()
+    run = converge(fake, 'overridden', [{'name': 'a'}])
+    assert run.exit_code == 1 and len(fake.calls) == 1
+    assert run.result['msg'] == 'GET %s failed with HTTP 404 NotFound: Application was not found' % COLLECTION
+
+
+# -- scale ----------------------------------------------------------------------------------------
+
+def test_a_thousand_webhooks_take_one_list_and_one_write_per_drifted_webhook(converge):
+    hooks = [webhook('hook-%05d' % index, description='d') for index in range(1000)]
+    fake = FakeApi(hooks)
+    config = [{'name': hook['name'], 'description': 'd'} for hook in hooks]
+    converged = converge(fake, 'overridden', config)
+    assert converged.result['changed'] is False and fake.calls == fake.lists and len(fake.calls) == 1
+    for index in range(0, 1000, 10):
+        config[index]['description'] = 'drift'
+    drifted = converge(fake, 'overridden', config)
+    assert len(fake.lists) == 2 and len(fake.writes) == 100
+    assert {call[0] for call in fake.writes} == {'PATCH'} and len(drifted.result['requests']) == 100
+
+
+def test_a_thousand_and_one_webhooks_take_two_list_pages(converge):
+    fake = FakeApi([webhook('hook-%05d' % index) for index in range(1001)])
+    run = converge(fake, 'gathered')
+    assert len(run.result['gathered']) == 1001
+    assert [call[3]['page'] for call in fake.calls] == [0, 1]
