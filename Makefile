@@ -14,6 +14,8 @@ SHELL := /bin/bash
 CORES := 2.16 2.21
 PYTHON_FOR_2.16 := 3.11
 PYTHON_FOR_2.21 := 3.13
+# The oldest Python the modules support (tests/config.yml): compile and import sanity tests only.
+OLDEST_MODULE_PYTHON := 3.9
 PYTHON_FOR_TOOLS := 3.13
 PYTHON_FOR_EMULATOR := 3.11
 PYTHON_FOR_DEMO := 3.13
@@ -27,7 +29,7 @@ EMULATOR_REQUIREMENTS := $(or $(wildcard tests/emulator/requirements.txt),pytest
 DEMO_PLAYBOOK ?= demo/demo.yml
 PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 
-TEST_STEPS := lint build-check emulator-test $(addprefix sanity-,$(CORES)) \
+TEST_STEPS := lint-docs lint-ansible build-check emulator-test $(addprefix sanity-,$(CORES)) \
               $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES))
 
 .PHONY: help test sanity units integration lint lint-docs lint-ansible emulator-test build \
@@ -47,8 +49,18 @@ help:
 	@echo "make distclean      clean, and remove the virtual environments in .venv/"
 	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ..."
 
-test: $(TEST_STEPS)
-	@echo "make test: $(words $(TEST_STEPS)) passed, 0 failed"
+# Runs every step even after a failure, so one run reports everything; fails if any step failed.
+test:
+	@passed=0; failed=(); \
+	for step in $(TEST_STEPS); do \
+	    echo "=== $$step"; start=$$SECONDS; \
+	    if $(MAKE) --no-print-directory $$step; then passed=$$((passed + 1)); result=ok; \
+	    else failed+=($$step); result=FAILED; fi; \
+	    echo "=== $$step: $$result ($$((SECONDS - start)) s)"; \
+	done; \
+	[ $${#failed[@]} -eq 0 ] || echo "failed steps: $${failed[*]}"; \
+	echo "summary: $$passed passed, $${#failed[@]} failed"; \
+	[ $${#failed[@]} -eq 0 ]
 
 sanity: $(addprefix sanity-,$(CORES))
 units: $(addprefix units-,$(CORES))
@@ -86,6 +98,8 @@ sync:
 
 $(addprefix sanity-,$(CORES)): sanity-%: .venv/core-%/.installed sync
 	scripts/ansible-test.sh .venv/core-$* sanity --requirements --python $(PYTHON_FOR_$*)
+	$(if $(filter $*,$(firstword $(CORES))),scripts/ansible-test.sh .venv/core-$* sanity --requirements \
+	    --test compile --test import --python $(OLDEST_MODULE_PYTHON))
 
 $(addprefix units-,$(CORES)): units-%: .venv/core-%/.installed sync
 	scripts/ansible-test.sh .venv/core-$* units --requirements --python $(PYTHON_FOR_$*)

@@ -12,4 +12,6 @@ collection=$root/.tmp/ansible_collections/losant/platform
 # The stand-ins live in the home directory, outside the venv: refresh them on every run.
 "$root/scripts/install-get-pip-standins.sh" "$venv" >/dev/null
 cd "$collection"
-PATH=$venv/bin:$PATH exec ansible-test "$@"
+# Other Pythons (from pyenv, when present) let ansible-test check modules on target versions.
+pythons=$(find "${PYENV_ROOT:-$HOME/.pyenv}/versions" -maxdepth 2 -path '*/3.*/bin' 2>/dev/null | sort | paste -sd: -)
+PATH=$venv/bin:${pythons:+$pythons:}$PATH exec ansible-test "$@"
