@@ -2,291 +2,213 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""losant_webhook_info against a scripted HTTP layer: requests sent, result returned, secrets hidden."""
+"""losant_webhook_info in-process: requests sent, webhooks returned, secrets hidden, failures."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-from typing import Any, Callable, Iterator, Optional
-from unittest import mock
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import requests
 
-from ansible.module_utils import basic
+from ansible_collections.losant.platform.plugins.modules.losant_webhook_info import main
 
-from ansible_collections.losant.platform.plugins.modules import losant_webhook_info
-
-APP_ID = '575ec8687ae143cd83dc4a97'
-HOOK_ID = '575ed78e7ae143cd83dc4aab'
-TOKEN = 'unit-test-token-4c1e'
-BASE = 'https://api.example.test'
-LIST_PATH = '/applications/%s/webhooks' % APP_ID
+API = 'https://api.example.test'
+APP = '575ec8687ae143cd83dc4a97'
+HOOK = '575ed78e7ae143cd83dc4aab'
+LIST_PATH = '/applications/%s/webhooks' % APP
+LIST_URL = API + LIST_PATH
+HOOK_URL = '%s/%s' % (LIST_URL, HOOK)
+TOKEN = 'tok-unit-4c1e9b'
 PASSWORD = 'pw-from-the-api-81d3'
 CODE = 'code-from-the-api-5e02'
+LIST_QUERY = {'perPage': '1000', 'sortField': 'name', 'sortDirection': 'asc', 'page': '0'}
+NOT_FOUND = {'type': 'NotFound', 'message': 'Webhook was not found'}
 
 
-def webhook(name: str, index: int = 0, **extra: Any) -> dict[str, Any]:
-    hook_id = '%024x' % (0x575ed78e7ae143cd83dc0000 + index)
-    body = {
-        'id': hook_id, 'webhookId': hook_id, 'applicationId': APP_ID, 'name': name,
-        'token': 'token-%s' % hook_id, 'responseCode': 200, 'verificationType': 'none',
-        'waitForReply': False, 'enabled': True,
-        'creationDate': '2026-01-01T12:00:00.000Z', 'lastUpdated': '2026-01-01T12:00:00.000Z',
-        '_type': 'webhook', '_links': {'self': {'href': '%s/%s' % (LIST_PATH, hook_id)}},
-    }
-    body.update(extra)
-    return body
+def args(**extra: Any) -> dict[str, Any]:
+    return dict({'api_url': API, 'api_token': TOKEN, 'application_id': APP}, **extra)
 
 
-def page(items: list[dict[str, Any]], total: Optional[int] = None, **query: Any) -> dict[str, Any]:
-    return dict(query, items=items, count=len(items), totalCount=len(items) if total is None else total,
-                applicationId=APP_ID, _type='webhooks', _links={})
+def webhook(name: str, index: int = 0, **fields: Any) -> dict[str, Any]:
+    hook_id = '%024x' % (int(HOOK, 16) + index)
+    hook = {'id': hook_id, 'webhookId': hook_id, 'applicationId': APP, 'name': name, 'description': '',
+            'token': 'trig-%d' % index, 'responseCode': 200, 'verificationType': 'none', 'waitForReply': False,
+            'enabled': True, 'creationDate': '2026-01-01T00:00:00.000Z', 'lastUpdated': '2026-01-01T00:00:00.000Z',
+            '_type': 'webhook', '_links': {'self': {'href': '%s/%s' % (LIST_PATH, hook_id)}}}
+    hook.update(fields)
+    return hook
 
 
-class FakeApi:
-    """Answers requests.Session.request from a handler and records every call it gets."""
-
-    def __init__(self, handler: Callable[[str, str, dict[str, Any]], tuple[int, Any]]) -> None:
-        self.handler = handler
-        self.calls: list[dict[str, Any]] = []
-
-    def __call__(self, session: Any, method: str, url: str, json: Any = None, params: Any = None,
-                 timeout: Any = None) -> requests.Response:
-        assert url.startswith(BASE)
-        path = url[len(BASE):]
-        self.calls.append({'method': method, 'path': path, 'params': dict(params or {}), 'body': json,
-                           'authorization': session.headers.get('Authorization')})
-        status, body = self.handler(method, path, dict(params or {}))
-        response = requests.Response()
-        response.status_code = status
-        response._content = b'' if body is None else _json_bytes(body)
-        response.headers['Content-Type'] = 'application/json'
-        response.encoding = 'utf-8'
-        return response
-
-    @contextlib.contextmanager
-    def serving(self) -> Iterator[None]:
-        """Patch every requests session to send its requests here."""
-        def request(session: Any, *args: Any, **kwargs: Any) -> requests.Response:
-            return self(session, *args, **kwargs)
-        with mock.patch.object(requests.Session, 'request', request):
-            yield
+def listing(*hooks: dict[str, Any], total: int = -1) -> dict[str, Any]:
+    return {'items': list(hooks), 'count': len(hooks), 'totalCount': len(hooks) if total < 0 else total,
+            'perPage': 1000, 'page': 0, '_type': 'webhooks', '_links': {}}
 
 
-def _json_bytes(body: Any) -> bytes:
-    return json.dumps(body).encode('utf-8')
+def sent(requests_mock) -> list[tuple[str, str, dict[str, str]]]:
+    """(method, path, query with its original case) of every request, in order."""
+    calls = []
+    for request in requests_mock.request_history:
+        url = urlsplit(request.url)
+        calls.append((request.method, url.path, dict(parse_qsl(url.query, keep_blank_values=True))))
+    return calls
 
 
-@contextlib.contextmanager
-def module_args(args: dict[str, Any], check_mode: bool = False) -> Iterator[None]:
-    args = dict(args)
-    if check_mode:
-        args['_ansible_check_mode'] = True
-    try:
-        from ansible.module_utils.testing import patch_module_args
-    except ImportError:  # ansible-core < 2.19
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode()):
-            yield
-    else:
-        with patch_module_args(args):
-            yield
+def without_hal(hook: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in hook.items() if not key.startswith('_')}
 
 
-def run_module(args: dict[str, Any], handler: Callable, capsys: Any,
-               check_mode: bool = False) -> tuple[dict[str, Any], FakeApi, str]:
-    """Run the module like Ansible does; return its parsed result, the fake API and the raw output."""
-    api = FakeApi(handler)
-    full_args = {'api_url': BASE, 'api_token': TOKEN, 'application_id': APP_ID}
-    full_args.update(args)
-    with module_args(full_args, check_mode), api.serving():
-        with pytest.raises(SystemExit):
-            losant_webhook_info.main()
-    output = capsys.readouterr().out
-    return json.loads(output), api, output
+# listing
+
+def test_lists_every_webhook_without_hal_keys_and_with_trigger_urls(run_module, requests_mock):
+    alerts, orders = webhook('alerts', 1), webhook('orders', 2)
+    requests_mock.get(LIST_URL, json=listing(alerts, orders))
+    run = run_module(main, args())
+    assert sent(requests_mock) == [('GET', LIST_PATH, LIST_QUERY)]
+    assert requests_mock.request_history[0].headers['Authorization'] == 'Bearer %s' % TOKEN
+    assert run.exit_code == 0 and run.result['changed'] is False
+    assert run.result['webhooks'] == [
+        dict(without_hal(alerts), trigger_url='https://triggers.losant.com/webhooks/trig-1'),
+        dict(without_hal(orders), trigger_url='https://triggers.losant.com/webhooks/trig-2'),
+    ]
 
 
-def unexpected(method: str, path: str, params: dict[str, Any]) -> tuple[int, Any]:
-    raise AssertionError('unexpected request %s %s' % (method, path))
+def test_follows_every_page(run_module, requests_mock):
+    hooks = [webhook('hook-%05d' % index, index) for index in range(2345)]
+
+    def page(request, context) -> dict[str, Any]:
+        start = int(request.qs['page'][0]) * 1000
+        return listing(*hooks[start:start + 1000], total=len(hooks))
+
+    requests_mock.get(LIST_URL, json=page)
+    run = run_module(main, args())
+    assert [query for method, path, query in sent(requests_mock)] == [
+        dict(LIST_QUERY, page='0'), dict(LIST_QUERY, page='1'), dict(LIST_QUERY, page='2')]
+    assert [hook['id'] for hook in run.result['webhooks']] == [hook['id'] for hook in hooks]
 
 
-def listing(*hooks: dict[str, Any]) -> Callable:
-    def handler(method: str, path: str, params: dict[str, Any]) -> tuple[int, Any]:
-        assert (method, path) == ('GET', LIST_PATH)
-        return 200, page(list(hooks))
-    return handler
+def test_empty_application_returns_an_empty_list(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing())
+    run = run_module(main, args())
+    assert run.result['webhooks'] == [] and run.result['changed'] is False
+    assert requests_mock.call_count == 1
 
 
-LIST_QUERY = {'perPage': 1000, 'sortField': 'name', 'sortDirection': 'asc', 'page': 0}
+# by name
+
+def test_name_uses_the_api_filter_and_keeps_only_exact_case_sensitive_matches(run_module, requests_mock):
+    glob_matches = [webhook('Orders*', 1), webhook('orders*', 2), webhook('orders-eu', 3), webhook('orders*', 4)]
+    requests_mock.get(LIST_URL, json=listing(*glob_matches))
+    run = run_module(main, args(name='orders*'))
+    assert sent(requests_mock) == [('GET', LIST_PATH, dict(LIST_QUERY, filterField='name', filter='orders*'))]
+    assert [hook['id'] for hook in run.result['webhooks']] == [glob_matches[1]['id'], glob_matches[3]['id']]
 
 
-def test_lists_every_webhook_without_hal_keys_and_with_trigger_urls(capsys):
-    hooks = (webhook('alerts', 1), webhook('orders', 2))
-    result, api, _ = run_module({}, listing(*hooks), capsys)
-
-    assert result['changed'] is False
-    assert [call['params'] for call in api.calls] == [LIST_QUERY]
-    assert api.calls[0]['authorization'] == 'Bearer %s' % TOKEN
-    assert [hook['name'] for hook in result['webhooks']] == ['alerts', 'orders']
-    first = result['webhooks'][0]
-    assert not [key for key in first if key.startswith('_')]
-    assert first['trigger_url'] == 'https://triggers.losant.com/webhooks/%s' % hooks[0]['token']
-    expected = {key: value for key, value in hooks[0].items() if not key.startswith('_')}
-    expected['trigger_url'] = first['trigger_url']
-    assert first == expected
+def test_name_without_an_exact_match_returns_an_empty_list(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(webhook('Orders', 1)))
+    run = run_module(main, args(name='orders'))
+    assert run.exit_code == 0 and run.result['webhooks'] == []
 
 
-def test_follows_every_page(capsys):
-    total = 2345
-    all_hooks = [webhook('hook-%05d' % index, index) for index in range(total)]
+# by ID
 
-    def handler(method: str, path: str, params: dict[str, Any]) -> tuple[int, Any]:
-        start = params['page'] * params['perPage']
-        return 200, page(all_hooks[start:start + params['perPage']], total)
-
-    result, api, _ = run_module({}, handler, capsys)
-
-    assert [call['params']['page'] for call in api.calls] == [0, 1, 2]
-    assert {call['params']['perPage'] for call in api.calls} == {1000}
-    assert [hook['id'] for hook in result['webhooks']] == [hook['id'] for hook in all_hooks]
+def test_webhook_id_is_one_get_of_that_webhook(run_module, requests_mock):
+    requests_mock.get(HOOK_URL, json=webhook('orders'))
+    run = run_module(main, args(webhook_id=HOOK))
+    assert sent(requests_mock) == [('GET', '/applications/%s/webhooks/%s' % (APP, HOOK), {})]
+    assert run.result['webhooks'] == [dict(without_hal(webhook('orders')),
+                                           trigger_url='https://triggers.losant.com/webhooks/trig-0')]
 
 
-def test_empty_application_returns_an_empty_list(capsys):
-    result, api, _ = run_module({}, listing(), capsys)
-
-    assert result['webhooks'] == []
-    assert result['changed'] is False
-    assert len(api.calls) == 1
-
-
-def test_name_filters_with_the_api_and_keeps_only_exact_case_sensitive_matches(capsys):
-    glob_matches = (webhook('Orders*', 1), webhook('orders*', 2), webhook('orders-eu', 3), webhook('orders*', 4))
-    result, api, _ = run_module({'name': 'orders*'}, listing(*glob_matches), capsys)
-
-    assert api.calls[0]['params'] == dict(LIST_QUERY, filterField='name', filter='orders*')
-    assert [hook['id'] for hook in result['webhooks']] == [glob_matches[1]['id'], glob_matches[3]['id']]
+def test_unknown_webhook_id_returns_an_empty_list(run_module, requests_mock):
+    requests_mock.get(HOOK_URL, status_code=404, json=NOT_FOUND)
+    run = run_module(main, args(webhook_id=HOOK))
+    assert run.exit_code == 0 and 'failed' not in run.result
+    assert run.result['webhooks'] == [] and run.result['changed'] is False
 
 
-def test_name_without_a_match_returns_an_empty_list(capsys):
-    result, _, _ = run_module({'name': 'orders'}, listing(webhook('Orders', 1)), capsys)
+# failures
 
-    assert result['webhooks'] == []
-
-
-def test_webhook_id_gets_that_webhook(capsys):
-    hook = webhook('orders', 7)
-
-    def handler(method: str, path: str, params: dict[str, Any]) -> tuple[int, Any]:
-        assert (method, path, params) == ('GET', '%s/%s' % (LIST_PATH, hook['id']), {})
-        return 200, hook
-
-    result, api, _ = run_module({'webhook_id': hook['id']}, handler, capsys)
-
-    assert len(api.calls) == 1
-    assert [item['id'] for item in result['webhooks']] == [hook['id']]
-    assert result['webhooks'][0]['trigger_url'].endswith(hook['token'])
+@pytest.mark.parametrize('extra, url', [({}, LIST_URL), ({'webhook_id': HOOK}, HOOK_URL)])
+def test_unknown_application_fails_with_status_type_and_message(run_module, requests_mock, extra, url):
+    requests_mock.get(url, status_code=404, json={'type': 'NotFound', 'message': 'Application was not found'})
+    run = run_module(main, args(**extra))
+    assert run.exit_code == 1 and run.result['failed'] is True
+    assert run.result['msg'] == 'GET %s failed with HTTP 404 NotFound: Application was not found' % url[len(API):]
+    assert (run.result['status'], run.result['error_type']) == (404, 'NotFound')
+    assert run.result['webhooks'] == []
 
 
-def test_unknown_webhook_id_returns_an_empty_list(capsys):
-    def handler(method: str, path: str, params: dict[str, Any]) -> tuple[int, Any]:
-        return 404, {'type': 'NotFound', 'message': 'Webhook was not found'}
-
-    result, _, _ = run_module({'webhook_id': HOOK_ID}, handler, capsys)
-
-    assert result.get('failed') is not True
-    assert result['webhooks'] == []
-    assert result['changed'] is False
+def test_rejected_token_fails_with_status_type_and_message(run_module, requests_mock):
+    requests_mock.get(LIST_URL, status_code=401, json={'type': 'Unauthorized', 'message': 'Invalid access token'})
+    run = run_module(main, args())
+    assert run.result['msg'] == 'GET %s failed with HTTP 401 Unauthorized: Invalid access token' % LIST_PATH
+    assert run.result['error_message'] == 'Invalid access token'
+    assert TOKEN not in run.output
 
 
-def test_unknown_application_fails_with_status_type_and_message(capsys):
-    def handler(method: str, path: str, params: dict[str, Any]) -> tuple[int, Any]:
-        return 404, {'type': 'NotFound', 'message': 'Application was not found'}
-
-    for args in ({}, {'webhook_id': HOOK_ID}):
-        result, _, _ = run_module(args, handler, capsys)
-
-        assert result['failed'] is True
-        assert 'HTTP 404 NotFound: Application was not found' in result['msg']
-        assert (result['status'], result['error_type']) == (404, 'NotFound')
-        assert result['webhooks'] == []
+def test_a_failing_later_page_fails_without_partial_results(run_module, requests_mock):
+    requests_mock.get(LIST_URL, [{'json': listing(webhook('first'), total=1500)},
+                                 {'status_code': 400, 'json': {'type': 'Validation', 'message': 'bad page'}}])
+    run = run_module(main, args())
+    assert run.result['failed'] is True and run.result['webhooks'] == []
+    assert 'HTTP 400 Validation: bad page' in run.result['msg']
 
 
-def test_rejected_token_fails_with_status_type_and_message(capsys):
-    def handler(method: str, path: str, params: dict[str, Any]) -> tuple[int, Any]:
-        return 401, {'type': 'Unauthorized', 'message': 'Invalid access token'}
+# secrets and check mode
 
-    result, _, output = run_module({}, handler, capsys)
-
-    assert result['failed'] is True
-    assert result['msg'] == 'GET %s failed with HTTP 401 Unauthorized: Invalid access token' % LIST_PATH
-    assert result['error_message'] == 'Invalid access token'
-    assert TOKEN not in output
-
-
-def test_secrets_returned_by_the_api_are_masked_and_never_output(capsys):
-    hook = webhook('partner', 1, basicAuthUsername='partner', basicAuthPassword=PASSWORD,
-                   verificationType='facebook', verificationCode=CODE, description='uses %s' % PASSWORD)
-    result, _, output = run_module({}, listing(hook), capsys)
-
-    returned = result['webhooks'][0]
-    assert returned['basicAuthPassword'] == '********'
-    assert returned['verificationCode'] == '********'
+def test_secrets_returned_by_the_api_are_masked_and_never_output(run_module, requests_mock):
+    partner = webhook('partner', basicAuthUsername='partner', basicAuthPassword=PASSWORD,
+                      verificationType='facebook', verificationCode=CODE, description='was %s' % PASSWORD)
+    requests_mock.get(LIST_URL, json=listing(partner))
+    run = run_module(main, args())
+    returned = run.result['webhooks'][0]
+    assert (returned['basicAuthPassword'], returned['verificationCode']) == ('********', '********')
     assert returned['basicAuthUsername'] == 'partner'
-    assert PASSWORD not in output
-    assert CODE not in output
-    assert TOKEN not in output
+    for secret in (PASSWORD, CODE, TOKEN):
+        assert secret not in run.output
 
 
-def test_empty_secrets_stay_empty(capsys):
-    result, _, _ = run_module({}, listing(webhook('open', 1, basicAuthPassword='', verificationCode='')), capsys)
-
-    assert result['webhooks'][0]['basicAuthPassword'] == ''
-    assert result['webhooks'][0]['verificationCode'] == ''
-
-
-def test_webhook_without_token_has_no_trigger_url(capsys):
-    hook = webhook('odd', 1)
-    del hook['token']
-    result, _, _ = run_module({}, listing(hook), capsys)
-
-    assert result['webhooks'][0]['trigger_url'] is None
+def test_empty_secrets_stay_empty(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(webhook('open', basicAuthPassword='', verificationCode='')))
+    run = run_module(main, args())
+    assert (run.result['webhooks'][0]['basicAuthPassword'], run.result['webhooks'][0]['verificationCode']) == ('', '')
 
 
-def test_check_mode_reads_the_same_way(capsys):
-    hooks = (webhook('alerts', 1),)
-    normal, normal_api, _ = run_module({}, listing(*hooks), capsys)
-    checked, checked_api, _ = run_module({}, listing(*hooks), capsys, check_mode=True)
-
-    assert checked.get('skipped') is not True
-    assert checked['changed'] is False
-    assert checked['webhooks'] == normal['webhooks']
-    assert [call['params'] for call in checked_api.calls] == [call['params'] for call in normal_api.calls]
+def test_webhook_without_token_has_a_null_trigger_url(run_module, requests_mock):
+    odd = webhook('odd')
+    del odd['token']
+    requests_mock.get(LIST_URL, json=listing(odd))
+    run = run_module(main, args())
+    assert run.result['webhooks'][0]['trigger_url'] is None
 
 
-@pytest.mark.parametrize('args, message', [
+def test_check_mode_reads_and_returns_the_same(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(webhook('alerts', 1)))
+    normal = run_module(main, args())
+    checked = run_module(main, args(), check_mode=True)
+    assert 'skipped' not in checked.result and checked.result['changed'] is False
+    assert checked.result['webhooks'] == normal.result['webhooks']
+    assert [method for method, path, query in sent(requests_mock)] == ['GET', 'GET']
+
+
+# input validation
+
+@pytest.mark.parametrize('extra, message', [
     ({'application_id': 'not-an-id'}, "application_id must be 24 hexadecimal characters, got 'not-an-id'"),
-    ({'webhook_id': '575ed78e7ae143cd83dc4aaZ'}, 'webhook_id must be 24 hexadecimal characters'),
+    ({'webhook_id': HOOK[:-1] + 'Z'}, 'webhook_id must be 24 hexadecimal characters'),
     ({'name': ''}, 'name must not be empty'),
     ({'name': 'x' * 256}, 'name must be at most 255 characters, got 256'),
     ({'timeout': 0}, 'timeout must be a positive number of seconds'),
-    ({'webhook_id': HOOK_ID, 'name': 'orders'}, 'parameters are mutually exclusive: webhook_id|name'),
+    ({'webhook_id': HOOK, 'name': 'orders'}, 'parameters are mutually exclusive: webhook_id|name'),
 ])
-def test_invalid_input_fails_before_any_request(capsys, args, message):
-    result, api, _ = run_module(args, unexpected, capsys)
-
-    assert result['failed'] is True
-    assert message in result['msg']
-    assert api.calls == []
+def test_invalid_input_fails_before_any_request(run_module, requests_mock, extra, message):
+    run = run_module(main, args(**extra))
+    assert run.exit_code == 1 and message in run.result['msg']
+    assert requests_mock.call_count == 0
 
 
-def test_application_id_is_required(capsys):
-    api = FakeApi(unexpected)
-    with module_args({'api_url': BASE, 'api_token': TOKEN}), api.serving():
-        with pytest.raises(SystemExit):
-            losant_webhook_info.main()
-    result = json.loads(capsys.readouterr().out)
-
-    assert result['failed'] is True
-    assert 'missing required arguments: application_id' in result['msg']
-    assert api.calls == []
+def test_application_id_is_required(run_module, requests_mock):
+    run = run_module(main, {'api_url': API, 'api_token': TOKEN})
+    assert 'missing required arguments: application_id' in run.result['msg']
+    assert requests_mock.call_count == 0
