@@ -16,9 +16,11 @@ description:
     thousands of webhooks are returned whole.
   - Never changes anything on the platform.
 author:
-  - Losant Platform Collection Maintainers
+  - Losant Platform Collection Maintainers (@losant-platform)
 extends_documentation_fragment:
   - losant.platform.losant
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -30,6 +32,12 @@ attributes:
     support: full
     membership:
       - losant.platform.losant
+  platform:
+    support: full
+    platforms: posix
+    details:
+      - Runs wherever Python and C(requests) are installed, usually on the controller (C(localhost)),
+        and talks to the API over HTTPS.
 options:
   application_id:
     description:
