@@ -85,6 +85,7 @@ def _iso(moment: datetime) -> str:
 def iso_after(previous: str | None) -> str:
     """Now, but always strictly later than ``previous`` (an ISO time from this module)."""
     now = datetime.now(timezone.utc)
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # the precision we print
     if isinstance(previous, str):
         try:
             earlier = datetime.fromisoformat(previous.replace("Z", "+00:00"))

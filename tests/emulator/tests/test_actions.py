@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from tests.emulator.state import iso_after, iso_now
+
 from .conftest import APP_ID, OTHER_APP_ID
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -217,3 +219,12 @@ def test_creation_dates_follow_creation_order(emulator):
     second = emulator.create(name="b")
     assert second["creationDate"] >= first["creationDate"]
     assert second["id"] > first["id"]
+
+
+def test_last_updated_always_moves_forward():
+    stamps = [iso_now()]
+    for _ in range(2000):
+        stamps.append(iso_after(stamps[-1]))
+    assert all(later > earlier for earlier, later in zip(stamps, stamps[1:]))
+    assert iso_after("2999-01-01T00:00:00.000Z") == "2999-01-01T00:00:00.001Z"
+    assert ISO_MS.match(iso_after("not a date"))
