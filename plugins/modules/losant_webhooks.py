@@ -20,19 +20,22 @@ description:
   - Check mode reports exactly what a real run would change, and writes nothing. Webhooks created by hand
     in the Losant UI are seen too, so a check-mode run with O(state=overridden) reports every drift.
 author:
-  - Losant Platform Collection Maintainers
+  - Losant Platform Collection Maintainers (@losant-platform)
 extends_documentation_fragment:
   - losant.platform.losant
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details:
       - The diff has C(before) and C(after) keyed by webhook name, in API field names. A create shows the
         new webhook under C(after), a delete the old one under C(before), an update only the fields that
         change. Secrets are masked.
   action_group:
+    description: Use C(group/losant.platform.losant) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
       - losant.platform.losant
