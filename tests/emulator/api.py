@@ -80,9 +80,9 @@ def handle(state: State, request: Request) -> tuple:
 
 
 def authenticate(state: State, headers: Any) -> Token:
-    scheme, _, value = str(headers.get("Authorization") or "").strip().partition(" ")
+    words = str(headers.get("Authorization") or "").split(None, 1)
     with state.lock:
-        token = state.tokens.get(value.strip()) if scheme.lower() == "bearer" else None
+        token = state.tokens.get(words[1].strip()) if len(words) == 2 and words[0].lower() == "bearer" else None
     if token is None:
         raise ApiError(401, "Unauthorized", "Invalid access token")
     return token

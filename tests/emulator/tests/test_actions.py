@@ -223,7 +223,7 @@ def test_creation_dates_follow_creation_order(emulator):
 
 def test_last_updated_always_moves_forward():
     stamps = [iso_now()]
-    for _ in range(2000):
+    for dummy in range(2000):
         stamps.append(iso_after(stamps[-1]))
     assert all(later > earlier for earlier, later in zip(stamps, stamps[1:]))
     assert iso_after("2999-01-01T00:00:00.000Z") == "2999-01-01T00:00:00.001Z"

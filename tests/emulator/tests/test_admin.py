@@ -66,8 +66,8 @@ def test_fault_applies_before_auth_and_not_to_admin(emulator):
 
 
 def test_fault_body_and_content_type_can_be_given(emulator):
-    emulator.admin("POST", "/faults", json={"status": 502, "body": "<html>Bad Gateway</html>",
-                                             "content_type": "text/html"})
+    emulator.admin("POST", "/faults",
+                   json={"status": 502, "body": "<html>Bad Gateway</html>", "content_type": "text/html"})
     emulator.admin("POST", "/faults", json={"status": 500, "body": {"type": "Custom", "message": "boom"}})
     first = emulator.call("GET", emulator.hooks_path())
     assert (first.status_code, first.text, first.headers["Content-Type"]) == (

@@ -30,7 +30,7 @@ def _raw(emulator, payload: bytes) -> bytes:
 
 
 def _status_and_body(raw: bytes):
-    head, _, body = raw.partition(b"\r\n\r\n")
+    head, body = raw.split(b"\r\n\r\n", 1)
     return int(head.split()[1]), body
 
 
@@ -73,13 +73,13 @@ def test_concurrent_faults_are_consumed_exactly(emulator):
 
     def worker():
         with requests.Session() as session:
-            for _ in range(10):
+            for dummy in range(10):
                 status = session.get(f"{emulator.url}{emulator.hooks_path()}",
                                      headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10).status_code
                 with lock:
                     statuses.append(status)
 
-    threads = [threading.Thread(target=worker) for _ in range(6)]
+    threads = [threading.Thread(target=worker) for dummy in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -107,7 +107,7 @@ def test_garbage_request_line(emulator):
 
 
 def test_huge_path(emulator):
-    status, _ = _status_and_body(_raw(emulator, b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"))
+    status = _status_and_body(_raw(emulator, b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"))[0]
     assert status == 414
     response = emulator.call("GET", "/applications/" + "b" * 20000 + "/webhooks")
     assert response.status_code == 400
@@ -124,7 +124,7 @@ def test_huge_body_is_413(emulator):
 
 def test_bad_content_length(emulator):
     request = (f"POST {emulator.hooks_path()} HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n").encode()
-    status, _ = _status_and_body(_raw(emulator, request))
+    status = _status_and_body(_raw(emulator, request))[0]
     assert status == 400
     _alive(emulator)
 
@@ -146,7 +146,7 @@ def test_truncated_body_does_not_hang_the_server(emulator):
 
 
 def test_keep_alive_connection_survives_errors(emulator):
-    for _ in range(3):
+    for dummy in range(3):
         assert emulator.call("POST", emulator.hooks_path(), data=b"{").status_code == 400
         assert emulator.call("GET", "/applications/x/webhooks").status_code == 400
         assert emulator.call("GET", emulator.hooks_path(), token="bad").status_code == 401
