@@ -241,6 +241,7 @@ class State:
             if hooks is None:
                 raise ConfigError(f"application {app_id} does not exist")
             prepared = []
+            new_ids = set()
             for item in items:
                 if not isinstance(item, dict):
                     raise ConfigError("each seeded webhook must be a JSON object")
@@ -249,8 +250,9 @@ class State:
                 webhook_id = webhook.get("id") or webhook.get("webhookId") or new_object_id()
                 if not isinstance(webhook_id, str) or webhook_id.lower() in hooks:
                     raise ConfigError(f"webhook id {webhook_id!r} is not a string or already exists")
-                if any(webhook_id.lower() == other["id"].lower() for other in prepared):
+                if webhook_id.lower() in new_ids:
                     raise ConfigError(f"webhook id {webhook_id!r} is given twice")
+                new_ids.add(webhook_id.lower())
                 now = iso_now()
                 webhook.setdefault("id", webhook_id)
                 webhook.setdefault("webhookId", webhook_id)
