@@ -16,13 +16,17 @@ description:
     a missing webhook is created with one POST; O(state=absent) deletes it with one DELETE.
   - Check mode predicts exactly what a real run would change, and writes nothing.
 author:
-  - Losant Platform Collection Maintainers
+  - Losant Platform Collection Maintainers (@losant-platform)
 extends_documentation_fragment:
   - losant.platform.losant
   - losant.platform.losant.webhook_fields
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
+    details:
+      - Reads the webhook, then reports exactly what a real run would change, without writing.
   diff_mode:
     support: full
     details:
@@ -32,6 +36,12 @@ attributes:
     support: full
     membership:
       - losant.platform.losant
+  platform:
+    support: full
+    platforms: posix
+    details:
+      - Runs wherever Python and C(requests) are installed, usually on the controller (C(localhost)),
+        and talks to the API over HTTPS.
 options:
   application_id:
     description:
