@@ -105,7 +105,8 @@ $(addprefix units-,$(CORES)): units-%: .venv/core-%/.installed sync
 	scripts/ansible-test.sh .venv/core-$* units --requirements --python $(PYTHON_FOR_$*)
 
 $(addprefix integration-,$(CORES)): integration-%: .venv/core-%/.installed sync
-	mkdir -p $(COLLECTION)/tests/integration
+	if ! compgen -G '$(COLLECTION)/tests/integration/targets/*/aliases' >/dev/null; then \
+	    echo "no integration targets in tests/integration/targets/ yet"; exit 0; fi; \
 	EMULATOR_PYTHON=.venv/core-$*/bin/python scripts/with-emulator.sh \
 	    --integration-config $(COLLECTION)/tests/integration/integration_config.yml \
 	    scripts/ansible-test.sh .venv/core-$* integration --requirements --python $(PYTHON_FOR_$*)
