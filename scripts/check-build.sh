@@ -13,7 +13,9 @@ tarballs=("$build_dir"/losant-platform-*.tar.gz)
     || { echo "expected exactly one losant-platform-*.tar.gz in $build_dir" >&2; exit 1; }
 tarball=${tarballs[0]}
 
-unwanted=$(tar -tzf "$tarball" | grep -E '^(\.tmp|\.venv|\.cache|\.git|\.ansible|tests/output)(/|$)|\.tar\.gz$' || true)
+unwanted=$(tar -tzf "$tarball" \
+    | grep -E '^(\.tmp|\.venv|\.cache|\.git|\.ansible|\.pytest_cache|tests/output)(/|$)|(^|/)__pycache__/|\.tar\.gz$|integration_config\.yml$' \
+    || true)
 if [ -n "$unwanted" ]; then
     echo "$tarball contains files that must not ship (extend build_ignore in galaxy.yml):" >&2
     echo "$unwanted" | sed 's/^/  /' | head -20 >&2
