@@ -29,11 +29,11 @@ EMULATOR_REQUIREMENTS := $(or $(wildcard tests/emulator/requirements.txt),pytest
 DEMO_PLAYBOOK ?= demo/demo.yml
 PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 
-TEST_STEPS := lint-docs lint-ansible build-check emulator-test $(addprefix sanity-,$(CORES)) \
+TEST_STEPS := lint-docs lint-ansible build-check docs emulator-test ecosystem-test $(addprefix sanity-,$(CORES)) \
               $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES))
 
-.PHONY: help test sanity units integration lint lint-docs lint-ansible emulator-test build \
-        build-check demo sync clean distclean $(filter-out lint emulator-test build-check,$(TEST_STEPS))
+.PHONY: help test sanity units integration lint lint-docs lint-ansible emulator-test ecosystem-test \
+        build build-check docs demo sync clean distclean $(TEST_STEPS)
 
 help:
 	@echo "make test           everything below, as CI runs it"
@@ -42,6 +42,8 @@ help:
 	@echo "make integration    ansible-test integration against the emulator on ansible-core $(CORES)"
 	@echo "make lint           antsibull-docs lint-collection-docs and ansible-lint (production profile)"
 	@echo "make emulator-test  the emulator's own pytest suite"
+	@echo "make ecosystem-test execution environment metadata (ansible-builder create)"
+	@echo "make docs           lint the docs and build the HTML documentation into docs/build/html/"
 	@echo "make build          build the collection tarball into .tmp/build/"
 	@echo "make build-check    build, install the tarball and run ansible-doc on every module"
 	@echo "make demo           run $(DEMO_PLAYBOOK) against a fresh emulator"
@@ -86,6 +88,9 @@ endef
 .venv/emulator/.installed: $(wildcard tests/emulator/requirements.txt)
 	$(call make_venv,$(PYTHON_FOR_EMULATOR),$(if $(filter %.txt,$(EMULATOR_REQUIREMENTS)),-r )$(EMULATOR_REQUIREMENTS))
 
+.venv/ecosystem/.installed: tests/ecosystem/requirements.txt
+	$(call make_venv,$(PYTHON_FOR_TOOLS),-r $<)
+
 .venv/demo/.installed: demo/requirements.txt
 	$(call make_venv,$(PYTHON_FOR_DEMO),-r $<)
 
@@ -123,6 +128,12 @@ lint-ansible: .venv/tools/.installed sync
 
 emulator-test: .venv/emulator/.installed
 	.venv/emulator/bin/python -m pytest -p no:cacheprovider tests/emulator/tests
+
+ecosystem-test: .venv/ecosystem/.installed
+	.venv/ecosystem/bin/python -m pytest -p no:cacheprovider tests/ecosystem
+
+docs: sync
+	DOCS_PYTHON=$(call python,$(PYTHON_FOR_TOOLS)) COLLECTION_DIR=$(COLLECTION) scripts/build-docs.sh
 
 build: .venv/tools/.installed
 	.venv/tools/bin/ansible-galaxy collection build --force --output-path .tmp/build
