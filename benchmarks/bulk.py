@@ -84,7 +84,7 @@ def check_floors(rows: list[dict[str, Any]]) -> list[str]:
             failures.append('%s, N=%d: %d writes for %d drifted webhooks' % (row['approach'], row['n'], row['writes'],
                                                                              row['drifted']))
     speedup = speedup_at_floor(rows)
-    if speedup is not None and not speedup >= FLOOR_SPEEDUP:
+    if speedup is not None and speedup < FLOOR_SPEEDUP or math.isnan(speedup):
         failures.append('losant_webhooks is %.1fx faster than the loop for %d converged webhooks, floor %.0fx'
                         % (speedup, FLOOR_SIZE, FLOOR_SPEEDUP))
     return failures
@@ -106,12 +106,12 @@ def run(emulator: Emulator, ansible: Ansible, repeats: int, quick: bool) -> dict
     ansible.sample_noop(2)
     samples: dict[tuple[int, bool, str], list[dict[str, Any]]] = {}
     measurements = plan(quick, repeats)
-    for repeat in range(max(runs for _, _, _, runs in measurements)):
+    for repeat in range(max(measurement[3] for measurement in measurements)):
         ansible.sample_noop()
         for size, drift, approach, runs in measurements:
             if repeat < runs:
-                progress('bulk: %s, N=%d, %s, run %d/%d' % (approach, size, '10%% drift' if drift else 'converged',
-                                                           repeat + 1, runs))
+                state = '10% drift' if drift else 'converged'
+                progress('bulk: %s, N=%d, %s, run %d/%d' % (approach, size, state, repeat + 1, runs))
                 samples.setdefault((size, drift, approach), []).append(measure(emulator, ansible, size, drift, approach))
     noop = ansible.baseline().wall
     rows = []

@@ -71,7 +71,7 @@ def script_run(hooks: list[dict[str, Any]], url: str) -> Run:
 
 def interpreter(repeats: int) -> Run:
     """Start-up of a bare Python interpreter, the fixed cost the script's time is measured above."""
-    runs = [timed([PYTHON, '-c', 'pass']) for _ in range(max(repeats, 5))]
+    runs = [timed([PYTHON, '-c', 'pass']) for unused in range(max(repeats, 5))]
     return Run(median([run.wall for run in runs]), median([run.cpu for run in runs]), 0, '')
 
 

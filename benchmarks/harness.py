@@ -172,7 +172,7 @@ class Ansible:
     def sample_noop(self, count: int = 1) -> None:
         """Time a playbook that starts, loads the same play and runs nothing; sampled throughout a section."""
         playbook = self.play([{'name': 'nothing', 'ansible.builtin.meta': 'noop'}])
-        self.noops.extend(self.run(playbook) for _ in range(count))
+        self.noops.extend(self.run(playbook) for unused in range(count))
 
     def baseline(self) -> Run:
         """Median wall and CPU time of every no-op playbook sampled so far: the start-up every time is above."""

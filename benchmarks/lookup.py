@@ -43,17 +43,17 @@ def run(emulator: Emulator, ansible: Ansible, repeats: int, quick: bool) -> dict
         task = {'name': 'find by name', 'losant.platform.losant_webhook': {
             'application_id': '{{ app }}', 'name': name, 'description': 'benchmark webhook'}}
         task_seconds, calls = [], []
-        for _ in range(repeats):
+        for unused in range(repeats):
             ansible.sample_noop()
             emulator.clear_journal()
             task_seconds.append(ansible.run(ansible.play([task])).wall)
             calls.append(len(emulator.journal()))
         filtered = [http_seconds(session, url, dict(LIST_PARAMS, filterField='name', filter=name))
-                    for _ in range(HTTP_RUNS)]
-        unfiltered = [http_seconds(session, url, LIST_PARAMS) for _ in range(max(3, HTTP_RUNS // 3))]
+                    for unused in range(HTTP_RUNS)]
+        unfiltered = [http_seconds(session, url, LIST_PARAMS) for unused in range(max(3, HTTP_RUNS // 3))]
         row = {'webhooks': size, 'calls': median(calls), 'task_seconds': median(task_seconds),
-               'lookup_http_seconds': median([seconds for seconds, _ in filtered]),
-               'listing_calls': unfiltered[0][1], 'listing_http_seconds': median([seconds for seconds, _ in unfiltered])}
+               'lookup_http_seconds': median([sample[0] for sample in filtered]),
+               'listing_calls': unfiltered[0][1], 'listing_http_seconds': median([sample[0] for sample in unfiltered])}
         if max(calls) > 1:
             failures.append('lookup by name among %d webhooks made %d calls, floor 1' % (size, max(calls)))
         rows.append(row)

@@ -50,14 +50,14 @@ def measure(emulator: Emulator, ansible: Ansible, payloads: dict[str, Path], rep
     processes: dict[str, list[float]] = {'interpreter': [], 'module': [], 'uri': []}
     phases: dict[str, list[float]] = {}
     output = WORK / 'phases.json'
-    for _ in range(repeats):
+    for unused in range(repeats):
         ansible.sample_noop()
         emulator.reset()
         ids = emulator.seed([hook(index) for index in range(LOOP_SIZE)])
         hooks = [{'id': webhook_id, 'name': 'bench-%05d' % index, 'description': 'benchmark webhook',
                   'response_code': 200} for index, webhook_id in enumerate(ids)]
         loops.append(ansible.run(ansible.play(module_tasks(), {'hooks': hooks})).wall)
-        for _ in range(PAYLOAD_RUNS // repeats + 1):
+        for unused in range(PAYLOAD_RUNS // repeats + 1):
             processes['interpreter'].append(timed([PYTHON, '-c', 'pass']).wall)
             for name, path in payloads.items():
                 result = timed([PYTHON, str(path)])
@@ -88,7 +88,7 @@ def parse_importtime(text: str) -> list[dict[str, Any]]:
 def heaviest_imports(payload: Path, runs: int = 5) -> list[dict[str, Any]]:
     """Imports of the payload with python -X importtime: the heaviest packages by cumulative time (medians)."""
     samples: dict[str, list[float]] = {}
-    for _ in range(runs):
+    for unused in range(runs):
         result = timed([PYTHON, '-X', 'importtime', str(payload)])
         for row in parse_importtime(result.output):
             samples.setdefault(row['module'], []).append(row['cumulative'])
@@ -135,7 +135,7 @@ def run(emulator: Emulator, ansible: Ansible, repeats: int) -> dict[str, Any]:
     loop_item, processes, phases = measured['loop_item'], measured['processes'], measured['phases']
     breakdown = [('controller (templating, temp dir, file transfer, result handling)', loop_item - processes['module']),
                  ('interpreter start-up', processes['interpreter'])]
-    breakdown += [(name, seconds) for name, seconds in phases.items()]
+    breakdown += list(phases.items())
     breakdown.append(('interpreter exit and unaccounted',
                       processes['module'] - processes['interpreter'] - sum(phases.values())))
     return {

@@ -39,6 +39,7 @@ def git(*arguments: str) -> str:
 
 def environment() -> dict[str, Any]:
     memory_kb = first_line('/proc/meminfo', 'MemTotal')
+    uncommitted = git('status', '--porcelain', '--', 'plugins', 'meta', 'galaxy.yml')
     return {
         'date': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
         'cpus': os.cpu_count(),
@@ -47,8 +48,7 @@ def environment() -> dict[str, Any]:
         'system': '%s %s' % (platform.system(), platform.release()),
         'python': platform.python_version(),
         'packages': {name: metadata.version(name) for name in PACKAGES},
-        'commit': git('rev-parse', '--short', 'HEAD') + (' (with uncommitted changes)' if git('status', '--porcelain',
-                                                                                             '--', 'plugins') else ''),
+        'commit': git('rev-parse', '--short', 'HEAD') + (' (with uncommitted changes)' if uncommitted else ''),
         'load_average_at_start': ' '.join('%.2f' % load for load in os.getloadavg()),
     }
 
@@ -66,7 +66,7 @@ def ms(seconds: float) -> str:
 
 
 def table(header: list[str], rows: list[list[Any]]) -> str:
-    lines = ['| ' + ' | '.join(header) + ' |', '|' + '|'.join('---' for _ in header) + '|']
+    lines = ['| ' + ' | '.join(header) + ' |', '|' + '|'.join(['---'] * len(header)) + '|']
     lines += ['| ' + ' | '.join(str(cell) for cell in row) + ' |' for row in rows]
     return '\n'.join(lines)
 
@@ -109,8 +109,8 @@ def section_environment(results: dict[str, Any]) -> str:
             ['memory', env['memory']], ['system', env['system']], ['Python', env['python']]]
     rows += [[name, version] for name, version in env['packages'].items()]
     rows += [['collection commit', env['commit']],
-             ['load average (1, 5, 15 min) at start / end', '%s / %s' % (env['load_average_at_start'],
-                                                                        env['load_average_at_end'])],
+             ['load average (1, 5, 15 min) at start / end',
+              '%s / %s' % (env['load_average_at_start'], env['load_average_at_end'])],
              ['benchmark duration', '%.1f minutes' % (results['duration_seconds'] / 60)]]
     return '## Machine and versions\n\n' + table(['', ''], rows)
 
@@ -160,7 +160,8 @@ def section_profile(results: dict[str, Any]) -> str:
                            if row['phase'] in ('import requests', 'import collection module_utils', 'argument handling',
                                                'HTTP session set-up', 'HTTP requests', 'module code', 'result output'))
     return ('## Where the time of one task goes\n\n'
-            'One converged losant_webhook task found by ID, as one item of a loop of %d: %s per item. Ansible ran the module as an AnsiballZ payload, kept with `ANSIBLE_KEEP_REMOTE_FILES=1`; that '
+            'One converged losant_webhook task found by ID, as one item of a loop of %d: %s per item. Ansible ran '
+            'the module as an AnsiballZ payload, kept with `ANSIBLE_KEEP_REMOTE_FILES=1`; that '
             'payload alone, run as a process, takes %s (the `ansible.builtin.uri` payload for the same GET: %s; a bare '
             'interpreter: %s). The phases inside it come from `benchmarks/profile_driver.py`, which unpacks the '
             'payload and runs the module as the payload does, with timers around the imports, `AnsibleModule()` '
@@ -224,8 +225,8 @@ def section_bulk(results: dict[str, Any]) -> str:
         for drift in (False, True):
             pair = {row['approach']: row['seconds'] for row in grouped['rows'] if row['n'] == size and row['drift'] == drift}
             if bulk.BULK in pair and bulk.LOOP in pair:
-                speedups.append('N=%d %s: %.0fx' % (size, '10% drift' if drift else 'converged',
-                                                     pair[bulk.LOOP] / pair[bulk.BULK]))
+                state = '10% drift' if drift else 'converged'
+                speedups.append('N=%d %s: %.0fx' % (size, state, pair[bulk.LOOP] / pair[bulk.BULK]))
     return ('## One losant_webhooks task against a loop\n\n'
             'The application holds exactly the N webhooks of the list; already converged, or with every tenth '
             'webhook\'s description changed by hand (10%% drift). One `losant_webhooks` task with `state: merged` '
@@ -254,7 +255,7 @@ def plot(results: dict[str, Any]) -> Path:
     for label, points in sorted(series.items()):
         points.sort()
         style = '--' if 'drift' in label else '-'
-        axes.plot([n for n, _ in points], [seconds * 1000 for _, seconds in points], style, marker='o', label=label)
+        axes.plot([point[0] for point in points], [point[1] * 1000 for point in points], style, marker='o', label=label)
     axes.set_xscale('log')
     axes.set_yscale('log')
     axes.set_xlabel('N, webhooks converged (log scale)')

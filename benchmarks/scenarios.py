@@ -59,7 +59,7 @@ def run(emulator: Emulator, ansible: Ansible, repeats: int) -> dict[str, Any]:
         progress('calls: %s' % scenario.name)
         ansible.sample_noop()
         totals, writes, seconds, shapes = [], [], [], set()
-        for _ in range(repeats):
+        for unused in range(repeats):
             emulator.reset()
             target_id = emulator.seed([hook(index) for index in range(SEEDED)])[TARGET]
             task = {'name': scenario.name, 'losant.platform.losant_webhook': dict(scenario.arguments, application_id='{{ app }}')}
