@@ -1,0 +1,190 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The HTTP client: what it sends, which failures it retries and how, and the errors it raises."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from ansible_collections.losant.platform.plugins.module_utils import client as client_module
+from ansible_collections.losant.platform.plugins.module_utils.client import (
+    BACKOFF_CAP,
+    MAX_RETRIES,
+    LosantClient,
+    LosantError,
+    backoff_delay,
+)
+
+API = 'https://api.example.test'
+PATH = '/applications/5b3a0c1e9f1d2c0012345678/webhooks'
+URL = API + PATH
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def client(sleeps):
+    return LosantClient(API + '/', 'secret-token', timeout=7, validate_certs=False, sleep=sleeps.append)
+
+
+def error_body(status, error_type, message):
+    return {'status_code': status, 'json': {'type': error_type, 'message': message}}
+
+
+def test_request_sends_token_headers_body_params_and_timeout(client, requests_mock):
+    requests_mock.post(URL, status_code=201, json={'id': 'x'})
+    assert client.request('POST', PATH, body={'name': 'n'}, params={'a': 'b'}) == {'id': 'x'}
+    sent = requests_mock.request_history[0]
+    assert sent.url == URL + '?a=b'
+    assert sent.json() == {'name': 'n'}
+    assert sent.headers['Authorization'] == 'Bearer secret-token'
+    assert sent.headers['Accept'] == 'application/json'
+    assert sent.headers['Accept-Version'] == '^1.x'
+    assert sent.timeout == 7
+    assert sent.verify is False
+
+
+def test_one_session_serves_every_request(client, requests_mock):
+    requests_mock.get(URL, json={})
+    session = client.session
+    client.request('GET', PATH)
+    client.request('GET', PATH)
+    assert client.session is session and requests_mock.call_count == 2
+
+
+def test_every_successful_body_goes_to_on_response(client, requests_mock):
+    seen = []
+    client.on_response = seen.append
+    requests_mock.get(URL, json={'items': []})
+    client.request('GET', PATH)
+    assert seen == [{'items': []}]
+
+
+def test_an_empty_success_body_is_none(client, requests_mock):
+    requests_mock.delete(URL, status_code=204)
+    assert client.request('DELETE', PATH) is None
+
+
+def test_a_success_body_that_is_not_json_fails(client, requests_mock):
+    requests_mock.get(URL, text='<html>proxy</html>')
+    with pytest.raises(LosantError, match='HTTP 200 with a body that is not JSON'):
+        client.request('GET', PATH)
+
+
+def test_429_honours_retry_after(client, requests_mock, sleeps):
+    requests_mock.get(URL, [{'status_code': 429, 'headers': {'Retry-After': '3'}, 'json': {}},
+                            {'status_code': 200, 'json': {'ok': 1}}])
+    assert client.request('GET', PATH) == {'ok': 1}
+    assert sleeps == [3.0]
+    assert requests_mock.call_count == 2
+
+
+@pytest.mark.parametrize('status', [502, 503, 504])
+def test_gateway_errors_are_retried_with_backoff(client, requests_mock, sleeps, status):
+    requests_mock.patch(URL, [{'status_code': status, 'text': 'bad gateway'},
+                              {'status_code': status, 'text': 'bad gateway'},
+                              {'status_code': 200, 'json': {'id': 'x'}}])
+    assert client.request('PATCH', PATH, body={'name': 'n'}) == {'id': 'x'}
+    assert requests_mock.call_count == 3
+    assert [sent.json() for sent in requests_mock.request_history] == [{'name': 'n'}] * 3
+    assert len(sleeps) == 2 and 0.25 <= sleeps[0] <= 0.5 and 0.5 <= sleeps[1] <= 1.0
+
+
+def test_a_reset_connection_is_retried(client, requests_mock, sleeps):
+    reset = requests.exceptions.ConnectionError(ConnectionResetError(104, 'Connection reset by peer'))
+    requests_mock.get(URL, [{'exc': reset}, {'status_code': 200, 'json': {'ok': 1}}])
+    assert client.request('GET', PATH) == {'ok': 1}
+    assert requests_mock.call_count == 2 and len(sleeps) == 1
+
+
+def test_retries_are_bounded_then_the_last_error_is_raised(client, requests_mock, sleeps):
+    requests_mock.get(URL, **error_body(503, 'ServiceUnavailable', 'try later'))
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert requests_mock.call_count == MAX_RETRIES + 1
+    assert len(sleeps) == MAX_RETRIES
+    assert (raised.value.status, raised.value.error_type, raised.value.error_message) == (
+        503, 'ServiceUnavailable', 'try later')
+
+
+def test_persistent_connection_failures_are_bounded(client, requests_mock, sleeps):
+    requests_mock.get(URL, exc=requests.exceptions.ConnectionError('Connection refused'))
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert requests_mock.call_count == MAX_RETRIES + 1 and len(sleeps) == MAX_RETRIES
+    assert raised.value.status is None
+    assert str(raised.value) == 'GET %s failed: cannot connect to %s: Connection refused' % (PATH, API)
+
+
+@pytest.mark.parametrize('timeout', [requests.exceptions.ReadTimeout, requests.exceptions.ConnectTimeout])
+def test_a_timeout_fails_at_once(client, requests_mock, sleeps, timeout):
+    requests_mock.get(URL, exc=timeout('slow'))
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert requests_mock.call_count == 1 and sleeps == []
+    assert str(raised.value) == 'GET %s failed: no answer from %s within 7 seconds' % (PATH, API)
+
+
+@pytest.mark.parametrize('status, error_type, message', [
+    (400, 'Validation', 'name should NOT be longer than 255 characters'),
+    (401, 'Unauthorized', 'Invalid access token'),
+    (403, 'Forbidden', 'Token does not have the required scope'),
+    (404, 'NotFound', 'Application was not found'),
+    (500, 'InternalError', 'Something broke'),
+])
+def test_errors_are_not_retried_and_carry_status_type_and_message(client, requests_mock, sleeps,
+                                                                   status, error_type, message):
+    requests_mock.patch(URL, **error_body(status, error_type, message))
+    with pytest.raises(LosantError) as raised:
+        client.request('PATCH', PATH, body={})
+    error = raised.value
+    assert requests_mock.call_count == 1 and sleeps == []
+    assert (error.method, error.path, error.status, error.error_type, error.error_message) == (
+        'PATCH', PATH, status, error_type, message)
+    assert str(error) == 'PATCH %s failed with HTTP %d %s: %s' % (PATH, status, error_type, message)
+    assert error.as_result() == {'status': status, 'error_type': error_type, 'error_message': message}
+
+
+def test_an_error_without_a_losant_body_shows_the_text(client, requests_mock):
+    requests_mock.get(URL, status_code=500, text='  upstream exploded  ')
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert str(raised.value) == 'GET %s failed with HTTP 500: upstream exploded' % PATH
+
+
+def test_an_error_without_any_body_shows_the_reason(client, requests_mock):
+    requests_mock.get(URL, status_code=418, reason="I'm a teapot")
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert str(raised.value) == "GET %s failed with HTTP 418: I'm a teapot" % PATH
+
+
+def test_the_token_never_appears_in_errors(client, requests_mock):
+    requests_mock.get(URL, exc=requests.exceptions.ConnectionError('refused'))
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert 'secret-token' not in str(raised.value)
+
+
+def test_backoff_is_jittered_exponential_and_capped(monkeypatch):
+    monkeypatch.setattr(client_module.random, 'uniform', lambda low, high: high)
+    assert [backoff_delay(attempt) for attempt in range(6)] == [0.5, 1.0, 2.0, 4.0, BACKOFF_CAP, BACKOFF_CAP]
+    monkeypatch.setattr(client_module.random, 'uniform', lambda low, high: low)
+    assert backoff_delay(2) == 1.0
+
+
+def test_retry_after_is_used_as_given_but_capped():
+    assert backoff_delay(0, '0') == 0.0
+    assert backoff_delay(3, '2.5') == 2.5
+    assert backoff_delay(0, '3600') == 60.0
+    assert backoff_delay(0, '-5') == 0.0
+
+
+def test_a_retry_after_date_falls_back_to_backoff():
+    assert 0.25 <= backoff_delay(0, 'Wed, 21 Oct 2015 07:28:00 GMT') <= 0.5

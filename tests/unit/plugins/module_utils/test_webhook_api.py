@@ -1,0 +1,248 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Comparison, masking, diffs and the webhook API calls, against a fake client."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pytest
+
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    MASK,
+    WebhookApi,
+    changed_fields,
+    describe_write,
+    desired_fields,
+    mask,
+    predicted_webhook,
+    trigger_url,
+    update_diff,
+)
+
+APP = '5b3a0c1e9f1d2c0012345678'
+HOOK = '5b3a0c1e9f1d2c00abcdef01'
+PATH = '/applications/%s/webhooks' % APP
+
+
+class FakeClient:
+    """Answers each request with the next queued answer (a body or a LosantError) and records it."""
+
+    def __init__(self, *answers: Any) -> None:
+        self.answers = list(answers)
+        self.calls: list[tuple[str, str, Optional[dict], Optional[dict]]] = []
+
+    def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None) -> Any:
+        self.calls.append((method, path, body, dict(params) if params is not None else None))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def page(names: list[str], total: int) -> dict[str, Any]:
+    return {'items': [{'id': '%024x' % index, 'name': name} for index, name in enumerate(names)],
+            'totalCount': total, 'count': len(names)}
+
+
+# desired_fields and changed_fields
+
+def test_desired_fields_keeps_only_set_options_keyed_by_api_key():
+    params = {'name': 'orders', 'description': None, 'response_code': 201, 'enabled': False,
+              'basic_auth_username': '', 'wait_for_reply': None, 'application_id': APP, 'state': 'present'}
+    assert desired_fields(params) == {'name': 'orders', 'responseCode': 201, 'enabled': False,
+                                      'basicAuthUsername': ''}
+
+
+def test_desired_fields_can_leave_secrets_out():
+    params = {'name': 'n', 'basic_auth_password': 'pw', 'verification_code': 'vc'}
+    assert desired_fields(params) == {'name': 'n', 'basicAuthPassword': 'pw', 'verificationCode': 'vc'}
+    assert desired_fields(params, include_secrets=False) == {'name': 'n'}
+
+
+def test_changed_fields_compares_only_desired_keys():
+    current = {'name': 'orders', 'responseCode': 200, 'enabled': True, 'description': 'old', 'token': 't'}
+    assert changed_fields({'name': 'orders', 'enabled': True}, current) == {}
+    assert changed_fields({'name': 'orders', 'responseCode': 201}, current) == {'responseCode': 201}
+
+
+def test_changed_fields_is_type_strict_so_values_must_be_normalised_first():
+    assert changed_fields({'responseCode': 201}, {'responseCode': '201'}) == {'responseCode': 201}
+    assert changed_fields({'enabled': False}, {'enabled': 0}) == {}  # equal in Python; the API only sends bools
+
+
+def test_changed_fields_treats_a_missing_key_as_different():
+    assert changed_fields({'enabled': True, 'basicAuthPassword': 'pw'}, {'name': 'x'}) == {
+        'enabled': True, 'basicAuthPassword': 'pw'}
+
+
+def test_changed_fields_compares_a_returned_secret():
+    assert changed_fields({'basicAuthPassword': 'pw'}, {'basicAuthPassword': 'pw'}) == {}
+    assert changed_fields({'basicAuthPassword': 'new'}, {'basicAuthPassword': 'pw'}) == {'basicAuthPassword': 'new'}
+
+
+# mask, update_diff, trigger_url, predicted_webhook
+
+def test_mask_drops_hal_keys_and_masks_secrets():
+    webhook = {'_type': 'webhook', '_links': {'self': {}}, '_etag': 'x', 'id': HOOK, 'name': 'n',
+               'basicAuthPassword': 'pw', 'verificationCode': 'vc', 'basicAuthUsername': 'user'}
+    assert mask(webhook) == {'id': HOOK, 'name': 'n', 'basicAuthPassword': MASK, 'verificationCode': MASK,
+                             'basicAuthUsername': 'user'}
+    assert webhook['basicAuthPassword'] == 'pw', 'mask must not change its argument'
+
+
+def test_mask_leaves_empty_secrets_visible_as_empty():
+    assert mask({'basicAuthPassword': '', 'verificationCode': None}) == {'basicAuthPassword': '',
+                                                                          'verificationCode': None}
+
+
+def test_update_diff_shows_changed_fields_only_with_secrets_masked():
+    current = {'id': HOOK, 'name': 'a', 'responseCode': 200, 'basicAuthPassword': 'old', 'enabled': True}
+    diff = update_diff({'responseCode': 201, 'basicAuthPassword': 'new'}, current)
+    assert diff == {'before': {'responseCode': 200, 'basicAuthPassword': MASK},
+                    'after': {'responseCode': 201, 'basicAuthPassword': '******** (changed)'}}
+    assert 'old' not in repr(diff) and 'new' not in repr(diff)
+
+
+def test_update_diff_of_a_secret_the_api_did_not_return():
+    diff = update_diff({'verificationCode': 'vc'}, {'id': HOOK})
+    assert diff == {'before': {'verificationCode': None}, 'after': {'verificationCode': '******** (changed)'}}
+
+
+def test_trigger_url_uses_the_token():
+    assert trigger_url({'token': 'abc-123'}) == 'https://triggers.losant.com/webhooks/abc-123'
+    assert trigger_url({'name': 'no token yet'}) is None
+
+
+def test_predicted_webhook_overlays_the_body_on_the_platform_defaults():
+    webhook = predicted_webhook({'name': 'n', 'responseCode': 201, 'enabled': False}, APP)
+    assert webhook == {'name': 'n', 'description': '', 'responseCode': 201, 'verificationType': 'none',
+                       'waitForReply': False, 'basicAuthUsername': '', 'isWebsocket': False,
+                       'castBuffersAs': 'array', 'annotateMultipart': False, 'enabled': False,
+                       'applicationId': APP}
+
+
+def test_describe_write_masks_the_body():
+    assert describe_write('PATCH', PATH, {'basicAuthPassword': 'pw'}, {'x': '1'}) == {
+        'method': 'PATCH', 'path': PATH, 'body': {'basicAuthPassword': MASK}, 'params': {'x': '1'}}
+    assert describe_write('DELETE', PATH) == {'method': 'DELETE', 'path': PATH}
+
+
+# WebhookApi.list / find_by_name
+
+def test_list_asks_for_big_pages_sorted_by_name_and_filters_by_name():
+    client = FakeClient(page(['a'], 1))
+    assert [hook['name'] for hook in WebhookApi(client, APP).list(name_glob='a*')] == ['a']
+    assert client.calls == [('GET', PATH, None, {'perPage': 1000, 'sortField': 'name', 'sortDirection': 'asc',
+                                                 'filterField': 'name', 'filter': 'a*', 'page': 0})]
+
+
+def test_list_without_filter_sends_no_filter():
+    client = FakeClient(page([], 0))
+    assert list(WebhookApi(client, APP).list()) == []
+    assert 'filter' not in client.calls[0][3] and 'filterField' not in client.calls[0][3]
+
+
+def test_list_follows_every_page_and_stops_at_the_total():
+    client = FakeClient(page(['h'] * 1000, 2001), page(['h'] * 1000, 2001), page(['h'], 2001))
+    assert len(list(WebhookApi(client, APP).list())) == 2001
+    assert [call[3]['page'] for call in client.calls] == [0, 1, 2]
+
+
+def test_list_stops_after_a_full_last_page_without_asking_for_an_empty_one():
+    client = FakeClient(page(['h'] * 1000, 1000))
+    assert len(list(WebhookApi(client, APP).list())) == 1000
+    assert len(client.calls) == 1
+
+
+def test_list_stops_on_an_empty_page_even_if_the_total_says_more():
+    client = FakeClient(page(['h'] * 1000, 5000), page([], 5000))
+    assert len(list(WebhookApi(client, APP).list())) == 1000
+    assert len(client.calls) == 2
+
+
+def test_find_by_name_is_exact_and_case_sensitive_on_top_of_the_glob_filter():
+    client = FakeClient(page(['Orders', 'a*b', 'aXb', 'orders', 'orders-2'], 5))
+    api = WebhookApi(client, APP)
+    assert [hook['name'] for hook in api.find_by_name('orders')] == ['orders']
+    assert client.calls[0][3]['filter'] == 'orders'
+
+
+def test_find_by_name_finds_a_match_on_a_later_page():
+    first = page(['bulk-%04d' % index for index in range(1000)], 1001)
+    second = {'items': [{'id': HOOK, 'name': 'bulk'}], 'totalCount': 1001}
+    client = FakeClient(first, second)
+    assert WebhookApi(client, APP).find_by_name('bulk') == [{'id': HOOK, 'name': 'bulk'}]
+    assert len(client.calls) == 2
+
+
+def test_find_by_name_returns_every_duplicate():
+    client = FakeClient({'items': [{'id': 'a' * 24, 'name': 'dup'}, {'id': 'b' * 24, 'name': 'dup'}],
+                         'totalCount': 2})
+    assert [hook['id'] for hook in WebhookApi(client, APP).find_by_name('dup')] == ['a' * 24, 'b' * 24]
+
+
+# WebhookApi.get and the writes
+
+def test_get_returns_the_webhook():
+    client = FakeClient({'id': HOOK})
+    assert WebhookApi(client, APP).get(HOOK) == {'id': HOOK}
+    assert client.calls == [('GET', '%s/%s' % (PATH, HOOK), None, None)]
+
+
+def test_get_of_a_missing_webhook_is_none():
+    error = LosantError('GET', PATH, 'Webhook was not found', 404, 'NotFound')
+    assert WebhookApi(FakeClient(error), APP).get(HOOK) is None
+
+
+@pytest.mark.parametrize('error', [
+    LosantError('GET', PATH, 'Application was not found', 404, 'NotFound'),
+    LosantError('GET', PATH, 'Invalid access token', 401, 'Unauthorized'),
+    LosantError('GET', PATH, 'boom', 500, 'InternalError'),
+])
+def test_get_raises_other_errors(error):
+    with pytest.raises(LosantError) as raised:
+        WebhookApi(FakeClient(error), APP).get(HOOK)
+    assert raised.value is error
+
+
+def test_writes_send_one_request_each_and_are_recorded_masked():
+    client = FakeClient({'id': HOOK}, {'id': HOOK, 'name': 'b'}, {'success': True})
+    api = WebhookApi(client, APP)
+    assert api.create({'name': 'a', 'basicAuthPassword': 'pw'}) == {'id': HOOK}
+    assert api.update(HOOK, {'name': 'b'}) == {'id': HOOK, 'name': 'b'}
+    assert api.delete(HOOK) == {'success': True}
+    hook_path = '%s/%s' % (PATH, HOOK)
+    assert client.calls == [('POST', PATH, {'name': 'a', 'basicAuthPassword': 'pw'}, None),
+                            ('PATCH', hook_path, {'name': 'b'}, None),
+                            ('DELETE', hook_path, None, None)]
+    assert api.writes == [{'method': 'POST', 'path': PATH, 'body': {'name': 'a', 'basicAuthPassword': MASK}},
+                          {'method': 'PATCH', 'path': hook_path, 'body': {'name': 'b'}},
+                          {'method': 'DELETE', 'path': hook_path}]
+
+
+def test_delete_with_workflows_asks_for_them():
+    client = FakeClient({'success': True})
+    WebhookApi(client, APP).delete(HOOK, include_workflows=True)
+    assert client.calls == [('DELETE', '%s/%s' % (PATH, HOOK), None, {'includeWorkflows': 'true'})]
+
+
+def test_check_mode_plans_writes_without_sending_them():
+    client = FakeClient()
+    api = WebhookApi(client, APP, check_mode=True)
+    assert api.create({'name': 'a'}) is None
+    assert api.update(HOOK, {'name': 'b'}) is None
+    assert api.delete(HOOK, include_workflows=True) is None
+    assert client.calls == []
+    assert [write['method'] for write in api.writes] == ['POST', 'PATCH', 'DELETE']
+
+
+def test_a_failed_write_is_not_recorded_as_done():
+    error = LosantError('POST', PATH, 'name is too long', 400, 'Validation')
+    api = WebhookApi(FakeClient(error), APP)
+    with pytest.raises(LosantError):
+        api.create({'name': 'x'})
+    assert api.writes == []

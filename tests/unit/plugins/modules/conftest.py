@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Run a module's main() in-process and return what Ansible would receive on stdout."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible_collections.losant.platform.plugins.module_utils import client
+from ansible.module_utils.common.text.converters import to_bytes
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args: dict[str, Any]) -> Iterator[None]:
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
+
+
+class ModuleRun:
+    def __init__(self, output: str, exit_code: int) -> None:
+        self.output = output
+        self.exit_code = exit_code
+        self.result = json.loads(output)
+
+
+@pytest.fixture
+def run_module(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Callable[..., ModuleRun]:
+    """``run_module(main, args, check_mode=False, diff=False)``: the module's JSON output and exit code.
+
+    The real exit_json/fail_json run, so the output is scrubbed of no_log values exactly as in a play.
+    Retries do not wait.
+    """
+    monkeypatch.setattr(client, 'backoff_delay', lambda attempt, retry_after=None: 0)
+
+    def run(main: Callable[[], None], args: dict[str, Any], check_mode: bool = False,
+            diff: bool = False) -> ModuleRun:
+        args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        capsys.readouterr()
+        with patch_module_args(args), pytest.raises(SystemExit) as exited:
+            main()
+        return ModuleRun(capsys.readouterr().out, exited.value.code)
+
+    return run
