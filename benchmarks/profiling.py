@@ -24,10 +24,8 @@ PROFILE_NOISE = ('runpy', 'builtins.exec', 'profile_driver.py')
 IMPORT_LINE = re.compile(r'^import time:\s*(\d+)\s*\|\s*(\d+)\s*\|(\s*)(\S+)\s*$')
 
 
-def keep_payloads(emulator: Emulator, ansible: Ansible) -> dict[str, Path]:
+def keep_payloads(ansible: Ansible, target: str) -> dict[str, Path]:
     """Run one converged losant_webhook task and one uri GET, keeping the AnsiballZ payloads Ansible ran."""
-    emulator.reset()
-    target = emulator.seed([hook(index) for index in range(20)])[3]
     remote = WORK / 'remote'
     shutil.rmtree(remote, ignore_errors=True)
     tasks = [
@@ -41,7 +39,7 @@ def keep_payloads(emulator: Emulator, ansible: Ansible) -> dict[str, Path]:
     return {'module': payloads['AnsiballZ_losant_webhook.py'], 'uri': payloads['AnsiballZ_uri.py']}
 
 
-def measure(emulator: Emulator, ansible: Ansible, payloads: dict[str, Path], repeats: int) -> dict[str, Any]:
+def measure(ansible: Ansible, hooks: list[dict[str, Any]], payloads: dict[str, Path], repeats: int) -> dict[str, Any]:
     """Interleaved, so that all see the same load on the machine, medians of: a loop of converged
     losant_webhook tasks (per item, above the no-op playbook), each payload run as a process (as Ansible runs
     it), a bare interpreter, and each phase of the module run from the timing driver (no profiler attached)."""
@@ -52,10 +50,6 @@ def measure(emulator: Emulator, ansible: Ansible, payloads: dict[str, Path], rep
     output = WORK / 'phases.json'
     for unused in range(repeats):
         ansible.sample_noop()
-        emulator.reset()
-        ids = emulator.seed([hook(index) for index in range(LOOP_SIZE)])
-        hooks = [{'id': webhook_id, 'name': 'bench-%05d' % index, 'description': 'benchmark webhook',
-                  'response_code': 200} for index, webhook_id in enumerate(ids)]
         loops.append(ansible.run(ansible.play(module_tasks(), {'hooks': hooks})).wall)
         for unused in range(PAYLOAD_RUNS // repeats + 1):
             processes['interpreter'].append(timed([PYTHON, '-c', 'pass']).wall)
@@ -125,9 +119,13 @@ def short_path(filename: str) -> str:
 
 def run(emulator: Emulator, ansible: Ansible, repeats: int) -> dict[str, Any]:
     progress('profile: keeping the AnsiballZ payloads')
-    payloads = keep_payloads(emulator, ansible)
+    emulator.reset()  # the same converged webhooks for every run below: nothing writes to them
+    ids = emulator.seed([hook(index) for index in range(LOOP_SIZE)])
+    hooks = [{'id': webhook_id, 'name': 'bench-%05d' % index, 'description': 'benchmark webhook',
+              'response_code': 200} for index, webhook_id in enumerate(ids)]
+    payloads = keep_payloads(ansible, ids[0])
     progress('profile: a loop, the payloads as processes and the phases of the module run')
-    measured = measure(emulator, ansible, payloads, repeats)
+    measured = measure(ansible, hooks, payloads, repeats)
     progress('profile: python -X importtime and cProfile')
     imports = heaviest_imports(payloads['module'])
     uri_imports = heaviest_imports(payloads['uri'])
