@@ -138,8 +138,8 @@ def test_a_timeout_fails_at_once(client, requests_mock, sleeps, timeout):
     (404, 'NotFound', 'Application was not found'),
     (500, 'InternalError', 'Something broke'),
 ])
-def test_errors_are_not_retried_and_carry_status_type_and_message(client, requests_mock, sleeps,
-                                                                   status, error_type, message):
+def test_errors_are_not_retried_and_carry_status_type_and_message(
+        client, requests_mock, sleeps, status, error_type, message):
     requests_mock.patch(URL, **error_body(status, error_type, message))
     with pytest.raises(LosantError) as raised:
         client.request('PATCH', PATH, body={})

@@ -95,8 +95,8 @@ def test_mask_drops_hal_keys_and_masks_secrets():
 
 
 def test_mask_leaves_empty_secrets_visible_as_empty():
-    assert mask({'basicAuthPassword': '', 'verificationCode': None}) == {'basicAuthPassword': '',
-                                                                          'verificationCode': None}
+    empty = {'basicAuthPassword': '', 'verificationCode': None}
+    assert mask(empty) == empty
 
 
 def test_update_diff_shows_changed_fields_only_with_secrets_masked():

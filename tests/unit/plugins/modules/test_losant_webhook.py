@@ -75,8 +75,8 @@ def test_yaml_strings_are_normalised_by_the_argument_spec(run_module, requests_m
     requests_mock.post(LIST_URL, status_code=201, json=webhook())
     run_module(main, args(name='orders', response_code='201', wait_for_reply='yes', enabled='no',
                           timeout='5'))
-    assert requests_mock.request_history[1].json() == {'name': 'orders', 'responseCode': 201,
-                                                        'waitForReply': True, 'enabled': False}
+    assert requests_mock.request_history[1].json() == {
+        'name': 'orders', 'responseCode': 201, 'waitForReply': True, 'enabled': False}
     assert requests_mock.request_history[1].timeout == 5
 
 
@@ -325,8 +325,8 @@ def test_every_input_problem_is_reported_at_once(run_module, requests_mock):
     (404, 'NotFound', 'Application was not found'),
     (500, 'InternalError', 'Something broke'),
 ])
-def test_api_errors_fail_with_method_path_status_type_and_message(run_module, requests_mock,
-                                                                   status, error_type, message):
+def test_api_errors_fail_with_method_path_status_type_and_message(
+        run_module, requests_mock, status, error_type, message):
     requests_mock.get(LIST_URL, status_code=status, json={'type': error_type, 'message': message})
     run = run_module(main, args(name='orders'))
     assert run.exit_code == 1 and requests_mock.call_count == 1
