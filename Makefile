@@ -29,8 +29,8 @@ EMULATOR_REQUIREMENTS := $(or $(wildcard tests/emulator/requirements.txt),pytest
 DEMO_PLAYBOOK ?= demo/demo.yml
 PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 
-TEST_STEPS := lint-docs lint-ansible build-check docs emulator-test ecosystem-test $(addprefix sanity-,$(CORES)) \
-              $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES))
+TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
+              $(addprefix sanity-,$(CORES)) $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES))
 
 .PHONY: help test sanity units integration lint lint-docs lint-ansible emulator-test ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS)
@@ -47,6 +47,7 @@ help:
 	@echo "make build          build the collection tarball into .tmp/build/"
 	@echo "make build-check    build, install the tarball and run ansible-doc on every module"
 	@echo "make demo           run $(DEMO_PLAYBOOK) against a fresh emulator"
+	@echo "make sync           copy the collection to $(COLLECTION)"
 	@echo "make clean          remove .tmp/ (copies, build output, test results)"
 	@echo "make distclean      clean, and remove the virtual environments in .venv/"
 	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ..."
