@@ -8,7 +8,7 @@
 # written to FILE as losant_api_url, losant_api_token, losant_application_id and
 # losant_emulator_admin, which ansible-test passes as variables to every integration target.
 # The emulator is stopped when the command ends, whatever its outcome; its log is kept in
-# .tmp/emulator.log. EMULATOR_PYTHON chooses the interpreter (default: python3).
+# .tmp/emulator-*.log. EMULATOR_PYTHON chooses the interpreter (default: python3).
 set -euo pipefail
 
 integration_config=
@@ -21,8 +21,8 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 token=emulator-token-0123456789abcdef
 application_id=5f3e1c2a9b8d7e6f5a4b3c2d
-log=$root/.tmp/emulator.log
 mkdir -p "$root/.tmp"
+log=$(mktemp "$root/.tmp/emulator-XXXXXX.log")
 
 (cd "$root" && exec "${EMULATOR_PYTHON:-python3}" -m tests.emulator --port 0 \
     --token "$token" --application-id "$application_id") >"$log" 2>&1 &
