@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from typing import Any, NoReturn
+from urllib.parse import urlparse
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -25,6 +26,14 @@ CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 }
 
 
+def validate_api_url(value: str) -> list[str]:
+    """requests refuses a URL without an http(s) scheme or a host with an exception, not an HTTP error."""
+    parts = urlparse(value)
+    if parts.scheme in ('http', 'https') and parts.hostname:
+        return []
+    return ['api_url must be an http:// or https:// URL with a host name, got %r' % value]
+
+
 class LosantModule:
     """An AnsibleModule with the connection options, a client and the application's webhook API."""
 
@@ -38,7 +47,8 @@ class LosantModule:
 
     def check_input(self, errors: list[str]) -> None:
         """Fail before any request when the input is invalid; the API would refuse it anyway."""
-        errors = validate_id('application_id', self.params.get('application_id')) + errors
+        errors = (validate_api_url(self.params['api_url'])
+                  + validate_id('application_id', self.params.get('application_id')) + errors)
         if self.params['timeout'] <= 0:
             errors.append('timeout must be a positive number of seconds, got %d' % self.params['timeout'])
         if errors:

@@ -107,6 +107,8 @@ class LosantClient:
                     raise LosantError(method, path, 'cannot connect to %s: %s' % (self.base_url, connection_reason(exc)))
                 self.sleep(backoff_delay(attempt))
                 continue
+            except requests.RequestException as exc:
+                raise LosantError(method, path, 'invalid request: %s' % exc)
             if response.status_code in RETRIED_STATUSES and not last_try:
                 self.sleep(backoff_delay(attempt, response.headers.get('Retry-After')))
                 continue

@@ -165,6 +165,14 @@ def test_an_error_without_any_body_shows_the_reason(client, requests_mock):
     assert str(raised.value) == "GET %s failed with HTTP 418: I'm a teapot" % PATH
 
 
+def test_a_request_requests_refuses_fails_without_a_traceback(client, requests_mock, sleeps):
+    requests_mock.get(URL, exc=requests.exceptions.InvalidHeader('Invalid leading whitespace'))
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert str(raised.value) == 'GET %s failed: invalid request: Invalid leading whitespace' % PATH
+    assert requests_mock.call_count == 1 and sleeps == []
+
+
 def test_the_token_never_appears_in_errors(client, requests_mock):
     requests_mock.get(URL, exc=requests.exceptions.ConnectionError('refused'))
     with pytest.raises(LosantError) as raised:

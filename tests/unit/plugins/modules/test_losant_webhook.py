@@ -299,6 +299,10 @@ def test_update_secrets_on_create_sends_secrets_when_creating(run_module, reques
     ({'name': 'x', 'enabled': 'maybe'}, 'enabled'),
     ({}, 'one of the following is required: webhook_id, name'),
     ({'name': 'x', 'colour': 'red'}, 'Unsupported parameters'),
+    ({'name': 'x', 'api_url': 'api.losant.com'},
+     "api_url must be an http:// or https:// URL with a host name, got 'api.losant.com'"),
+    ({'name': 'x', 'api_url': 'https://'}, 'api_url must be an http:// or https:// URL with a host name'),
+    ({'name': 'x', 'api_url': 'ftp://api.losant.com'}, 'api_url must be an http:// or https:// URL'),
 ])
 def test_bad_input_fails_before_any_request(run_module, requests_mock, extra, message):
     run = run_module(main, dict(args(), **extra))
