@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 
 try:
     import requests
+    from urllib3.exceptions import NewConnectionError
 except ImportError:
     requests = None
     REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
@@ -20,6 +21,10 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 RETRIED_STATUSES = frozenset((429, 502, 503, 504))
+# A create that met a gateway error or a broken connection may have been applied, and sending it
+# again would make a second webhook: creates are retried only when the API says it did nothing.
+CREATE_RETRIED_STATUSES = frozenset((429, 503))
+MAYBE_CREATED = ' (the webhook may have been created: check before running again)'
 MAX_RETRIES = 4
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
@@ -36,16 +41,29 @@ class LosantError(Exception):
         self.status = status
         self.error_type = error_type
         self.error_message = message
-        super().__init__(self.describe())
+        self.hint = ''
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.describe()
 
     def describe(self) -> str:
         if self.status is None:
-            return '%s %s failed: %s' % (self.method, self.path, self.error_message)
+            return '%s %s failed: %s%s' % (self.method, self.path, self.error_message, self.hint)
         kind = ' %s' % self.error_type if self.error_type else ''
-        return '%s %s failed with HTTP %d%s: %s' % (self.method, self.path, self.status, kind, self.error_message)
+        return '%s %s failed with HTTP %d%s: %s%s' % (
+            self.method, self.path, self.status, kind, self.error_message, self.hint)
 
     def as_result(self) -> dict[str, Any]:
         return {'status': self.status, 'error_type': self.error_type, 'error_message': self.error_message}
+
+
+class RetryLater(Exception):
+    """The attempt failed, but another may succeed; ``retry_after`` is the API's hint, if any."""
+
+    def __init__(self, retry_after: Optional[str] = None) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 def backoff_delay(attempt: int, retry_after: Optional[str] = None) -> float:
@@ -96,28 +114,42 @@ class LosantClient:
     def request(self, method: str, path: str, body: Optional[dict] = None,
                 params: Optional[dict] = None) -> Any:
         for attempt in range(MAX_RETRIES + 1):
-            last_try = attempt == MAX_RETRIES
             try:
-                response = self.session.request(method, self.base_url + path, json=body, params=params,
-                                                timeout=self.timeout)
-            except requests.Timeout:
-                raise LosantError(method, path, 'no answer from %s within %s seconds' % (self.base_url, self.timeout))
-            except requests.ConnectionError as exc:
-                if last_try:
-                    raise LosantError(method, path, 'cannot connect to %s: %s' % (self.base_url, connection_reason(exc)))
-                self.sleep(backoff_delay(attempt))
-                continue
-            except requests.RequestException as exc:
-                raise LosantError(method, path, 'invalid request: %s' % exc)
-            if response.status_code in RETRIED_STATUSES and not last_try:
-                self.sleep(backoff_delay(attempt, response.headers.get('Retry-After')))
-                continue
-            if response.status_code >= 400:
-                raise error_from_response(method, path, response)
-            body = self._json(method, path, response)
-            self.on_response(body)
-            return body
+                return self._exchange(method, path, body, params, may_retry=attempt < MAX_RETRIES)
+            except RetryLater as retry:
+                self.sleep(backoff_delay(attempt, retry.retry_after))
         raise AssertionError('unreachable')  # pragma: no cover
+
+    def _exchange(self, method: str, path: str, body: Optional[dict], params: Optional[dict],
+                  may_retry: bool) -> Any:
+        """One request and its answer; raises RetryLater when another attempt may succeed."""
+        creating = method == 'POST'
+        try:
+            response = self.session.request(method, self.base_url + path, json=body, params=params,
+                                            timeout=self.timeout)
+        except requests.Timeout:
+            raise LosantError(method, path, 'no answer from %s within %s seconds' % (self.base_url, self.timeout))
+        except requests.exceptions.SSLError as exc:
+            raise LosantError(method, path, 'TLS error with %s: %s' % (self.base_url, connection_reason(exc)))
+        except requests.ConnectionError as exc:
+            never_sent = isinstance(getattr(exc.args[0] if exc.args else None, 'reason', None), NewConnectionError)
+            if may_retry and (never_sent or not creating):
+                raise RetryLater()
+            error = LosantError(method, path, 'cannot connect to %s: %s' % (self.base_url, connection_reason(exc)))
+            error.hint = MAYBE_CREATED if creating and not never_sent else ''
+            raise error
+        except requests.RequestException as exc:
+            raise LosantError(method, path, 'invalid request: %s' % exc)
+        if may_retry and response.status_code in (CREATE_RETRIED_STATUSES if creating else RETRIED_STATUSES):
+            raise RetryLater(response.headers.get('Retry-After'))
+        if response.status_code >= 400:
+            error = error_from_response(method, path, response)
+            if creating and response.status_code in RETRIED_STATUSES - CREATE_RETRIED_STATUSES:
+                error.hint = MAYBE_CREATED
+            raise error
+        answer = self._json(method, path, response)
+        self.on_response(answer)
+        return answer
 
     @staticmethod
     def _json(method: str, path: str, response: Any) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+import urllib3
 
 from ansible_collections.losant.platform.plugins.module_utils import client as client_module
 from ansible_collections.losant.platform.plugins.module_utils.client import (
@@ -101,6 +102,47 @@ def test_a_reset_connection_is_retried(client, requests_mock, sleeps):
     requests_mock.get(URL, [{'exc': reset}, {'status_code': 200, 'json': {'ok': 1}}])
     assert client.request('GET', PATH) == {'ok': 1}
     assert requests_mock.call_count == 2 and len(sleeps) == 1
+
+
+@pytest.mark.parametrize('status', [429, 503])
+def test_a_create_is_retried_when_the_api_says_it_did_nothing(client, requests_mock, sleeps, status):
+    requests_mock.post(URL, [{'status_code': status}, {'status_code': 201, 'json': {'id': 'x'}}])
+    assert client.request('POST', PATH, body={'name': 'n'}) == {'id': 'x'}
+    assert requests_mock.call_count == 2 and len(sleeps) == 1
+
+
+@pytest.mark.parametrize('status', [502, 504])
+def test_a_create_that_may_have_been_applied_is_not_sent_again(client, requests_mock, sleeps, status):
+    requests_mock.post(URL, **error_body(status, 'BadGateway', 'upstream failed'))
+    with pytest.raises(LosantError) as raised:
+        client.request('POST', PATH, body={'name': 'n'})
+    assert requests_mock.call_count == 1 and sleeps == []
+    assert raised.value.error_message == 'upstream failed'
+    assert str(raised.value) == ('POST %s failed with HTTP %d BadGateway: upstream failed (the webhook may have '
+                                 'been created: check before running again)' % (PATH, status))
+
+
+def test_a_create_whose_connection_broke_is_not_sent_again(client, requests_mock, sleeps):
+    reset = requests.exceptions.ConnectionError(ConnectionResetError(104, 'Connection reset by peer'))
+    requests_mock.post(URL, exc=reset)
+    with pytest.raises(LosantError, match='may have been created'):
+        client.request('POST', PATH, body={'name': 'n'})
+    assert requests_mock.call_count == 1 and sleeps == []
+
+
+def test_a_create_that_never_reached_the_server_is_retried(client, requests_mock, sleeps):
+    refused = requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(
+        None, URL, urllib3.exceptions.NewConnectionError(None, 'Connection refused')))
+    requests_mock.post(URL, [{'exc': refused}, {'status_code': 201, 'json': {'id': 'x'}}])
+    assert client.request('POST', PATH, body={'name': 'n'}) == {'id': 'x'}
+    assert requests_mock.call_count == 2 and len(sleeps) == 1
+
+
+def test_a_certificate_error_fails_at_once(client, requests_mock, sleeps):
+    requests_mock.get(URL, exc=requests.exceptions.SSLError('certificate verify failed'))
+    with pytest.raises(LosantError, match='TLS error with %s: certificate verify failed' % API):
+        client.request('GET', PATH)
+    assert requests_mock.call_count == 1 and sleeps == []
 
 
 def test_retries_are_bounded_then_the_last_error_is_raised(client, requests_mock, sleeps):
