@@ -132,7 +132,7 @@ def trigger_url(webhook: dict[str, Any]) -> Optional[str]:
 
 def predicted_webhook(body: dict[str, Any], application_id: str) -> dict[str, Any]:
     """What a create would return, for check mode: platform defaults overlaid with the body."""
-    webhook = {field.api_key: field.platform_default for field in FIELDS if field.platform_default is not None}
+    webhook = {field.api_key: field.platform_default for field in FIELDS if field.platform_default not in (None, '')}
     webhook.update(body)
     webhook['applicationId'] = application_id
     return webhook

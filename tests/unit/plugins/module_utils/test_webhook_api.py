@@ -119,8 +119,8 @@ def test_trigger_url_uses_the_token():
 
 def test_predicted_webhook_overlays_the_body_on_the_platform_defaults():
     webhook = predicted_webhook({'name': 'n', 'responseCode': 201, 'enabled': False}, APP)
-    assert webhook == {'name': 'n', 'description': '', 'responseCode': 201, 'verificationType': 'none',
-                       'waitForReply': False, 'basicAuthUsername': '', 'isWebsocket': False,
+    assert webhook == {'name': 'n', 'responseCode': 201, 'verificationType': 'none',
+                       'waitForReply': False, 'isWebsocket': False,
                        'castBuffersAs': 'array', 'annotateMultipart': False, 'enabled': False,
                        'applicationId': APP}
 
