@@ -12,7 +12,7 @@ SORT_DIRECTIONS = ("asc", "desc")
 FILTER_FIELDS = ("name",)
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
-_DIGITS = re.compile(r"^[0-9]+$", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _integer(query: dict, name: str, default: int, minimum: int, maximum: int | 
     raw = query.get(name, "")
     if raw == "":
         return default
-    if not _DIGITS.match(raw):
+    if not _DIGITS.fullmatch(raw):
         raise validation(f'"{name}" must be an integer >= {minimum}, got {raw!r}')
     value = int(raw)
     if value < minimum:

@@ -101,7 +101,7 @@ def _string_problems(value: str, schema: dict, path: str) -> list[str]:
         problems.append(
             f"{_label(path)} must be at most {schema['maxLength']} characters long, got {len(value)}"
         )
-    if "pattern" in schema and not re.search(schema["pattern"], value, re.ASCII):
+    if "pattern" in schema and not re.search(_python_pattern(schema["pattern"]), value, re.ASCII):
         problems.append(f"{_label(path)} must match the pattern {schema['pattern']}")
     return problems
 
@@ -131,3 +131,10 @@ def _object_problems(value: dict, schema: dict, path: str) -> list[str]:
         elif isinstance(extra, dict):
             problems.extend(validate(item, extra, prefix + name))
     return problems
+
+
+def _python_pattern(pattern: str) -> str:
+    """JSON Schema patterns are JavaScript regexes: a final ``$`` never matches before a newline."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + r"\Z"
+    return pattern

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-ID_PATTERN = re.compile(r"^[A-Fa-f\d]{24}$", re.ASCII)
+# Losant's pattern is a JavaScript regex, where ``$`` never matches before a trailing newline.
+ID_PATTERN = re.compile(r"[A-Fa-f\d]{24}", re.ASCII)
 
 DEFAULT_SETTINGS = {
     "return_secrets": True,
@@ -48,7 +49,7 @@ class ConfigError(ValueError):
 
 
 def is_object_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(ID_PATTERN.match(value))
+    return isinstance(value, str) and bool(ID_PATTERN.fullmatch(value))
 
 
 class _ObjectIds:

@@ -148,6 +148,8 @@ def test_unknown_webhook_is_404(emulator, method, body):
     "/applications/5b9297591fefb200072e554g/webhooks",  # not hex
     f"/applications/{APP_ID}/webhooks/xyz",
     f"/applications/{APP_ID}/webhooks/{'0' * 23}",
+    f"/applications/{APP_ID}/webhooks/{'0' * 24}%0A",  # a trailing newline
+    f"/applications/{APP_ID}/webhooks/{'0' * 23}%D9%A0",  # a non-ASCII digit
 ])
 def test_malformed_ids_are_400(emulator, path):
     response = emulator.call("GET", path)
