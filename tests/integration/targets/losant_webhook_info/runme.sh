@@ -6,7 +6,7 @@ export ANSIBLE_ROLES_PATH=..
 # shellcheck source=../setup_losant/files/secret_check.sh
 . ../setup_losant/files/secret_check.sh
 
-ansible-playbook tests.yml -e "@$integration_config" "$@"
+ansible-playbook tests.yml -e @../../integration_config.yml "$@"
 
 new_secrets LOSANT_TEST_PASSWORD LOSANT_TEST_CODE
 check_no_secret_leaks secrets.yml -vvvv
