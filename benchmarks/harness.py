@@ -169,6 +169,13 @@ class Ansible:
         path.unlink()
         return result
 
+    def run_keeping_payloads(self, playbook: list[dict[str, Any]]) -> dict[str, Path]:
+        """Run a playbook with ANSIBLE_KEEP_REMOTE_FILES=1; returns the AnsiballZ payloads it ran, by module name."""
+        remote = WORK / 'remote'
+        shutil.rmtree(remote, ignore_errors=True)
+        self.run(playbook, environment={'ANSIBLE_KEEP_REMOTE_FILES': '1', 'ANSIBLE_REMOTE_TMP': str(remote)})
+        return {path.name[len('AnsiballZ_'):-len('.py')]: path for path in remote.glob('*/AnsiballZ_*.py')}
+
     def sample_noop(self, count: int = 1) -> None:
         """Time a playbook that starts, loads the same play and runs nothing; sampled throughout a section."""
         playbook = self.play([{'name': 'nothing', 'ansible.builtin.meta': 'noop'}])

@@ -9,11 +9,12 @@ from typing import Any
 
 import requests
 
-from benchmarks.harness import APP_ID, TOKEN, Ansible, Emulator, hook, median, progress
+from benchmarks.harness import APP_ID, PYTHON, TOKEN, Ansible, Emulator, hook, median, progress, timed
 
 SIZES = (10, 1000, 10000)
 QUICK_SIZES = (10, 1000)
 HTTP_RUNS = 15
+MODULE_RUNS = 10
 LIST_PARAMS = {'perPage': 1000, 'sortField': 'name', 'sortDirection': 'asc'}
 
 
@@ -48,10 +49,18 @@ def run(emulator: Emulator, ansible: Ansible, repeats: int, quick: bool) -> dict
             emulator.clear_journal()
             task_seconds.append(ansible.run(ansible.play([task])).wall)
             calls.append(len(emulator.journal()))
+        payload = ansible.run_keeping_payloads(ansible.play([task]))['losant_webhook']
+        module_seconds = []
+        for unused in range(MODULE_RUNS):
+            result = timed([PYTHON, str(payload)])
+            if result.returncode != 0 or '"failed": true' in result.output:
+                raise RuntimeError('payload %s failed:\n%s' % (payload, result.output[-3000:]))
+            module_seconds.append(result.wall)
         filtered = [http_seconds(session, url, dict(LIST_PARAMS, filterField='name', filter=name))
                     for unused in range(HTTP_RUNS)]
         unfiltered = [http_seconds(session, url, LIST_PARAMS) for unused in range(max(3, HTTP_RUNS // 3))]
         row = {'webhooks': size, 'calls': median(calls), 'task_seconds': median(task_seconds),
+               'module_seconds': median(module_seconds),
                'lookup_http_seconds': median([sample[0] for sample in filtered]),
                'listing_calls': unfiltered[0][1], 'listing_http_seconds': median([sample[0] for sample in unfiltered])}
         if max(calls) > 1:
@@ -60,4 +69,5 @@ def run(emulator: Emulator, ansible: Ansible, repeats: int, quick: bool) -> dict
     noop = ansible.baseline().wall
     for row in rows:
         row['task_seconds'] -= noop
-    return {'rows': rows, 'noop_seconds': noop, 'repeats': repeats, 'http_runs': HTTP_RUNS, 'failures': failures}
+    return {'rows': rows, 'noop_seconds': noop, 'repeats': repeats, 'http_runs': HTTP_RUNS, 'module_runs': MODULE_RUNS,
+            'failures': failures}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import pstats
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +25,14 @@ IMPORT_LINE = re.compile(r'^import time:\s*(\d+)\s*\|\s*(\d+)\s*\|(\s*)(\S+)\s*$
 
 def keep_payloads(ansible: Ansible, target: str) -> dict[str, Path]:
     """Run one converged losant_webhook task and one uri GET, keeping the AnsiballZ payloads Ansible ran."""
-    remote = WORK / 'remote'
-    shutil.rmtree(remote, ignore_errors=True)
     tasks = [
         {'name': 'module', 'losant.platform.losant_webhook': {'application_id': '{{ app }}', 'webhook_id': target,
                                                               'description': 'benchmark webhook'}},
         {'name': 'uri', 'ansible.builtin.uri': {'url': '{{ api }}/applications/{{ app }}/webhooks/' + target,
                                                 'headers': {'Authorization': 'Bearer {{ token }}'}}},
     ]
-    ansible.run(ansible.play(tasks), environment={'ANSIBLE_KEEP_REMOTE_FILES': '1', 'ANSIBLE_REMOTE_TMP': str(remote)})
-    payloads = {path.name: path for path in remote.glob('*/AnsiballZ_*.py')}
-    return {'module': payloads['AnsiballZ_losant_webhook.py'], 'uri': payloads['AnsiballZ_uri.py']}
+    payloads = ansible.run_keeping_payloads(ansible.play(tasks))
+    return {'module': payloads['losant_webhook'], 'uri': payloads['uri']}
 
 
 def measure(ansible: Ansible, hooks: list[dict[str, Any]], payloads: dict[str, Path], repeats: int) -> dict[str, Any]:
