@@ -32,7 +32,7 @@ PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
               $(addprefix sanity-,$(CORES)) $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES))
 
-.PHONY: help test sanity units integration lint lint-docs lint-ansible emulator-test ecosystem-test \
+.PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS)
 
 help:
@@ -44,6 +44,7 @@ help:
 	@echo "make emulator-test  the emulator's own pytest suite"
 	@echo "make ecosystem-test execution environment metadata (ansible-builder create)"
 	@echo "make docs           lint the docs and build the HTML documentation into docs/build/html/"
+	@echo "make bench          benchmarks (never part of make test); rewrites docs/performance.md and .png"
 	@echo "make build          build the collection tarball into .tmp/build/"
 	@echo "make build-check    build, install the tarball and run ansible-doc on every module"
 	@echo "make demo           run $(DEMO_PLAYBOOK) against a fresh emulator"
@@ -149,8 +150,11 @@ demo: .venv/demo/.installed sync
 	    env PATH=$(CURDIR)/.venv/demo/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.tmp \
 	    ansible-playbook -i demo/inventory.yml $(DEMO_PLAYBOOK) --diff
 
+bench:
+	benchmarks/run.sh
+
 clean:
-	rm -rf .tmp tests/output
+	rm -rf .tmp tests/output docs/build benchmarks/results
 
 distclean: clean
 	rm -rf .venv
