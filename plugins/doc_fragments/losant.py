@@ -40,8 +40,10 @@ notes:
     O(api_url), O(api_token), O(timeout) and O(validate_certs) can be set once with
     C(module_defaults) and C(group/losant.platform.losant).
   - Requests answered with HTTP 429 (honouring C(Retry-After)), 502, 503 or 504, and connections reset
-    by the server, are retried with a bounded, jittered exponential backoff. Timeouts and other errors
-    fail at once with the HTTP method, path, status and the API's error type and message.
+    by the server, are retried with a bounded, jittered exponential backoff. A create is retried only on
+    HTTP 429 and 503 or when no connection was made, so that a retry never makes a second webhook.
+    Timeouts and other errors fail at once with the HTTP method, path, status and the API's error type
+    and message.
 """
 
     # Field options of one webhook. Each is compared and sent only when set.
