@@ -33,7 +33,7 @@ TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosyst
               $(addprefix sanity-,$(CORES)) $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES))
 
 .PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test ecosystem-test \
-        build build-check docs demo sync shellcheck clean distclean $(TEST_STEPS)
+        build build-check docs demo sync clean distclean $(TEST_STEPS)
 
 help:
 	@echo "make test           everything below, as CI runs it"
@@ -101,16 +101,9 @@ endef
 sync:
 	@scripts/sync-collection.sh
 
-# ansible-test skips its shellcheck test when shellcheck is missing: install it from Debian's
-# packages where we can (CI runs as root), and say so where we cannot.
-shellcheck:
-	@command -v shellcheck >/dev/null || { [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null \
-	    && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >/dev/null 2>&1; } \
-	    || echo "WARNING: shellcheck is not installed; ansible-test will skip its shellcheck test" >&2
-
 # --- ansible-test -------------------------------------------------------------------------------
 
-$(addprefix sanity-,$(CORES)): sanity-%: .venv/core-%/.installed sync shellcheck
+$(addprefix sanity-,$(CORES)): sanity-%: .venv/core-%/.installed sync
 	scripts/ansible-test.sh .venv/core-$* sanity --requirements --python $(PYTHON_FOR_$*)
 	$(if $(filter $*,$(firstword $(CORES))),scripts/ansible-test.sh .venv/core-$* sanity --requirements \
 	    --test compile --test import --python $(OLDEST_MODULE_PYTHON))
