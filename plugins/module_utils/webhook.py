@@ -130,6 +130,11 @@ def trigger_url(webhook: dict[str, Any]) -> Optional[str]:
     return TRIGGER_URL % token if token else None
 
 
+def with_trigger_url(webhook: dict[str, Any]) -> dict[str, Any]:
+    """A webhook for a list in a module result: masked, with ``trigger_url`` (None until it has a token)."""
+    return dict(mask(webhook), trigger_url=trigger_url(webhook))
+
+
 def predicted_webhook(body: dict[str, Any], application_id: str) -> dict[str, Any]:
     """What a create would return, for check mode: platform defaults overlaid with the body."""
     webhook = {field.api_key: field.platform_default for field in FIELDS if field.platform_default not in (None, '')}

@@ -22,8 +22,8 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     field_argument_spec,
     mask,
     predicted_webhook,
-    trigger_url,
     update_diff,
+    with_trigger_url,
 )
 
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered')
@@ -204,16 +204,7 @@ def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: 
             deleted.add(change.current['id'])
     after = [updated.get(webhook['id'], webhook) for webhook in webhooks if webhook['id'] not in deleted] + created
     after.sort(key=lambda webhook: (webhook.get('name') or '', webhook.get('id') or ''))
-    return [describe(webhook) for webhook in after]
-
-
-def describe(webhook: dict[str, Any]) -> dict[str, Any]:
-    """A webhook for the module's result: masked, with its trigger URL once it has a token."""
-    described = mask(webhook)
-    url = trigger_url(webhook)
-    if url:
-        described['trigger_url'] = url
-    return described
+    return [with_trigger_url(webhook) for webhook in after]
 
 
 def changes_diff(changes: list[Change], application_id: str) -> dict[str, dict[str, Any]]:

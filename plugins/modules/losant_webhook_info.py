@@ -170,10 +170,9 @@ from ansible_collections.losant.platform.plugins.module_utils.base import Losant
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     WebhookApi,
-    mask,
-    trigger_url,
     validate_fields,
     validate_id,
+    with_trigger_url,
 )
 
 
@@ -193,7 +192,7 @@ class WebhookInfoModule(LosantModule):
             found = self.find(api)
         except LosantError as error:
             self.fail(error, webhooks=[])
-        self.exit(changed=False, webhooks=[self.describe(webhook) for webhook in found])
+        self.exit(changed=False, webhooks=[with_trigger_url(webhook) for webhook in found])
 
     def find(self, api: WebhookApi) -> list[dict[str, Any]]:
         if self.params['webhook_id']:
@@ -202,10 +201,6 @@ class WebhookInfoModule(LosantModule):
         if self.params['name'] is not None:
             return api.find_by_name(self.params['name'])
         return list(api.list())
-
-    @staticmethod
-    def describe(webhook: dict[str, Any]) -> dict[str, Any]:
-        return dict(mask(webhook), trigger_url=trigger_url(webhook))
 
 
 def main() -> None:

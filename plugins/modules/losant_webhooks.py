@@ -272,7 +272,8 @@ webhooks:
   description:
     - Every webhook of the application after the run, sorted by name, as the API returns them without its
       hypermedia keys, each with its C(trigger_url).
-    - In check mode, the webhooks as they would be; a webhook that would be created has no ID or token yet.
+    - In check mode, the webhooks as they would be; a webhook that would be created has no ID or token yet,
+      and its C(trigger_url) is V(null).
     - V(verificationCode) and V(basicAuthPassword) are masked as C(********) when present.
   returned: success, unless O(state=gathered)
   type: list

@@ -217,7 +217,7 @@ def test_after_state_predicts_check_mode_and_uses_answers_otherwise():
     predicted = after_state([a, b], changes, [None] * len(changes), APP_ID)
     assert [hook['name'] for hook in predicted] == ['b-hook', 'c-hook']
     assert predicted[0]['responseCode'] == 202 and predicted[0]['trigger_url'].endswith(a['token'])
-    assert 'id' not in predicted[1] and 'trigger_url' not in predicted[1] and predicted[1]['enabled'] is True
+    assert 'id' not in predicted[1] and predicted[1]['trigger_url'] is None and predicted[1]['enabled'] is True
     assert not any(key.startswith('_') for hook in predicted for key in hook)
     answers = [dict(a, responseCode=202), webhook('c-hook'), {'success': True}]
     assert after_state([a, b], changes, answers, APP_ID)[1]['id'] == answers[1]['id']
