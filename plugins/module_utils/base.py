@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, Iterable, NoReturn
 from urllib.parse import urlparse
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -16,7 +16,7 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
     LosantClient,
     LosantError,
 )
-from ansible_collections.losant.platform.plugins.module_utils.webhook import SECRET_KEYS, WebhookApi, validate_id
+from ansible_collections.losant.platform.plugins.module_utils.fields import validate_id
 
 CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     'api_url': {'type': 'str', 'default': 'https://api.losant.com', 'fallback': (env_fallback, ['LOSANT_API_URL'])},
@@ -35,7 +35,7 @@ def validate_api_url(value: str) -> list[str]:
 
 
 class LosantModule:
-    """An AnsibleModule with the connection options, a client and the application's webhook API."""
+    """An AnsibleModule with the connection options, input checks, a client and failure reporting."""
 
     def __init__(self, argument_spec: dict[str, Any], **kwargs: Any) -> None:
         spec = dict(CONNECTION_ARGUMENT_SPEC)
@@ -54,22 +54,23 @@ class LosantModule:
         if errors:
             self.module.fail_json(msg='Invalid input: %s.' % '; '.join(errors), errors=errors)
 
-    def webhook_api(self) -> WebhookApi:
+    def client(self, secret_keys: Iterable[str]) -> LosantClient:
+        """A client for the connection options; the values of ``secret_keys`` in its answers are hidden."""
         client = LosantClient(
             self.params['api_url'],
             self.params['api_token'],
             timeout=self.params['timeout'],
             validate_certs=self.params['validate_certs'],
         )
-        client.on_response = self.hide_secrets
-        return WebhookApi(client, self.params['application_id'], check_mode=self.module.check_mode)
+        client.on_response = lambda body: self.hide_secrets(body, secret_keys)
+        return client
 
-    def hide_secrets(self, body: Any) -> None:
+    def hide_secrets(self, body: Any, secret_keys: Iterable[str]) -> None:
         """Register secrets the API returns so Ansible scrubs them from every output, messages included."""
         items = body.get('items') if isinstance(body, dict) and isinstance(body.get('items'), list) else [body]
         for item in items:
             if isinstance(item, dict):
-                self.module.no_log_values.update(str(item[key]) for key in SECRET_KEYS if item.get(key))
+                self.module.no_log_values.update(str(item[key]) for key in secret_keys if item.get(key))
 
     def fail(self, error: LosantError, **result: Any) -> NoReturn:
         self.module.fail_json(msg=str(error), **error.as_result(), **result)

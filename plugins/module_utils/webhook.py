@@ -2,40 +2,21 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The Losant webhook resource: its fields, their validation, comparison, masking and API calls."""
+"""The Losant webhook resource: its field table and its API calls."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
+from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError
+from ansible_collections.losant.platform.plugins.module_utils.fields import Field, mask, secret_keys
 
-MASK = '********'
-CHANGED_SECRET = '******** (changed)'
 TRIGGER_URL = 'https://triggers.losant.com/webhooks/%s'
 PAGE_SIZE = 1000
-ID_PATTERN = re.compile(r'^[0-9A-Fa-f]{24}\Z')
-
-
-@dataclass(frozen=True)
-class Field:
-    """One writable webhook field: the module option, the API key and the platform's rules."""
-
-    option: str
-    api_key: str
-    type: str
-    platform_default: Any = None
-    secret: bool = False
-    max_length: Optional[int] = None
-    choices: Optional[tuple] = None
-    minimum: Optional[int] = None
-    maximum: Optional[int] = None
-
 
 FIELDS = (
-    Field('name', 'name', 'str', max_length=255),
+    Field('name', 'name', 'str', max_length=255, non_empty=True),
     Field('description', 'description', 'str', '', max_length=32767),
     Field('response_code', 'responseCode', 'int', 200, minimum=100, maximum=599),
     Field('verification_type', 'verificationType', 'str', 'none',
@@ -50,79 +31,7 @@ FIELDS = (
     Field('enabled', 'enabled', 'bool', True),
 )
 FIELDS_BY_OPTION = {field.option: field for field in FIELDS}
-SECRET_KEYS = frozenset(field.api_key for field in FIELDS if field.secret)
-
-
-def field_argument_spec() -> dict[str, dict[str, Any]]:
-    """Argument spec of the field options. None of them has a default: unset means 'leave alone'."""
-    spec = {}
-    for field in FIELDS:
-        option: dict[str, Any] = {'type': field.type}
-        if field.choices:
-            option['choices'] = list(field.choices)
-        if field.secret:
-            option['no_log'] = True
-        spec[field.option] = option
-    return spec
-
-
-def validate_id(option: str, value: Optional[str]) -> list[str]:
-    if value is None or ID_PATTERN.match(value):
-        return []
-    return ['%s must be 24 hexadecimal characters, got %r' % (option, value)]
-
-
-def validate_fields(params: dict[str, Any], where: str = '') -> list[str]:
-    """Check lengths and ranges the argument spec cannot express. Returns one message per problem."""
-    errors = []
-    for field in FIELDS:
-        value = params.get(field.option)
-        if value is None:
-            continue
-        label = where + field.option
-        if field.option == 'name' and not value:
-            errors.append('%s must not be empty' % label)
-        if field.max_length is not None and len(value) > field.max_length:
-            errors.append('%s must be at most %d characters, got %d' % (label, field.max_length, len(value)))
-        if field.minimum is not None and not field.minimum <= value <= field.maximum:
-            errors.append('%s must be between %d and %d, got %d' % (label, field.minimum, field.maximum, value))
-    return errors
-
-
-def desired_fields(params: dict[str, Any], include_secrets: bool = True) -> dict[str, Any]:
-    """API body of the fields the user set, keyed by API key."""
-    return {
-        field.api_key: params[field.option]
-        for field in FIELDS
-        if params.get(field.option) is not None and (include_secrets or not field.secret)
-    }
-
-
-def changed_fields(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
-    """The subset of ``desired`` that differs from ``current``.
-
-    A secret the API does not return cannot be compared, so it is always part of the change.
-    A key missing from ``current`` (older webhooks lack newer fields) differs from any desired value.
-    """
-    return {key: value for key, value in desired.items() if key not in current or current[key] != value}
-
-
-def mask(webhook: dict[str, Any]) -> dict[str, Any]:
-    """A copy without HAL keys (``_type``, ``_links``...) and with every secret value masked."""
-    return {
-        key: (MASK if key in SECRET_KEYS and value else value)
-        for key, value in webhook.items()
-        if not key.startswith('_')
-    }
-
-
-def update_diff(changes: dict[str, Any], current: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Before and after of the changed fields only, secrets masked so that a change still shows."""
-    before = mask({key: current.get(key) for key in changes})
-    after = mask(changes)
-    for key in SECRET_KEYS.intersection(changes):
-        after[key] = CHANGED_SECRET
-    return {'before': before, 'after': after}
+SECRET_KEYS = secret_keys(FIELDS)
 
 
 def trigger_url(webhook: dict[str, Any]) -> Optional[str]:
@@ -132,7 +41,7 @@ def trigger_url(webhook: dict[str, Any]) -> Optional[str]:
 
 def with_trigger_url(webhook: dict[str, Any]) -> dict[str, Any]:
     """A webhook for a list in a module result: masked, with ``trigger_url`` (None until it has a token)."""
-    return dict(mask(webhook), trigger_url=trigger_url(webhook))
+    return dict(mask(FIELDS, webhook), trigger_url=trigger_url(webhook))
 
 
 def predicted_webhook(body: dict[str, Any], application_id: str) -> dict[str, Any]:
@@ -141,6 +50,11 @@ def predicted_webhook(body: dict[str, Any], application_id: str) -> dict[str, An
     webhook.update(body)
     webhook['applicationId'] = application_id
     return webhook
+
+
+def webhook_api(module: LosantModule) -> WebhookApi:
+    """The webhook API of the module's application, through a client that hides the webhooks' secrets."""
+    return WebhookApi(module.client(SECRET_KEYS), module.params['application_id'], check_mode=module.module.check_mode)
 
 
 class WebhookApi:
@@ -205,7 +119,7 @@ def describe_write(method: str, path: str, body: Optional[dict[str, Any]] = None
     """A readable record of one write request, secrets masked."""
     write: dict[str, Any] = {'method': method, 'path': path}
     if body is not None:
-        write['body'] = mask(body)
+        write['body'] = mask(FIELDS, body)
     if params:
         write['params'] = params
     return write

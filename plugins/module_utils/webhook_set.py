@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
-    FIELDS,
-    WebhookApi,
+from ansible_collections.losant.platform.plugins.module_utils.fields import (
     changed_fields,
     desired_fields,
     field_argument_spec,
     mask,
-    predicted_webhook,
     update_diff,
+)
+from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    FIELDS,
+    WebhookApi,
+    predicted_webhook,
     with_trigger_url,
 )
 
@@ -34,7 +36,7 @@ RESETTABLE_FIELDS = tuple(field for field in FIELDS if field.platform_default is
 
 def config_argument_spec() -> dict[str, dict[str, Any]]:
     """Suboptions of one ``config`` item: the webhook field options, with ``name`` as the required key."""
-    spec = field_argument_spec()
+    spec = field_argument_spec(FIELDS)
     spec['name']['required'] = True
     return spec
 
@@ -95,11 +97,11 @@ class Change:
     def diff(self, application_id: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
         """Before and after of this change: whole webhooks for create and delete, changed fields for update."""
         if self.action == 'create':
-            return None, mask(predicted_webhook(self.body or {}, application_id))
+            return None, mask(FIELDS, predicted_webhook(self.body or {}, application_id))
         if self.action == 'update':
-            fields = update_diff(self.body or {}, self.current or {})
+            fields = update_diff(FIELDS, self.body or {}, self.current or {})
             return fields['before'], fields['after']
-        return mask(self.current or {}), None
+        return mask(FIELDS, self.current or {}), None
 
 
 class WebhookSet:
@@ -147,9 +149,9 @@ class WebhookSet:
     def _converge(self, state: str, entry: dict[str, Any], update_secrets: str) -> Optional[Change]:
         matches = self.by_name.get(entry['name'])
         if not matches:
-            return Change('create', entry['name'], body=desired_fields(entry))
+            return Change('create', entry['name'], body=desired_fields(FIELDS, entry))
         current = matches[0]
-        desired = desired_fields(entry, include_secrets=update_secrets == 'always')
+        desired = desired_fields(FIELDS, entry, include_secrets=update_secrets == 'always')
         changes = changed_fields(desired, current) if state == 'merged' else replaced_changes(desired, current)
         return Change('update', entry['name'], current, changes) if changes else None
 

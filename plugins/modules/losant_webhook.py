@@ -216,23 +216,27 @@ from typing import Any, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
-    WebhookApi,
+from ansible_collections.losant.platform.plugins.module_utils.fields import (
     changed_fields,
     desired_fields,
     field_argument_spec,
     mask,
-    predicted_webhook,
-    trigger_url,
     update_diff,
     validate_fields,
     validate_id,
+)
+from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    FIELDS,
+    WebhookApi,
+    predicted_webhook,
+    trigger_url,
+    webhook_api,
 )
 
 
 class WebhookModule(LosantModule):
     def __init__(self) -> None:
-        argument_spec = field_argument_spec()
+        argument_spec = field_argument_spec(FIELDS)
         argument_spec.update(
             application_id={'type': 'str', 'required': True},
             webhook_id={'type': 'str'},
@@ -243,8 +247,8 @@ class WebhookModule(LosantModule):
         super().__init__(argument_spec, required_one_of=[('webhook_id', 'name')])
 
     def run(self) -> None:
-        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(self.params))
-        api = self.webhook_api()
+        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params))
+        api = webhook_api(self)
         try:
             current = self.find(api)
             if self.params['state'] == 'absent':
@@ -277,23 +281,23 @@ class WebhookModule(LosantModule):
         if current is None:
             return {'changed': False, 'webhook': {}, 'diff': {'before': {}, 'after': {}}}
         api.delete(current['id'], include_workflows=self.params['include_workflows'])
-        return {'changed': True, 'webhook': {}, 'diff': {'before': mask(current), 'after': {}}}
+        return {'changed': True, 'webhook': {}, 'diff': {'before': mask(FIELDS, current), 'after': {}}}
 
     def converge(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
         if current is None:
-            body = desired_fields(self.params)
+            body = desired_fields(FIELDS, self.params)
             webhook = api.create(body) or predicted_webhook(body, self.params['application_id'])
-            return self.outcome(True, webhook, {'before': {}, 'after': mask(webhook)})
+            return self.outcome(True, webhook, {'before': {}, 'after': mask(FIELDS, webhook)})
         send_secrets = self.params['update_secrets'] == 'always'
-        changes = changed_fields(desired_fields(self.params, include_secrets=send_secrets), current)
+        changes = changed_fields(desired_fields(FIELDS, self.params, include_secrets=send_secrets), current)
         if not changes:
             return self.outcome(False, current, {'before': {}, 'after': {}})
         webhook = api.update(current['id'], changes) or dict(current, **changes)
-        return self.outcome(True, webhook, update_diff(changes, current))
+        return self.outcome(True, webhook, update_diff(FIELDS, changes, current))
 
     @staticmethod
     def outcome(changed: bool, webhook: dict[str, Any], diff: dict[str, Any]) -> dict[str, Any]:
-        result = {'changed': changed, 'webhook': mask(webhook), 'diff': diff}
+        result = {'changed': changed, 'webhook': mask(FIELDS, webhook), 'diff': diff}
         url = trigger_url(webhook)
         if url:
             result['trigger_url'] = url

@@ -168,10 +168,11 @@ from typing import Any
 
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields, validate_id
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    FIELDS,
     WebhookApi,
-    validate_fields,
-    validate_id,
+    webhook_api,
     with_trigger_url,
 )
 
@@ -186,8 +187,8 @@ class WebhookInfoModule(LosantModule):
         super().__init__(argument_spec, mutually_exclusive=[('webhook_id', 'name')])
 
     def run(self) -> None:
-        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(self.params))
-        api = self.webhook_api()
+        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params))
+        api = webhook_api(self)
         try:
             found = self.find(api)
         except LosantError as error:

@@ -378,7 +378,8 @@ from typing import Any
 
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.webhook import validate_fields
+from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields
+from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, webhook_api
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
     STATES,
     PartialFailure,
@@ -408,7 +409,7 @@ class WebhooksModule(LosantModule):
 
     def run(self) -> None:
         self.check_input(self.input_errors())
-        api = self.webhook_api()
+        api = webhook_api(self)
         try:
             webhooks = WebhookSet(list(api.list()))
         except LosantError as error:
@@ -436,7 +437,7 @@ class WebhooksModule(LosantModule):
     def input_errors(self) -> list[str]:
         errors = []
         for index, entry in enumerate(self.entries):
-            errors.extend(validate_fields(entry, where='config[%d].' % index))
+            errors.extend(validate_fields(FIELDS, entry, where='config[%d].' % index))
         names = [entry['name'] for entry in self.entries]
         for name in repeated(names):
             places = ', '.join('config[%d]' % index for index, other in enumerate(names) if other == name)

@@ -11,16 +11,19 @@ from typing import Any, Optional
 import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+from ansible_collections.losant.platform.plugins.module_utils.fields import (
     MASK,
-    WebhookApi,
     changed_fields,
-    describe_write,
     desired_fields,
     mask,
+    update_diff,
+)
+from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    FIELDS,
+    WebhookApi,
+    describe_write,
     predicted_webhook,
     trigger_url,
-    update_diff,
 )
 
 APP = '5b3a0c1e9f1d2c0012345678'
@@ -53,14 +56,14 @@ def page(names: list[str], total: int) -> dict[str, Any]:
 def test_desired_fields_keeps_only_set_options_keyed_by_api_key():
     params = {'name': 'orders', 'description': None, 'response_code': 201, 'enabled': False,
               'basic_auth_username': '', 'wait_for_reply': None, 'application_id': APP, 'state': 'present'}
-    assert desired_fields(params) == {'name': 'orders', 'responseCode': 201, 'enabled': False,
-                                      'basicAuthUsername': ''}
+    assert desired_fields(FIELDS, params) == {'name': 'orders', 'responseCode': 201, 'enabled': False,
+                                              'basicAuthUsername': ''}
 
 
 def test_desired_fields_can_leave_secrets_out():
     params = {'name': 'n', 'basic_auth_password': 'pw', 'verification_code': 'vc'}
-    assert desired_fields(params) == {'name': 'n', 'basicAuthPassword': 'pw', 'verificationCode': 'vc'}
-    assert desired_fields(params, include_secrets=False) == {'name': 'n'}
+    assert desired_fields(FIELDS, params) == {'name': 'n', 'basicAuthPassword': 'pw', 'verificationCode': 'vc'}
+    assert desired_fields(FIELDS, params, include_secrets=False) == {'name': 'n'}
 
 
 def test_changed_fields_compares_only_desired_keys():
@@ -89,26 +92,26 @@ def test_changed_fields_compares_a_returned_secret():
 def test_mask_drops_hal_keys_and_masks_secrets():
     webhook = {'_type': 'webhook', '_links': {'self': {}}, '_etag': 'x', 'id': HOOK, 'name': 'n',
                'basicAuthPassword': 'pw', 'verificationCode': 'vc', 'basicAuthUsername': 'user'}
-    assert mask(webhook) == {'id': HOOK, 'name': 'n', 'basicAuthPassword': MASK, 'verificationCode': MASK,
-                             'basicAuthUsername': 'user'}
+    assert mask(FIELDS, webhook) == {'id': HOOK, 'name': 'n', 'basicAuthPassword': MASK, 'verificationCode': MASK,
+                                     'basicAuthUsername': 'user'}
     assert webhook['basicAuthPassword'] == 'pw', 'mask must not change its argument'
 
 
 def test_mask_leaves_empty_secrets_visible_as_empty():
     empty = {'basicAuthPassword': '', 'verificationCode': None}
-    assert mask(empty) == empty
+    assert mask(FIELDS, empty) == empty
 
 
 def test_update_diff_shows_changed_fields_only_with_secrets_masked():
     current = {'id': HOOK, 'name': 'a', 'responseCode': 200, 'basicAuthPassword': 'old', 'enabled': True}
-    diff = update_diff({'responseCode': 201, 'basicAuthPassword': 'new'}, current)
+    diff = update_diff(FIELDS, {'responseCode': 201, 'basicAuthPassword': 'new'}, current)
     assert diff == {'before': {'responseCode': 200, 'basicAuthPassword': MASK},
                     'after': {'responseCode': 201, 'basicAuthPassword': '******** (changed)'}}
     assert 'old' not in repr(diff) and 'new' not in repr(diff)
 
 
 def test_update_diff_of_a_secret_the_api_did_not_return():
-    diff = update_diff({'verificationCode': 'vc'}, {'id': HOOK})
+    diff = update_diff(FIELDS, {'verificationCode': 'vc'}, {'id': HOOK})
     assert diff == {'before': {'verificationCode': None}, 'after': {'verificationCode': '******** (changed)'}}
 
 

@@ -12,14 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
-    FIELDS,
-    FIELDS_BY_OPTION,
-    SECRET_KEYS,
+from ansible_collections.losant.platform.plugins.module_utils.fields import (
     field_argument_spec,
     validate_fields,
     validate_id,
 )
+from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, FIELDS_BY_OPTION, SECRET_KEYS
 
 SCHEMAS = Path(__file__).resolve().parents[3] / 'emulator' / 'schemas'
 JSON_TO_OPTION_TYPE = {'string': 'str', 'integer': 'int', 'boolean': 'bool'}
@@ -74,7 +72,7 @@ def test_secrets_are_the_verification_code_and_the_basic_auth_password():
 
 
 def test_argument_spec_has_one_option_per_field_without_defaults():
-    spec = field_argument_spec()
+    spec = field_argument_spec(FIELDS)
     assert sorted(spec) == sorted(field.option for field in FIELDS)
     for field in FIELDS:
         assert spec[field.option]['type'] == field.type
@@ -97,12 +95,12 @@ def test_invalid_ids_are_named_with_their_option(value):
 
 
 def test_fields_within_the_limits_pass():
-    assert validate_fields({
+    assert validate_fields(FIELDS, {
         'name': 'n' * 255, 'description': 'd' * 32767, 'response_code': 100, 'basic_auth_username': 'u' * 255,
         'basic_auth_password': 'p' * 255, 'verification_code': 'c' * 32767, 'enabled': False,
     }) == []
-    assert validate_fields({'name': 'x', 'response_code': 599}) == []
-    assert validate_fields({'name': None, 'response_code': None}) == []
+    assert validate_fields(FIELDS, {'name': 'x', 'response_code': 599}) == []
+    assert validate_fields(FIELDS, {'name': None, 'response_code': None}) == []
 
 
 @pytest.mark.parametrize('params, message', [
@@ -116,15 +114,15 @@ def test_fields_within_the_limits_pass():
     ({'verification_code': 'c' * 32768}, 'verification_code must be at most 32767 characters, got 32768'),
 ])
 def test_each_invalid_field_gives_one_message_naming_the_option(params, message):
-    assert validate_fields(params) == [message]
+    assert validate_fields(FIELDS, params) == [message]
 
 
 def test_secret_values_never_appear_in_validation_messages():
-    errors = validate_fields({'basic_auth_password': 'hunter2' * 40})
+    errors = validate_fields(FIELDS, {'basic_auth_password': 'hunter2' * 40})
     assert len(errors) == 1 and 'hunter2' not in errors[0]
 
 
 def test_every_problem_is_reported_with_the_given_prefix():
-    errors = validate_fields({'name': '', 'response_code': 1000}, where='webhooks[2].')
+    errors = validate_fields(FIELDS, {'name': '', 'response_code': 1000}, where='webhooks[2].')
     assert errors == ['webhooks[2].name must not be empty',
                       'webhooks[2].response_code must be between 100 and 599, got 1000']

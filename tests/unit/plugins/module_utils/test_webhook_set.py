@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, WebhookApi, desired_fields
+from ansible_collections.losant.platform.plugins.module_utils.fields import desired_fields
+from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, WebhookApi
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
     PartialFailure,
     WebhookSet,
@@ -234,4 +235,4 @@ def test_overridden_with_ten_percent_drift_plans_one_update_per_drifted_webhook(
     entries = [entry('hook-%05d' % index, description='d' if index % 10 else 'drift') for index in range(1000)]
     changes = WebhookSet(hooks).plan('overridden', entries)
     assert len(changes) == 100 and all(c.action == 'update' and c.body == {'description': 'drift'} for c in changes)
-    assert desired_fields(entries[1]) == {'name': 'hook-00001', 'description': 'd'}
+    assert desired_fields(FIELDS, entries[1]) == {'name': 'hook-00001', 'description': 'd'}
