@@ -2,17 +2,24 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""HTTP client for the Losant REST API: one session, bounded retries, readable errors."""
+"""HTTP client for the Losant REST API: one session shared by threads, bounded retries, readable errors."""
 
 from __future__ import annotations
 
+import os
 import random
+import re
+import ssl
+import threading
 import time
 import traceback
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Optional
 
 try:
     import requests
+    from requests.adapters import HTTPAdapter
     from urllib3.exceptions import NewConnectionError
 except ImportError:
     requests = None
@@ -20,19 +27,33 @@ except ImportError:
 else:
     REQUESTS_IMPORT_ERROR = None
 
+# The API version whose schemas the collection follows, in the form Losant's own clients send.
+ACCEPT_VERSION = '^1.30.0'
 RETRIED_STATUSES = frozenset((429, 502, 503, 504))
 # A create that met a gateway error or a broken connection may have been applied, and sending it
 # again would make a second webhook: creates are retried only when the API says it did nothing.
 CREATE_RETRIED_STATUSES = frozenset((429, 503))
-MAYBE_CREATED = ' (the webhook may have been created: check before running again)'
-MAX_RETRIES = 4
+# Statuses after which a write may have been applied although it failed.
+UNKNOWN_OUTCOME_STATUSES = frozenset((502, 504))
+WRITE_METHODS = frozenset(('POST', 'PATCH', 'PUT', 'DELETE'))
+MAYBE_CREATED = 'the webhook may have been created: check before running again'
+MAYBE_APPLIED = 'the change may have been applied: check before running again'
+DEFAULT_RETRIES = 4
+DEFAULT_RETRY_MAX_WAIT = 60
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
-RETRY_AFTER_CAP = 60.0
+DEFAULT_POOL_SIZE = 10
+# A bearer token travels in an HTTP header: visible ASCII only (Losant tokens are JWTs).
+TOKEN_PATTERN = re.compile(r'[\x21-\x7e]+\Z')
+DELAY_SECONDS = re.compile(r'\d+(\.\d+)?\Z')
 
 
 class LosantError(Exception):
-    """A request that failed: the HTTP status and Losant's error type and message when there are any."""
+    """A request that failed: the HTTP status and Losant's error type and message when there are any.
+
+    ``attempts`` is set when the failure is of a kind that is retried; ``outcome_unknown`` is true
+    when a write may have been applied although it failed (timeout, broken connection, 502 or 504).
+    """
 
     def __init__(self, method: str, path: str, message: str, status: Optional[int] = None,
                  error_type: Optional[str] = None) -> None:
@@ -41,39 +62,112 @@ class LosantError(Exception):
         self.status = status
         self.error_type = error_type
         self.error_message = message
-        self.hint = ''
+        self.attempts: Optional[int] = None
+        self.outcome_unknown = False
+        self.notes: list[str] = []
         super().__init__(message)
 
     def __str__(self) -> str:
         return self.describe()
 
     def describe(self) -> str:
+        notes = list(self.notes)
+        if self.attempts is not None:
+            notes.insert(0, '%d attempt%s' % (self.attempts, '' if self.attempts == 1 else 's'))
+        if self.outcome_unknown:
+            notes.append(MAYBE_CREATED if self.method == 'POST' else MAYBE_APPLIED)
+        suffix = ' (%s)' % '; '.join(notes) if notes else ''
         if self.status is None:
-            return '%s %s failed: %s%s' % (self.method, self.path, self.error_message, self.hint)
+            return '%s %s failed: %s%s' % (self.method, self.path, self.error_message, suffix)
         kind = ' %s' % self.error_type if self.error_type else ''
         return '%s %s failed with HTTP %d%s: %s%s' % (
-            self.method, self.path, self.status, kind, self.error_message, self.hint)
+            self.method, self.path, self.status, kind, self.error_message, suffix)
 
     def as_result(self) -> dict[str, Any]:
         return {'status': self.status, 'error_type': self.error_type, 'error_message': self.error_message}
 
 
-class RetryLater(Exception):
-    """The attempt failed, but another may succeed; ``retry_after`` is the API's hint, if any."""
+@dataclass(frozen=True)
+class Shape:
+    """What a successful answer must be; ``description`` names it in the error when it is not."""
 
-    def __init__(self, retry_after: Optional[str] = None) -> None:
-        super().__init__(retry_after)
+    description: str
+    matches: Callable[[Any], bool]
+
+
+JSON_OBJECT = Shape('a JSON object', lambda body: isinstance(body, dict))
+
+
+class RetryLater(Exception):
+    """The attempt failed with ``error``, but another may succeed; ``retry_after`` is the API's hint."""
+
+    def __init__(self, error: LosantError, retry_after: Optional[str] = None) -> None:
+        super().__init__(str(error))
+        self.error = error
         self.retry_after = retry_after
 
 
+def token_errors(token: str) -> list[str]:
+    """Problems of a token that has already been stripped of surrounding whitespace; never quotes it."""
+    if not token:
+        return ['api_token must not be empty']
+    if TOKEN_PATTERN.match(token):
+        return []
+    position = next(index for index, char in enumerate(token, 1) if not TOKEN_PATTERN.match(char))
+    return ['api_token has a character an HTTP header cannot carry at position %d of %d (a Losant token is '
+            'printable ASCII without spaces)' % (position, len(token))]
+
+
+def ca_path_errors(ca_path: Optional[str]) -> list[str]:
+    """Problems of a CA bundle file or certificate directory, found by loading it as the TLS layer will."""
+    if ca_path is None:
+        return []
+    if not os.path.exists(ca_path):
+        return ['ca_path %s does not exist' % ca_path]
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        if os.path.isdir(ca_path):
+            os.listdir(ca_path)
+            context.load_verify_locations(capath=ca_path)
+        else:
+            context.load_verify_locations(cafile=ca_path)
+    except ssl.SSLError as error:
+        return ['ca_path %s holds no PEM CA certificate that can be loaded (%s)' % (ca_path, error.reason or error)]
+    except OSError as error:
+        return ['ca_path %s cannot be read: %s' % (ca_path, error.strerror or error)]
+    return []
+
+
+def retry_errors(retries: int, max_wait: float) -> list[str]:
+    errors = []
+    if retries < 0:
+        errors.append('api_retries must be 0 or more, got %d' % retries)
+    if max_wait < 0:
+        errors.append('api_retry_max_wait must be 0 or more seconds, got %s' % max_wait)
+    return errors
+
+
 def backoff_delay(attempt: int, retry_after: Optional[str] = None) -> float:
-    """Seconds to wait before retry number ``attempt`` (0-based)."""
+    """Seconds to wait before retry number ``attempt`` (0-based): the API's ``Retry-After`` if it gave
+    one (seconds or an HTTP date), else a jittered exponential backoff."""
     if retry_after:
-        try:
-            return min(max(float(retry_after), 0.0), RETRY_AFTER_CAP)
-        except ValueError:
-            pass  # an HTTP date: fall back to our own backoff
+        delay = retry_after_seconds(retry_after)
+        if delay is not None:
+            return delay
     return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** attempt) * random.uniform(0.5, 1.0)
+
+
+def retry_after_seconds(value: str) -> Optional[float]:
+    """A ``Retry-After`` header as seconds from now, or None when it is neither form RFC 9110 allows."""
+    if DELAY_SECONDS.match(value.strip()):
+        return float(value)
+    try:
+        date = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if date is None or date.tzinfo is None:
+        return None
+    return max(date.timestamp() - time.time(), 0.0)
 
 
 def error_from_response(method: str, path: str, response: Any) -> LosantError:
@@ -88,75 +182,216 @@ def error_from_response(method: str, path: str, response: Any) -> LosantError:
 
 
 def connection_reason(error: Exception) -> str:
-    """The root cause of a connection error, without urllib3's retry wrapper."""
+    """The root cause of a connection error, without urllib3's retry wrapper (it carries no headers)."""
     cause = error.args[0] if error.args else error
     return str(getattr(cause, 'reason', cause))
 
 
+def parse_json(response: Any) -> tuple[Any, Optional[str]]:
+    """The body parsed, or None and what the body looks like when it is not JSON (never its content,
+    which may hold secrets)."""
+    if not response.content:
+        return None, 'an empty body'
+    try:
+        return response.json(), None
+    except ValueError:
+        return None, body_kind(response)
+
+
+def body_kind(response: Any) -> str:
+    if 'html' in response.headers.get('Content-Type', '') or response.content.lstrip()[:1] == b'<':
+        return 'an HTML page'
+    return 'a body that is not JSON'
+
+
+def json_kind(body: Any) -> str:
+    if isinstance(body, list):
+        return 'a JSON list'
+    if isinstance(body, dict):
+        return 'a different JSON object'
+    return 'a JSON %s' % ('null' if body is None else type(body).__name__.replace('str', 'string'))
+
+
+class RetryBudget:
+    """The waiting one task may do, shared by every thread that uses the client.
+
+    ``spent`` counts wall-clock seconds during which at least one request was waiting to be retried, so
+    threads that wait at the same time use the budget once. After a 429 the gate stays closed until the
+    API's wait is over: no thread sends a request before ``gate``.
+    """
+
+    def __init__(self, max_wait: float, clock: Callable[[], float]) -> None:
+        self.max_wait = max_wait
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.spent = 0.0
+        self.waiting_until = 0.0
+        self.gate = 0.0
+
+    def left(self, now: float) -> float:
+        """Seconds a wait starting ``now`` may last."""
+        return max(now, self.waiting_until) - now + self.max_wait - self.spent
+
+    def reserve(self, delay: float, shortenable: bool, close_gate: bool) -> Optional[float]:
+        """Charge a wait of ``delay`` seconds from now; returns the wait granted, None when nothing fits.
+
+        A wait the API asked for is all or nothing; our own backoff is shortened to what is left.
+        """
+        with self.lock:
+            now = self.clock()
+            left = self.left(now)
+            if delay > left + 1e-9:
+                if not shortenable or left <= 0:
+                    return None
+                delay = left
+            end = now + delay
+            self.spent += max(0.0, end - max(now, self.waiting_until))
+            self.waiting_until = max(self.waiting_until, end)
+            if close_gate:
+                self.gate = max(self.gate, end)
+            return delay
+
+    def gate_wait(self) -> float:
+        with self.lock:
+            return max(0.0, self.gate - self.clock())
+
+
 class LosantClient:
-    """Sends requests to the API; retries throttling, gateway errors and reset connections."""
+    """Sends requests to the API; retries throttling, gateway errors and reset connections.
+
+    Safe to use from several threads at once: they share the session (its pool holds ``pool_size``
+    connections), the retry budget and the 429 gate.
+    """
 
     def __init__(self, api_url: str, api_token: str, timeout: int = 30, validate_certs: bool = True,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 ca_path: Optional[str] = None, retries: int = DEFAULT_RETRIES,
+                 retry_max_wait: float = DEFAULT_RETRY_MAX_WAIT, pool_size: int = DEFAULT_POOL_SIZE,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
         self.base_url = api_url.rstrip('/')
         self.timeout = timeout
+        self.retries = retries
+        self.retry_max_wait = retry_max_wait
+        self.budget = RetryBudget(retry_max_wait, clock)
         self.sleep = sleep
         self.on_response: Callable[[Any], None] = lambda body: None
+        # Passed with every request: a session-wide setting loses to REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
+        self.verify: Any = (ca_path or True) if validate_certs else False
+        self._token = api_token
         self.session = requests.Session()
-        self.session.verify = validate_certs
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1))
+        self.session.mount('https://', adapter)
+        self.session.mount('http://', adapter)
+        # Set as auth, not as a header, so that a ~/.netrc entry for the host cannot replace the token.
+        self.session.auth = self._authorize
         self.session.headers.update({
-            'Authorization': 'Bearer %s' % api_token,
             'Accept': 'application/json',
-            'Accept-Version': '^1.x',
+            'Accept-Version': ACCEPT_VERSION,
             'User-Agent': 'losant.platform-ansible-collection',
         })
 
-    def request(self, method: str, path: str, body: Optional[dict] = None,
-                params: Optional[dict] = None) -> Any:
-        for attempt in range(MAX_RETRIES + 1):
-            try:
-                return self._exchange(method, path, body, params, may_retry=attempt < MAX_RETRIES)
-            except RetryLater as retry:
-                self.sleep(backoff_delay(attempt, retry.retry_after))
-        raise AssertionError('unreachable')  # pragma: no cover
+    def _authorize(self, prepared: Any) -> Any:
+        prepared.headers['Authorization'] = 'Bearer %s' % self._token
+        return prepared
 
-    def _exchange(self, method: str, path: str, body: Optional[dict], params: Optional[dict],
-                  may_retry: bool) -> Any:
+    def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None,
+                expect: Shape = JSON_OBJECT) -> Any:
+        """The answer to one API call, which must have the shape ``expect``; raises LosantError."""
+        outcome_unknown = False
+        attempt = 0
+        while True:
+            self._wait_for_gate()
+            attempt += 1
+            try:
+                answer = self._exchange(method, path, body, params, expect)
+            except RetryLater as retry:
+                error = retry.error
+                outcome_unknown = outcome_unknown or error.outcome_unknown
+                error.attempts = attempt
+                if attempt <= self.retries and self._wait_before_retry(error, attempt, retry.retry_after):
+                    continue
+                error.outcome_unknown = outcome_unknown
+                raise error
+            except LosantError as error:
+                if error.attempts is not None or attempt > 1:
+                    error.attempts = attempt
+                error.outcome_unknown = error.outcome_unknown or outcome_unknown
+                raise
+            self.on_response(answer)
+            return answer
+
+    def _wait_for_gate(self) -> None:
+        delay = self.budget.gate_wait()
+        if delay > 0:
+            self.sleep(delay)
+
+    def _wait_before_retry(self, error: LosantError, attempt: int, retry_after: Optional[str]) -> bool:
+        """Wait before the next attempt if the budget allows; else note on ``error`` why not and return False."""
+        delay = backoff_delay(attempt - 1, retry_after)
+        asked = retry_after is not None and retry_after_seconds(retry_after) is not None
+        throttled = error.status == 429
+        granted = self.budget.reserve(delay, shortenable=not asked, close_gate=throttled)
+        if granted is None:
+            if asked:
+                error.notes.append('the API asked to wait %d seconds, more than what is left of api_retry_max_wait '
+                                   '(%s seconds): retry after %s' % (round(delay), self.retry_max_wait,
+                                                                     time.strftime('%Y-%m-%d %H:%M:%S UTC',
+                                                                                   time.gmtime(time.time() + delay))))
+            else:
+                error.notes.append('api_retry_max_wait of %s seconds used up' % self.retry_max_wait)
+            return False
+        if not throttled and granted > 0:
+            self.sleep(granted)
+        return True
+
+    def _exchange(self, method: str, path: str, body: Optional[dict], params: Optional[dict], expect: Shape) -> Any:
         """One request and its answer; raises RetryLater when another attempt may succeed."""
         creating = method == 'POST'
+        writing = method in WRITE_METHODS
         try:
             response = self.session.request(method, self.base_url + path, json=body, params=params,
-                                            timeout=self.timeout)
-        except requests.Timeout:
-            raise LosantError(method, path, 'no answer from %s within %s seconds' % (self.base_url, self.timeout))
+                                            timeout=self.timeout, verify=self.verify, allow_redirects=False)
+        except requests.Timeout as exc:
+            error = LosantError(method, path, 'no answer from %s within %s seconds' % (self.base_url, self.timeout))
+            error.outcome_unknown = writing and not isinstance(exc, requests.ConnectTimeout)
+            raise error
         except requests.exceptions.SSLError as exc:
             raise LosantError(method, path, 'TLS error with %s: %s' % (self.base_url, connection_reason(exc)))
         except requests.ConnectionError as exc:
             never_sent = isinstance(getattr(exc.args[0] if exc.args else None, 'reason', None), NewConnectionError)
-            if may_retry and (never_sent or not creating):
-                raise RetryLater()
             error = LosantError(method, path, 'cannot connect to %s: %s' % (self.base_url, connection_reason(exc)))
-            error.hint = MAYBE_CREATED if creating and not never_sent else ''
+            error.outcome_unknown = writing and not never_sent
+            if never_sent or not creating:
+                raise RetryLater(error)
+            error.attempts = 1
             raise error
         except requests.RequestException as exc:
-            raise LosantError(method, path, 'invalid request: %s' % exc)
-        if may_retry and response.status_code in (CREATE_RETRIED_STATUSES if creating else RETRIED_STATUSES):
-            raise RetryLater(response.headers.get('Retry-After'))
-        if response.status_code >= 400:
-            error = error_from_response(method, path, response)
-            if creating and response.status_code in RETRIED_STATUSES - CREATE_RETRIED_STATUSES:
-                error.hint = MAYBE_CREATED
-            raise error
-        answer = self._json(method, path, response)
-        self.on_response(answer)
-        return answer
+            # The exception text may quote a header, the token included: name its kind only.
+            raise LosantError(method, path, 'the request could not be sent (%s)' % type(exc).__name__)
+        return self._answer(method, path, response, expect)
 
-    @staticmethod
-    def _json(method: str, path: str, response: Any) -> Any:
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise LosantError(method, path, 'the API answered HTTP %d with a body that is not JSON'
-                              % response.status_code, response.status_code)
+    def _answer(self, method: str, path: str, response: Any, expect: Shape) -> Any:
+        status = response.status_code
+        writing = method in WRITE_METHODS
+        if 300 <= status < 400:
+            location = response.headers.get('Location')
+            raise LosantError(method, path, '%s; API requests never follow redirects: set api_url to the address '
+                              'the API answers at' % ('redirected to %s' % location if location
+                                                      else 'a redirect without a Location'), status)
+        if status in RETRIED_STATUSES:
+            error = error_from_response(method, path, response)
+            error.outcome_unknown = writing and status in UNKNOWN_OUTCOME_STATUSES
+            if method != 'POST' or status in CREATE_RETRIED_STATUSES:
+                raise RetryLater(error, response.headers.get('Retry-After'))
+            error.attempts = 1
+            raise error
+        if status >= 400:
+            raise error_from_response(method, path, response)
+        answer, kind = parse_json(response)
+        if kind is None and not expect.matches(answer):
+            kind = json_kind(answer)
+        if kind:
+            error = LosantError(method, path, 'the API answered HTTP %d with %s where %s was expected'
+                                % (status, kind, expect.description), status)
+            error.outcome_unknown = writing
+            raise error
+        return answer

@@ -34,7 +34,7 @@ CODE = 'code-from-the-api-91d2'
 def serving(fake: FakeApi) -> Iterator[None]:
     """Send every request of the real client to ``fake``, as HTTP responses."""
     def request(session: Any, method: str, url: str, json: Any = None, params: Any = None,
-                timeout: Any = None) -> requests.Response:
+                **transport: Any) -> requests.Response:
         assert url.startswith(BASE)
         try:
             status, body = (201 if method == 'POST' else 200), fake.request(method, url[len(BASE):], json, params)
