@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from benchmarks.harness import ROOT, Ansible, Emulator, hook, median, progress
+from benchmarks.harness import Ansible, Emulator, hook, median, progress
 from benchmarks.scenarios import changed_count
 
 DESCRIPTION = 'benchmark webhook'
@@ -19,7 +19,6 @@ FLOOR_SIZE = 150
 FLOOR_SPEEDUP = 20.0
 BULK = 'losant_webhooks, one task'
 LOOP = 'losant_webhook loop, by name'
-MODULE_FILE = ROOT / 'plugins' / 'modules' / 'losant_webhooks.py'
 
 
 def plan(quick: bool, repeats: int) -> list[tuple[int, bool, str, int]]:
@@ -99,10 +98,6 @@ def speedup_at_floor(rows: list[dict[str, Any]]) -> Any:
 
 
 def run(emulator: Emulator, ansible: Ansible, repeats: int, quick: bool) -> dict[str, Any]:
-    if not MODULE_FILE.exists():
-        message = 'skipped: %s does not exist yet' % MODULE_FILE.relative_to(ROOT)
-        progress('bulk: ' + message)
-        return {'skipped': message, 'failures': []}
     ansible.sample_noop(2)
     samples: dict[tuple[int, bool, str], list[dict[str, Any]]] = {}
     measurements = plan(quick, repeats)

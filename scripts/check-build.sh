@@ -40,5 +40,5 @@ for venv in "$@"; do
             "$venv/bin/ansible-doc" -t module "losant.platform.$module" >/dev/null) \
             || { echo "ansible-doc losant.platform.$module failed with $(basename "$venv")" >&2; exit 1; }
     done
-    echo "$(basename "$venv"): installed $(basename "$tarball"); ansible-doc works for ${#modules[@]} module(s): ${modules[*]:-none yet}"
+    echo "$(basename "$venv"): installed $(basename "$tarball"); ansible-doc works for ${#modules[@]} module(s): ${modules[*]}"
 done

@@ -11,7 +11,7 @@ which gives the writes to make; each write is one request, sent in order through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Literal, Optional, get_args
 
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import (
@@ -29,6 +29,9 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
 )
 
 STATES = ('merged', 'replaced', 'overridden', 'deleted', 'gathered')
+# Plain strings, not an enum: the action is also the ``action`` of each entry of the ``changes`` result.
+Action = Literal['create', 'update', 'delete']
+ACTIONS: tuple[str, ...] = get_args(Action)
 # Fields that ``replaced`` puts back to the platform default when not given. Secrets cannot be read
 # back reliably, so they are never reset.
 RESETTABLE_FIELDS = tuple(field for field in FIELDS if field.platform_default is not None and not field.secret)
@@ -80,11 +83,15 @@ def replaced_changes(desired: dict[str, Any], current: dict[str, Any]) -> dict[s
 class Change:
     """One write: create from ``body``, update ``current`` with ``body``, or delete ``current``."""
 
-    action: str
+    action: Action
     name: str
     current: Optional[dict[str, Any]] = None
     body: Optional[dict[str, Any]] = None
     include_workflows: bool = False
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise ValueError('unknown change action %r, expected one of %s' % (self.action, ', '.join(ACTIONS)))
 
     def send(self, api: WebhookApi) -> Optional[dict[str, Any]]:
         """Send the write (or, with a check-mode ``api``, only record it); returns the API's answer."""

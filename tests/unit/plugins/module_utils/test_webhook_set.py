@@ -9,6 +9,8 @@ import pytest
 from ansible_collections.losant.platform.plugins.module_utils.fields import desired_fields
 from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, WebhookApi
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
+    ACTIONS,
+    Change,
     PartialFailure,
     WebhookSet,
     after_state,
@@ -236,3 +238,9 @@ def test_overridden_with_ten_percent_drift_plans_one_update_per_drifted_webhook(
     changes = WebhookSet(hooks).plan('overridden', entries)
     assert len(changes) == 100 and all(c.action == 'update' and c.body == {'description': 'drift'} for c in changes)
     assert desired_fields(FIELDS, entries[1]) == {'name': 'hook-00001', 'description': 'd'}
+
+
+def test_a_change_accepts_only_the_three_actions():
+    assert ACTIONS == ('create', 'update', 'delete')
+    with pytest.raises(ValueError, match="unknown change action 'remove', expected one of create, update, delete"):
+        Change('remove', 'orders')
