@@ -46,12 +46,13 @@ notes:
     and message.
 """
 
-    # Field options of one webhook. Each is compared and sent only when set.
+    # Field options of one webhook. Each is compared and sent only when set. losant_webhooks documents
+    # them again as config suboptions; tests/unit/plugins/modules/test_documentation.py keeps both in step.
     WEBHOOK_FIELDS = r"""
 options:
   description:
     description:
-      - Description of the webhook, at most 32767 characters.
+      - Description of the webhook, at most 32767 characters. The platform default is empty.
     type: str
   response_code:
     description:
@@ -66,6 +67,7 @@ options:
   verification_code:
     description:
       - Verification code for O(verification_type), at most 32767 characters. A secret, never shown.
+        See O(update_secrets).
     type: str
   wait_for_reply:
     description:
@@ -73,11 +75,13 @@ options:
     type: bool
   basic_auth_username:
     description:
-      - Username callers must send with HTTP basic auth, at most 255 characters. Empty disables basic auth.
+      - Username callers must send with HTTP basic auth, at most 255 characters. Empty (the platform
+        default) disables basic auth.
     type: str
   basic_auth_password:
     description:
       - Password for O(basic_auth_username), at most 255 characters. A secret, never shown.
+        See O(update_secrets).
     type: str
   is_websocket:
     description:

@@ -23,22 +23,29 @@ author:
   - Losant Platform Collection Maintainers (@losant-platform)
 extends_documentation_fragment:
   - losant.platform.losant
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
+    details:
+      - Lists the application, then reports exactly what a real run would change, without writing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details:
       - The diff has C(before) and C(after) keyed by webhook name, in API field names. A create shows the
         new webhook under C(after), a delete the old one under C(before), an update only the fields that
         change. Secrets are masked.
   action_group:
-    description: Use C(group/losant.platform.losant) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
       - losant.platform.losant
+  platform:
+    support: full
+    platforms: posix
+    details:
+      - Runs wherever Python and C(requests) are installed, usually on the controller (C(localhost)),
+        and talks to the API over HTTPS.
 options:
   application_id:
     description:
