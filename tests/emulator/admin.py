@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import ApiError, not_found, validation
+from .settings import PERSONALITIES
 from .state import ConfigError, Fault, State
 
 PREFIX = "/_emulator"
@@ -22,6 +23,7 @@ def handle_admin(state: State, method: str, path: str, body: Any) -> tuple:
         "faults": {"GET": lambda: _faults(state), "POST": lambda: _add_fault(state, body),
                    "DELETE": lambda: _clear_faults(state)},
         "settings": {"GET": lambda: _settings(state), "POST": lambda: _update_settings(state, body)},
+        "personalities": {"GET": lambda: (200, {"personalities": PERSONALITIES})},
     }
     try:
         if len(parts) == 1 and key in handlers:

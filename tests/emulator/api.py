@@ -1,6 +1,8 @@
 """The five Losant webhook actions: routing, auth, validation and the actions themselves."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,18 +142,24 @@ def _webhook(hooks: dict, webhook_id: str) -> dict:
 
 def render(state: State, webhook: dict, links: bool) -> dict:
     """A webhook as the API answers it; call with the lock held."""
-    hidden = () if state.settings["return_secrets"] else SECRET_FIELDS
+    settings = state.settings
+    hidden = () if settings["return_secrets"] else SECRET_FIELDS
+    hidden += () if settings["webhook_id_key"] else ("webhookId",)
     body = {key: value for key, value in webhook.items() if key not in hidden}
     body["_type"] = "webhook"
+    if settings["hal_etag"]:
+        body["_etag"] = '"' + hashlib.sha1(json.dumps(webhook, sort_keys=True).encode("utf-8")).hexdigest() + '"'
     if links:
-        href = f"/applications/{webhook.get('applicationId')}/webhooks/{webhook.get('id')}"
-        body["_links"] = {"self": {"href": href}}
+        application = f"/applications/{webhook.get('applicationId')}"
+        body["_links"] = {"self": {"href": f"{application}/webhooks/{webhook.get('id')}"}}
+        if settings["hal_etag"]:
+            body["_links"].update(application={"href": application}, webhooks={"href": f"{application}/webhooks"})
     return body
 
 
 def list_webhooks(state, request, token, target, links):
-    query = ListQuery.parse(request.query)
     with state.lock:
+        query = ListQuery.parse(request.query, state.settings)
         hooks = _application(state, token, target.application_id)
         page, total = query.apply(list(hooks.values()))
         items = [render(state, webhook, links) for webhook in page]
@@ -182,10 +190,22 @@ def patch_webhook(state, request, token, target, links):
     with state.lock:
         hooks = _application(state, token, target.application_id)
         webhook = _webhook(hooks, target.webhook_id)
+        fields = _websocket_rule(state.settings["is_websocket_patch"], webhook, fields)
         webhook.update(fields)
         webhook["lastUpdated"] = iso_after(webhook.get("lastUpdated"))
         webhook = hooks[target.webhook_id.lower()] = ordered(webhook)
         return 200, render(state, webhook, links), {}
+
+
+def _websocket_rule(rule: str, webhook: dict, fields: dict) -> dict:
+    """The PATCH fields to apply when ``isWebsocket`` would change: all, all but it, or none (400)."""
+    if fields.get("isWebsocket", webhook.get("isWebsocket", False)) == webhook.get("isWebsocket", False):
+        return fields
+    if rule == "refused":
+        raise validation('"isWebsocket" cannot be changed after creation; delete and recreate the webhook')
+    if rule == "ignored":
+        return {key: value for key, value in fields.items() if key != "isWebsocket"}
+    return fields
 
 
 def delete_webhook(state, request, token, target, links):

@@ -7,6 +7,7 @@ import signal
 import sys
 
 from .server import make_server
+from .settings import PERSONALITIES
 from .state import ConfigError, State
 
 
@@ -20,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token", help="an API token with all.Application access to --application-id")
     parser.add_argument("--application-id", help="an application (24 hex characters) to create")
     parser.add_argument("--config", help="JSON file with tokens, applications, webhooks and settings")
+    parser.add_argument("--personality", choices=list(PERSONALITIES), metavar="NAME",
+                        help="answer like this named set of settings (after --config): "
+                        + ", ".join(PERSONALITIES))
     parser.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
     return parser
 
@@ -33,6 +37,8 @@ def build_state(args: argparse.Namespace) -> State:
         except (OSError, ValueError) as error:
             raise ConfigError(f"cannot read config file {args.config}: {error}") from error
         state.load_config(config)
+    if args.personality:
+        state.update_settings({"personality": args.personality})
     if bool(args.token) != bool(args.application_id):
         raise ConfigError("--token and --application-id go together")
     if args.token:

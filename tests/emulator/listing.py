@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .errors import validation
+from .settings import DEFAULT_SETTINGS
 
 SORT_FIELDS = ("name", "id", "creationDate", "lastUpdated")
 SORT_DIRECTIONS = ("asc", "desc")
 FILTER_FIELDS = ("name",)
 DEFAULT_PER_PAGE = 100
-MAX_PER_PAGE = 1000
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
@@ -23,23 +23,35 @@ class ListQuery:
     sort_direction: str = "asc"
     filter_field: str = ""
     filter: str = ""
+    filter_case: str = "insensitive"
+    filter_syntax: str = "glob"
 
     @classmethod
-    def parse(cls, query: dict) -> "ListQuery":
-        return cls(
+    def parse(cls, query: dict, settings: dict | None = None) -> "ListQuery":
+        """Check the query (400 Validation when wrong) under the emulator's settings."""
+        settings = settings or DEFAULT_SETTINGS
+        most = settings["max_per_page"]
+        clamp = settings["per_page_over_max"] == "clamp"
+        per_page = _integer(query, "perPage", min(DEFAULT_PER_PAGE, most), minimum=1,
+                            maximum=None if clamp else most)
+        parsed = cls(
             page=_integer(query, "page", 0, minimum=0),
-            per_page=_integer(query, "perPage", DEFAULT_PER_PAGE, minimum=1, maximum=MAX_PER_PAGE),
+            per_page=min(per_page, most),
             sort_field=_choice(query, "sortField", SORT_FIELDS, "name"),
             sort_direction=_choice(query, "sortDirection", SORT_DIRECTIONS, "asc", fold_case=True),
             filter_field=_choice(query, "filterField", FILTER_FIELDS, ""),
             filter=query.get("filter", ""),
+            filter_case=settings["filter_case"],
+            filter_syntax=settings["filter_syntax"],
         )
+        parsed.matcher()  # an invalid regular expression is a 400 before any lookup
+        return parsed
 
     def matcher(self) -> Callable[[dict], bool]:
         """Whether a webhook passes the filter; everything passes without filterField+filter."""
         if not (self.filter_field and self.filter):
             return lambda webhook: True
-        pattern = glob_pattern(self.filter)
+        pattern = filter_pattern(self.filter, self.filter_syntax, self.filter_case)
         field = self.filter_field
         return lambda webhook: bool(pattern.fullmatch(str(webhook.get(field, ""))))
 
@@ -66,10 +78,16 @@ class ListQuery:
         return body
 
 
-def glob_pattern(text: str) -> "re.Pattern[str]":
-    """``*`` matches any run of characters, case-insensitively; every other character is literal."""
-    return re.compile("".join(".*" if char == "*" else re.escape(char) for char in text),
-                      re.IGNORECASE | re.DOTALL)
+def filter_pattern(text: str, syntax: str = "glob", case: str = "insensitive") -> "re.Pattern[str]":
+    """``*`` matches any run of characters; every other character is literal ("glob") or keeps
+    its regular expression meaning ("regex"). The pattern must match the whole name."""
+    flags = re.DOTALL | (re.IGNORECASE if case == "insensitive" else 0)
+    if syntax == "glob":
+        return re.compile("".join(".*" if char == "*" else re.escape(char) for char in text), flags)
+    try:
+        return re.compile(text.replace("*", ".*"), flags)
+    except re.error as error:
+        raise validation(f'"filter" is not a valid regular expression: {error}') from None
 
 
 def _integer(query: dict, name: str, default: int, minimum: int, maximum: int | None = None) -> int:

@@ -1,6 +1,7 @@
 """HTTP plumbing: a ThreadingHTTPServer whose handler journals, injects faults and dispatches."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import sys
@@ -16,6 +17,7 @@ from .state import Fault, State
 
 MAX_BODY = 8 * 1024 * 1024
 _HIDDEN_HEADERS = ("authorization", "proxy-authorization", "cookie")
+MOVED = "/moved"  # where the setting redirect_status sends API requests; served as the API
 _sleep = time.sleep  # replaced in the emulator's own tests
 
 
@@ -162,9 +164,25 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._send_fault(fault)
                 self._journal(request, fault.status, fault=True)
                 return
-        status, body, headers = api.handle(self.server.state, request)
+        if request.path.startswith(MOVED + "/"):
+            status, body, headers = api.handle(self.server.state,
+                                               dataclasses.replace(request, path=request.path[len(MOVED):]))
+        else:
+            redirect = self.server.state.settings["redirect_status"]
+            if redirect is not None:
+                self._send_redirect(redirect)
+                self._journal(request, redirect)
+                return
+            status, body, headers = api.handle(self.server.state, request)
         self._send_json(status, body, headers)
         self._journal(request, status)
+
+    def _send_redirect(self, status: int) -> None:
+        """What a front server that moved the API answers (e.g. http to https): HTML, not JSON."""
+        location = self.server.url + MOVED + self.path
+        phrase = status_phrase(status)
+        page = f"<html><head><title>{status} {phrase}</title></head><body><h1>{phrase}</h1></body></html>\n"
+        self._send(status, page.encode("utf-8"), "text/html; charset=utf-8", {"Location": location})
 
     def _send_fault(self, fault: Fault) -> None:
         headers = {}

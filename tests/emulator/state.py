@@ -15,13 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .settings import DEFAULT_SETTINGS, SETTINGS, TOKEN_LENGTHS, ConfigError, checked_changes
+
 # Losant's pattern is a JavaScript regex, where ``$`` never matches before a trailing newline.
 ID_PATTERN = re.compile(r"[A-Fa-f\d]{24}", re.ASCII)
-
-DEFAULT_SETTINGS = {
-    "return_secrets": True,
-    "foreign_application_status": 403,
-}
 
 CREATE_DEFAULTS = {
     "responseCode": 200,
@@ -42,10 +39,6 @@ KEY_ORDER = (
 )
 
 MAX_JOURNAL = 100_000
-
-
-class ConfigError(ValueError):
-    """A token, application, webhook seed or setting given to the emulator is not usable."""
 
 
 def is_object_id(value: Any) -> bool:
@@ -70,9 +63,16 @@ class _ObjectIds:
 new_object_id = _ObjectIds().next
 
 
-def new_webhook_token() -> str:
-    """A random url-safe trigger token (40 characters)."""
-    return secrets.token_urlsafe(30)
+# The optional strings a webhook stores as "" under the setting empty_strings.
+OPTIONAL_STRINGS = ("description", "verificationCode", "basicAuthUsername", "basicAuthPassword")
+_TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def new_webhook_token(length: Any = 40) -> str:
+    """A random url-safe trigger token of ``length`` characters, or 27-44 for "varying"."""
+    if length == "varying":
+        length = secrets.choice(TOKEN_LENGTHS)
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(length))
 
 
 def iso_now() -> str:
@@ -162,7 +162,7 @@ class State:
         """Apply a config file's content (see README.md)."""
         if not isinstance(config, dict):
             raise ConfigError("the config must be a JSON object")
-        unknown = sorted(set(config) - {"tokens", "applications", "webhooks", *DEFAULT_SETTINGS})
+        unknown = sorted(set(config) - {"tokens", "applications", "webhooks", "personality", *SETTINGS})
         if unknown:
             raise ConfigError(f"unknown config keys: {', '.join(unknown)}")
         with self.lock:
@@ -176,7 +176,8 @@ class State:
                 self.seed_webhooks(app_id, _list_of(items, f"webhooks.{app_id}"))
             for spec in _list_of(config.get("tokens", []), "tokens"):
                 self.add_token(spec)
-            self.update_settings({key: config[key] for key in DEFAULT_SETTINGS if key in config})
+            self.update_settings({key: value for key, value in config.items()
+                                  if key == "personality" or key in SETTINGS})
 
     # -- applications, tokens, settings ---------------------------------------------------
     def add_application(self, app_id: Any) -> bool:
@@ -221,17 +222,8 @@ class State:
         return token
 
     def update_settings(self, changes: Any) -> dict:
-        if not isinstance(changes, dict):
-            raise ConfigError("settings must be a JSON object")
-        unknown = sorted(set(changes) - set(DEFAULT_SETTINGS))
-        if unknown:
-            raise ConfigError(f"unknown settings: {', '.join(unknown)}")
-        if "return_secrets" in changes and not isinstance(changes["return_secrets"], bool):
-            raise ConfigError('"return_secrets" must be true or false')
-        if "foreign_application_status" in changes and changes["foreign_application_status"] not in (403, 404):
-            raise ConfigError('"foreign_application_status" must be 403 or 404')
         with self.lock:
-            self.settings.update(changes)
+            self.settings = checked_changes(self.settings, changes)
             return dict(self.settings)
 
     # -- webhooks -------------------------------------------------------------------------
@@ -258,7 +250,7 @@ class State:
                 webhook.setdefault("id", webhook_id)
                 webhook.setdefault("webhookId", webhook_id)
                 webhook.setdefault("applicationId", app_id.lower())
-                webhook.setdefault("token", new_webhook_token())
+                webhook.setdefault("token", new_webhook_token(self.settings["token_length"]))
                 webhook.setdefault("creationDate", now)
                 webhook.setdefault("lastUpdated", webhook["creationDate"])
                 prepared.append(ordered(webhook))
@@ -272,8 +264,11 @@ class State:
             webhook_id = new_object_id()
             now = iso_now()
             webhook = {"id": webhook_id, "webhookId": webhook_id, "applicationId": app_id.lower(),
-                       "creationDate": now, "lastUpdated": now, "token": new_webhook_token()}
+                       "creationDate": now, "lastUpdated": now,
+                       "token": new_webhook_token(self.settings["token_length"])}
             webhook.update(CREATE_DEFAULTS)
+            if self.settings["empty_strings"]:
+                webhook.update(dict.fromkeys(OPTIONAL_STRINGS, ""))
             webhook.update(fields)
             webhook = ordered(webhook)
             self.applications[app_id.lower()][webhook_id] = webhook

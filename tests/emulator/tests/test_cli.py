@@ -162,3 +162,36 @@ def test_runs_on_python_3_9():
     finally:
         returncode, _stdout, stderr = emu.stop()
     assert returncode == 0 and stderr == ""
+
+
+def test_personality_option_applies_after_the_config_file_and_survives_reset(tmp_path):
+    path = tmp_path / "emulator.json"
+    path.write_text(json.dumps({"filter_case": "sensitive", "token_length": 30}), encoding="utf-8")
+    emu = Process("--port", "0", "--token", "t", "--application-id", APP_ID, "--config", str(path),
+                  "--personality", "redirect-307")
+    try:
+        settings_url = f"{emu.url}/_emulator/settings"
+        expected = (307, "insensitive", 40)
+        settings = requests.get(settings_url, timeout=10).json()
+        assert (settings["redirect_status"], settings["filter_case"], settings["token_length"]) == expected
+        response = requests.get(f"{emu.url}/applications/{APP_ID}/webhooks", allow_redirects=False, timeout=10)
+        assert response.status_code == 307
+        assert response.headers["Location"] == f"{emu.url}/moved/applications/{APP_ID}/webhooks"
+        requests.post(settings_url, json={"personality": "default"}, timeout=10)
+        requests.post(f"{emu.url}/_emulator/reset", timeout=10)
+        assert requests.get(settings_url, timeout=10).json()["redirect_status"] == 307
+    finally:
+        assert emu.stop()[0] == 0
+
+
+@pytest.mark.parametrize("config,args,message", [
+    ({}, ["--personality", "nope"], "invalid choice: 'nope'"),
+    ({"personality": "nope"}, [], "unknown personality 'nope'"),
+    ({"redirect_status": 200}, [], '"redirect_status" must be one of'),
+    ({"filter_syntax": "like"}, [], '"filter_syntax" must be one of'),
+])
+def test_unknown_personality_or_setting_exits_2(tmp_path, config, args, message):
+    path = tmp_path / "emulator.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    result = _run("--port", "0", "--config", str(path), *args)
+    assert result.returncode == 2 and message in result.stderr and result.stdout == ""
