@@ -72,7 +72,7 @@ def new_webhook_token(length: Any = 40) -> str:
     """A random url-safe trigger token of ``length`` characters, or 27-44 for "varying"."""
     if length == "varying":
         length = secrets.choice(TOKEN_LENGTHS)
-    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(length))
+    return "".join(secrets.SystemRandom().choices(_TOKEN_ALPHABET, k=length))
 
 
 def iso_now() -> str:
