@@ -6,15 +6,11 @@ import time
 
 import pytest
 
-from tests.emulator.state import iso_after, iso_now
+from tests.emulator.state import CREATE_DEFAULTS, iso_after, iso_now
 
 from .conftest import APP_ID, OTHER_APP_ID
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-DEFAULTS = {
-    "responseCode": 200, "verificationType": "none", "waitForReply": False, "isWebsocket": False,
-    "castBuffersAs": "array", "annotateMultipart": False, "enabled": True,
-}
 MISSING_ID = "aaaaaaaaaaaaaaaaaaaaaaaa"
 
 
@@ -23,7 +19,7 @@ def test_create_applies_defaults_and_sets_read_only_fields(emulator):
     assert response.status_code == 201
     assert response.headers["Content-Type"].startswith("application/json")
     body = response.json()
-    for key, value in DEFAULTS.items():
+    for key, value in CREATE_DEFAULTS.items():
         assert body[key] == value, key
     assert re.match(r"^[0-9a-f]{24}$", body["id"])
     assert body["webhookId"] == body["id"]

@@ -18,6 +18,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import (
     validate_id,
 )
 from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, FIELDS_BY_OPTION, SECRET_KEYS
+from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
 
 SCHEMAS = Path(__file__).resolve().parents[3] / 'emulator' / 'schemas'
 JSON_TO_OPTION_TYPE = {'string': 'str', 'integer': 'int', 'boolean': 'bool'}
@@ -58,11 +59,8 @@ def test_field_matches_its_schema_property(field):
 
 def test_platform_defaults_are_those_losant_applies_on_create():
     defaults = {field.api_key: field.platform_default for field in FIELDS if field.platform_default is not None}
-    assert defaults == {
-        'description': '', 'responseCode': 200, 'verificationType': 'none', 'waitForReply': False,
-        'basicAuthUsername': '', 'isWebsocket': False, 'castBuffersAs': 'array',
-        'annotateMultipart': False, 'enabled': True,
-    }
+    # Text fields the platform leaves out on create behave as empty, so replaced resets them to ''.
+    assert defaults == dict(CREATE_DEFAULTS, description='', basicAuthUsername='')
 
 
 def test_secrets_are_the_verification_code_and_the_basic_auth_password():

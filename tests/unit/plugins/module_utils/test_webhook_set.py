@@ -21,7 +21,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook_set import
     repeated,
     replaced_changes,
 )
-from ansible_collections.losant.platform.tests.unit.plugins.module_utils.fake_webhook_api import (
+from ansible_collections.losant.platform.tests.unit.api_double import (
     APP_ID,
     FakeApi,
     bare_webhook,

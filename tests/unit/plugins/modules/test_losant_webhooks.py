@@ -6,52 +6,25 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from typing import Any, Iterator, Optional
-from unittest import mock
+from typing import Any, Optional
 
 import pytest
-import requests
 
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.modules import losant_webhooks
-from ansible_collections.losant.platform.tests.unit.plugins.module_utils.fake_webhook_api import (
+from ansible_collections.losant.platform.tests.unit.api_double import (
     APP_ID,
+    BASE_URL,
     FakeApi,
+    Reply,
     bare_webhook,
     webhook,
 )
 
-BASE = 'https://api.example.test'
 COLLECTION = '/applications/%s/webhooks' % APP_ID
 PASSWORD = 'pw-from-the-api-7f3a9c'
 NEW_PASSWORD = 'pw-from-the-user-0b61e4'
 CODE = 'code-from-the-api-91d2'
-
-
-@contextlib.contextmanager
-def serving(fake: FakeApi) -> Iterator[None]:
-    """Send every request of the real client to ``fake``, as HTTP responses."""
-    def request(session: Any, method: str, url: str, json: Any = None, params: Any = None,
-                **transport: Any) -> requests.Response:
-        assert url.startswith(BASE)
-        try:
-            status, body = (201 if method == 'POST' else 200), fake.request(method, url[len(BASE):], json, params)
-        except LosantError as error:
-            status, body = error.status, {'type': error.error_type, 'message': error.error_message}
-        response = requests.Response()
-        response.status_code = status
-        response._content = _json_bytes(body)
-        response.headers['Content-Type'] = 'application/json'
-        response.encoding = 'utf-8'
-        return response
-    with mock.patch.object(requests.Session, 'request', request):
-        yield
-
-
-def _json_bytes(body: Any) -> bytes:
-    return json.dumps(body).encode('utf-8')
 
 
 @pytest.fixture
@@ -59,10 +32,10 @@ def converge(run_module: Any) -> Any:
     """``converge(fake, state, config, check_mode=False, diff=False, **options)``: the module's run."""
     def run(fake: FakeApi, state: str, config: Optional[list] = None, check_mode: bool = False,
             diff: bool = False, **options: Any) -> Any:
-        args = dict(dict(api_url=BASE, api_token='unit-token', application_id=APP_ID, state=state), **options)
+        args = dict(dict(api_url=BASE_URL, api_token='unit-token', application_id=APP_ID, state=state), **options)
         if config is not None:
             args['config'] = config
-        with serving(fake):
+        with fake.serving():
             return run_module(losant_webhooks.main, args, check_mode=check_mode, diff=diff)
     return run
 
@@ -348,11 +321,8 @@ def test_a_failed_first_write_reports_nothing_applied_and_unchanged(converge):
 
 
 def test_a_failed_list_fails_with_the_api_error_and_writes_nothing(converge):
-    class MissingApplication(FakeApi):
-        def request(self, method, path, body=None, params=None):
-            self.calls.append((method, path, body, params))
-            raise LosantError(method, path, 'Application was not found', 404, 'NotFound')
-    fake = MissingApplication()
+    fake = FakeApi()
+    fake.script('GET', COLLECTION, Reply(404, {'type': 'NotFound', 'message': 'Application was not found'}))
     run = converge(fake, 'overridden', [{'name': 'a'}])
     assert run.exit_code == 1 and len(fake.calls) == 1
     assert run.result['msg'] == 'GET %s failed with HTTP 404 NotFound: Application was not found' % COLLECTION
