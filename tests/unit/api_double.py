@@ -145,7 +145,7 @@ class FakeApi:
                     **transport: Any) -> requests.Response:
             assert url.startswith(base_url), url
             path = url[len(base_url):]
-            sent = dict(session.headers, **(headers or {}))
+            sent = dict(session.prepare_request(requests.Request(method, url, headers=headers, json=json)).headers)
             self.calls.append(Call(method, path, json, dict(params) if params else params, sent, timeout))
             return http_response(self.answer(method, path, json, params))
         with mock.patch.object(requests.Session, 'request', request):

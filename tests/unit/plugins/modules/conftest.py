@@ -2,7 +2,7 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Run a module's main() in-process and return what Ansible would receive on stdout."""
+"""Run a module's main() in-process and return what Ansible would receive on stdout, against the API double."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 
 from ansible.module_utils import basic
 from ansible_collections.losant.platform.plugins.module_utils import client
+from ansible_collections.losant.platform.tests.unit.api_double import FakeApi
 from ansible.module_utils.common.text.converters import to_bytes
 
 try:
@@ -54,3 +55,11 @@ def run_module(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -
         return ModuleRun(capsys.readouterr().out, exited.value.code)
 
     return run
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeApi]:
+    """An empty ``FakeApi`` (tests/unit/api_double.py) that answers every HTTP request of the test."""
+    fake = FakeApi()
+    with fake.serving():
+        yield fake
