@@ -51,8 +51,7 @@ GET_HOOK = ('GET', HOOK_PATH, None)
 def test_create_posts_only_the_set_fields(run_module, fake_api):
     fake_api.script('POST', LIST_PATH, Reply(201, webhook(responseCode=201, enabled=False)))
     run = run_module(main, args(name='orders', response_code=201, enabled=False), diff=True)
-    assert sent(fake_api) == [LIST_ORDERS, ('POST', LIST_PATH,
-                                                 {'name': 'orders', 'responseCode': 201, 'enabled': False})]
+    assert sent(fake_api) == [LIST_ORDERS, ('POST', LIST_PATH, {'name': 'orders', 'responseCode': 201, 'enabled': False})]
     assert run.result['changed'] is True
     assert run.result['trigger_url'] == 'https://triggers.losant.com/webhooks/trig-1'
     assert run.result['webhook']['id'] == HOOK and '_links' not in run.result['webhook']
