@@ -29,9 +29,10 @@ DEMO_PLAYBOOK ?= demo/demo.yml
 PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 
 TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
-              $(addprefix sanity-,$(CORES)) $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES))
+              $(addprefix sanity-,$(CORES)) $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES)) \
+              contract
 
-.PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test ecosystem-test \
+.PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test contract ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS)
 
 help:
@@ -41,6 +42,8 @@ help:
 	@echo "make integration    ansible-test integration against the emulator on ansible-core $(CORES)"
 	@echo "make lint           antsibull-docs lint-collection-docs and ansible-lint (production profile)"
 	@echo "make emulator-test  the emulator's own pytest suite"
+	@echo "make contract       the API contract suite: the emulator under each personality, or a live"
+	@echo "                    Losant application with LOSANT_API_URL/_TOKEN/_APPLICATION_ID (tests/contract)"
 	@echo "make ecosystem-test execution environment metadata (ansible-builder create)"
 	@echo "make docs           lint the docs and build the HTML documentation into docs/build/html/"
 	@echo "make bench          benchmarks (never part of make test); rewrites docs/performance.md and .png"
@@ -127,6 +130,10 @@ lint-ansible: .venv/tools/.installed sync
 
 emulator-test: .venv/emulator/.installed
 	.venv/emulator/bin/python -m pytest -p no:cacheprovider tests/emulator/tests
+
+# Shares the emulator's venv: it needs only pytest and requests.
+contract: .venv/emulator/.installed
+	.venv/emulator/bin/python -m pytest -p no:cacheprovider tests/contract
 
 ecosystem-test: .venv/ecosystem/.installed
 	.venv/ecosystem/bin/python -m pytest -p no:cacheprovider tests/ecosystem
