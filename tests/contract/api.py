@@ -92,8 +92,8 @@ class Contract:
 
     def names(self, pattern: str) -> list:
         """Names of this run's webhooks the name filter finds (other webhooks are ignored)."""
-        response = self.call("GET", self.hooks_path(), params={"filterField": "name", "filter": pattern,
-                                                                "perPage": 100})
+        params = {"filterField": "name", "filter": pattern, "perPage": 100}
+        response = self.call("GET", self.hooks_path(), params=params)
         body = self.answer(response, 200, f"list webhooks with filter {pattern!r}")
         return sorted(item["name"] for item in body["items"] if item.get("name", "").startswith(self.prefix))
 
