@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
+from . import flows
 from .errors import ApiError, not_found, validation
 from .settings import PERSONALITIES
 from .state import ConfigError, Fault, State
@@ -148,6 +149,11 @@ def _applications(state: State, method: str, path: str, rest: list, body: Any) -
             "GET": lambda: _stored_webhooks(state, rest[0]),
             "POST": lambda: _seed(state, rest[0], body),
         }, method, path)
+    if len(rest) == 2 and rest[1] == "flows":
+        return _dispatch({
+            "GET": lambda: _stored_flows(state, rest[0]),
+            "POST": lambda: _seed_flows(state, rest[0], body),
+        }, method, path)
     raise not_found(f"Admin route {method} {path} was not found")
 
 
@@ -175,6 +181,22 @@ def _stored_webhooks(state: State, app_id: str) -> tuple:
         if hooks is None:
             raise not_found("Application was not found")
         return 200, {"webhooks": [dict(webhook) for webhook in hooks.values()]}
+
+
+def _stored_flows(state: State, app_id: str) -> tuple:
+    with state.lock:
+        if state.webhooks_of(app_id) is None:
+            raise not_found("Application was not found")
+        return 200, {"flows": flows.stored(state, app_id)}
+
+
+def _seed_flows(state: State, app_id: str, body: Any) -> tuple:
+    with state.lock:
+        if state.webhooks_of(app_id) is None:
+            raise not_found("Application was not found")
+        if not isinstance(body, dict) or set(body) != {"flows"}:
+            raise validation('the body must be {"flows": [...]}')
+        return 201, {"created": flows.seed(state, app_id, body["flows"])}
 
 
 def _seed(state: State, app_id: str, body: Any) -> tuple:

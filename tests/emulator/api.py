@@ -1,4 +1,4 @@
-"""The five Losant webhook actions: routing, auth, validation and the actions themselves."""
+"""The five Losant webhook actions and the workflow list: routing, auth, validation and the actions."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from . import flows
 from .errors import ApiError, not_found, validation
 from .listing import ListQuery
 from .schema import load_schema, validate
@@ -24,13 +25,16 @@ SCOPES = {
     "webhook.get": _FULL + _READ + ("webhook.*", "webhook.get"),
     "webhook.patch": _FULL + ("webhook.*", "webhook.patch"),
     "webhook.delete": _FULL + ("webhook.*", "webhook.delete"),
+    "flows.get": _FULL + _READ + ("flows.*", "flows.get"),
 }
 
 _COLLECTION = re.compile(r"^/applications/([^/]+)/webhooks/?$")
 _ITEM = re.compile(r"^/applications/([^/]+)/webhooks/([^/]+)/?$")
+_FLOWS = re.compile(r"^/applications/([^/]+)/flows/?$")
 _ROUTES = {
     "collection": {"GET": "webhooks.get", "POST": "webhooks.post"},
     "item": {"GET": "webhook.get", "PATCH": "webhook.patch", "DELETE": "webhook.delete"},
+    "flows": {"GET": "flows.get"},
 }
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
@@ -55,7 +59,7 @@ class Route:
 
 def route(method: str, path: str) -> Route:
     """Find the action for a request, or raise 404 (unknown path) / 405 (unknown method)."""
-    for kind, pattern in (("collection", _COLLECTION), ("item", _ITEM)):
+    for kind, pattern in (("collection", _COLLECTION), ("item", _ITEM), ("flows", _FLOWS)):
         found = pattern.match(path)
         if found:
             actions = _ROUTES[kind]
@@ -209,12 +213,21 @@ def _websocket_rule(rule: str, webhook: dict, fields: dict) -> dict:
 
 
 def delete_webhook(state, request, token, target, links):
-    _boolean(request.query, "includeWorkflows", False)
+    include_workflows = _boolean(request.query, "includeWorkflows", False)
     with state.lock:
         hooks = _application(state, token, target.application_id)
-        _webhook(hooks, target.webhook_id)
+        webhook = _webhook(hooks, target.webhook_id)
         del hooks[target.webhook_id.lower()]
+        if include_workflows:
+            flows.delete_triggered_by(state, target.application_id, webhook["id"])
     return 200, {"success": True}, {}
+
+
+def list_flows(state, request, token, target, links):
+    query = flows.parse_query(request.query)
+    with state.lock:
+        _application(state, token, target.application_id)
+        return 200, flows.list_body(state, target.application_id, query, links), {}
 
 
 ACTIONS = {
@@ -223,4 +236,5 @@ ACTIONS = {
     "webhook.get": get_webhook,
     "webhook.patch": patch_webhook,
     "webhook.delete": delete_webhook,
+    "flows.get": list_flows,
 }

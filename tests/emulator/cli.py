@@ -6,6 +6,7 @@ import json
 import signal
 import sys
 
+from . import flows
 from .server import make_server
 from .settings import PERSONALITIES
 from .state import ConfigError, State
@@ -20,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--token", help="an API token with all.Application access to --application-id")
     parser.add_argument("--application-id", help="an application (24 hex characters) to create")
-    parser.add_argument("--config", help="JSON file with tokens, applications, webhooks and settings")
+    parser.add_argument("--config", help="JSON file with tokens, applications, webhooks, flows and settings")
     parser.add_argument("--personality", choices=list(PERSONALITIES), metavar="NAME",
                         help="answer like this named set of settings (after --config): "
                         + ", ".join(PERSONALITIES))
@@ -36,7 +37,9 @@ def build_state(args: argparse.Namespace) -> State:
                 config = json.load(handle)
         except (OSError, ValueError) as error:
             raise ConfigError(f"cannot read config file {args.config}: {error}") from error
+        flow_config = config.pop("flows", {}) if isinstance(config, dict) else {}
         state.load_config(config)
+        flows.seed_config(state, flow_config)
     if args.personality:
         state.update_settings({"personality": args.personality})
     if bool(args.token) != bool(args.application_id):

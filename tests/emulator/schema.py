@@ -1,8 +1,10 @@
 """The official Losant JSON schemas shipped in ``schemas/`` and a small validator for them.
 
-The schemas only use type, enum, minLength, maxLength, minimum, maximum, pattern, required,
-properties, items and additionalProperties (``format`` is informative and ignored), so this
-validator implements exactly that subset of draft-07.
+The schemas of request bodies and queries only use type, enum, minLength, maxLength, minimum,
+maximum, pattern, required, properties, items, maxItems and additionalProperties (``format`` is
+informative and ignored), so this validator implements exactly that subset of draft-07. The
+response schema ``flows.json`` needs more (``oneOf``); only the tests check answers against it,
+with the ``jsonschema`` package.
 """
 from __future__ import annotations
 
@@ -87,6 +89,8 @@ def validate(value: Any, schema: dict, path: str = "") -> list[str]:
         problems.extend(_number_problems(value, schema, path))
     if isinstance(value, dict):
         problems.extend(_object_problems(value, schema, path))
+    if isinstance(value, list) and "maxItems" in schema and len(value) > schema["maxItems"]:
+        problems.append(f"{_label(path)} must have at most {schema['maxItems']} items, got {len(value)}")
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
         for index, item in enumerate(value):
             problems.extend(validate(item, schema["items"], f"{path}[{index}]"))

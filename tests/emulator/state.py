@@ -137,6 +137,7 @@ class Fault:
 class State:
     lock: threading.RLock = field(default_factory=threading.RLock)
     applications: dict = field(default_factory=dict)  # app id (lower case) -> {webhook id: webhook}
+    flows: dict = field(default_factory=dict)  # app id (lower case) -> {flow id: flow}, see flows.py
     tokens: dict = field(default_factory=dict)  # token value -> Token
     settings: dict = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     journal: list = field(default_factory=list)
@@ -145,14 +146,15 @@ class State:
 
     # -- start-up state and reset -------------------------------------------------------
     def mark_initial(self) -> None:
-        """Remember the current applications, tokens and settings as the reset target."""
+        """Remember the current applications, flows, tokens and settings as the reset target."""
         with self.lock:
-            self._initial = copy.deepcopy((self.applications, self.tokens, self.settings))
+            self._initial = copy.deepcopy((self.applications, self.flows, self.tokens, self.settings))
 
     def reset(self) -> None:
         with self.lock:
-            applications, tokens, settings = copy.deepcopy(self._initial or ({}, {}, DEFAULT_SETTINGS))
+            applications, flows, tokens, settings = copy.deepcopy(self._initial or ({}, {}, {}, DEFAULT_SETTINGS))
             self.applications = applications
+            self.flows = flows
             self.tokens = tokens
             self.settings = dict(settings)
             self.journal.clear()
@@ -192,6 +194,7 @@ class State:
 
     def remove_application(self, app_id: str) -> bool:
         with self.lock:
+            self.flows.pop(app_id.lower(), None)
             return self.applications.pop(app_id.lower(), None) is not None
 
     def webhooks_of(self, app_id: str) -> dict | None:

@@ -115,3 +115,22 @@ def test_injected_faults_reach_the_client(emulator, client):
     error = _error(client.webhooks.get, applicationId=APP_ID)
     assert error.status == 503 and error.data["type"] == "ServiceUnavailable"
     check(client.webhooks.get(applicationId=APP_ID), "webhooks")
+
+
+def test_flows_with_a_trigger_filter(emulator, client):
+    hook = client.webhooks.post(applicationId=APP_ID, webhook={"name": "orders"})
+    seeded = emulator.admin("POST", f"/applications/{APP_ID}/flows", json={"flows": [
+        {"name": "on orders", "triggers": [{"type": "webhook", "key": hook["id"]}]},
+        {"name": "elsewhere", "triggers": [{"type": "webhook", "key": MISSING_ID}]},
+    ]}).json()["created"]
+
+    found = check(client.flows.get(applicationId=APP_ID, triggerFilter=[{"type": "webhook", "key": hook["id"]}]),
+                  "flows")
+    assert [item["id"] for item in found["items"]] == seeded[:1] and found["totalCount"] == 1
+    assert emulator.journal()[-1]["query"]["triggerFilter[0][key]"] == hook["id"]
+
+    client.webhook.delete(applicationId=APP_ID, webhookId=hook["id"], includeWorkflows=True)
+    assert check(client.flows.get(applicationId=APP_ID), "flows")["totalCount"] == 1
+
+    error = _error(client.flows.get, applicationId=APP_ID, triggerFilter=[{"type": "webhook"}] * 101)
+    assert error.status == 400 and error.data["type"] == "Validation"

@@ -111,6 +111,7 @@ SAMPLES = [
     {"items": [{"name": "a"}, {"name": 1}], "count": 2, "sortDirection": "DESC"},
     {"items": "no"}, {"sortDirection": "Asc"}, {"count": 1.5}, {"success": True}, {"success": False},
     {"type": "NotFound", "message": 1},
+    [{"type": "webhook", "key": "k"}] * 100, [{"type": "webhook"}] * 101, [{"type": "webhook", "colour": "red"}],
 ]
 
 
