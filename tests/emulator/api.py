@@ -224,8 +224,8 @@ def delete_webhook(state, request, token, target, links):
 
 
 def list_flows(state, request, token, target, links):
-    query = flows.parse_query(request.query)
     with state.lock:
+        query = flows.parse_query(request.query, state.settings)
         _application(state, token, target.application_id)
         return 200, flows.list_body(state, target.application_id, query, links), {}
 

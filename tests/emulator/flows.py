@@ -10,7 +10,8 @@ from typing import Any
 from .errors import validation
 from .listing import ListQuery
 from .schema import load_schema, validate
-from .state import ConfigError, State, iso_now, is_object_id, new_object_id
+from .settings import ConfigError
+from .state import State, iso_now, is_object_id, new_object_id
 
 FLOW_CLASSES = ("cloud", "edge", "embedded", "experience", "customNode")
 # Query keys the list action knows besides paging/sort/filter; ``query`` (advanced queries) is not emulated.
@@ -23,7 +24,7 @@ KEY_ORDER = ("id", "flowId", "applicationId", "creationDate", "lastUpdated", "na
 
 
 # -- the list action ------------------------------------------------------------------------
-def parse_query(query: dict) -> tuple:
+def parse_query(query: dict, settings: dict) -> tuple:
     """(ListQuery, flow class, trigger filter list) from a request's query, or 400 Validation."""
     if "query" in query:
         raise validation('"query" (an advanced workflow query) is not supported by the emulator')
@@ -33,7 +34,7 @@ def parse_query(query: dict) -> tuple:
     flow_class = query.get("flowClass") or "cloud"
     if flow_class not in FLOW_CLASSES:
         raise validation(f'"flowClass" must be one of: {", ".join(FLOW_CLASSES)}; got {flow_class!r}')
-    return ListQuery.parse(query), flow_class, trigger_filter(query)
+    return ListQuery.parse(query, settings), flow_class, trigger_filter(query)
 
 
 def trigger_filter(query: dict) -> list | None:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.emulator.cli import build_parser, build_state
 from tests.emulator.schema import load_schema
-from tests.emulator.state import ConfigError
+from tests.emulator.settings import ConfigError
 
 from .conftest import APP_ID, OTHER_APP_ID
 
@@ -221,3 +221,10 @@ def test_config_file_with_unusable_flows_is_refused(tmp_path, flows):
     config.write_text(json.dumps({"flows": flows}), encoding="utf-8")
     with pytest.raises(ConfigError):
         build_state(build_parser().parse_args(["--config", str(config)]))
+
+
+def test_listing_settings_apply_to_flows_too(emulator):
+    _seed_flows(emulator, [_flow("flow-1")])
+    emulator.admin("POST", "/settings", json={"filter_case": "sensitive"})
+    assert _list(emulator, {"filterField": "name", "filter": "FLOW-*"})["totalCount"] == 0
+    assert _list(emulator, {"filterField": "name", "filter": "flow-*"})["totalCount"] == 1
