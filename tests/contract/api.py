@@ -99,22 +99,31 @@ class Contract:
 
     # -- clean-up -------------------------------------------------------------------------
     def clean_up(self) -> None:
-        """Delete every webhook of this run: those recorded, then any left with the prefix."""
-        for webhook_id in self.created:
-            self.call("DELETE", f"{self.hooks_path()}/{webhook_id}")
-        for webhook_id in self._left_over():
-            self.call("DELETE", f"{self.hooks_path()}/{webhook_id}")
-        self.api.session.close()
+        """Delete every webhook of this run: those recorded, then any listed under the prefix.
+        Fails naming those still there, so that a maintainer can delete them by hand."""
+        try:
+            for webhook_id in dict.fromkeys(self.created + list(self._left_over())):
+                try:
+                    self.call("DELETE", f"{self.hooks_path()}/{webhook_id}")
+                except requests.RequestException:
+                    pass
+            left = self._left_over()
+        finally:
+            self.api.session.close()
+        if left:
+            raise RuntimeError(f"could not delete these webhooks of the contract run: {sorted(left.values())}")
 
-    def _left_over(self) -> list:
-        found, page = [], 0
+    def _left_over(self) -> dict:
+        """id -> name of the webhooks listed under this run's prefix."""
+        found, page = {}, 0
         while True:
             response = self.call("GET", self.hooks_path(), params={
                 "filterField": "name", "filter": self.prefix + "*", "perPage": 100, "page": page})
             if response.status_code != 200:
                 return found
             items = response.json().get("items") or []
-            found += [item["id"] for item in items if str(item.get("name", "")).startswith(self.prefix)]
+            found.update((item["id"], item["name"]) for item in items
+                         if str(item.get("name", "")).startswith(self.prefix))
             if len(items) < 100:
                 return found
             page += 1

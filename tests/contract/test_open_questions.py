@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import partial
 
 import pytest
 
@@ -24,11 +25,27 @@ def _get(contract, webhook: dict) -> dict:
     return contract.answer(response, 200, f"get webhook {webhook['id']}")
 
 
-def _one_answer(question: str, answers: list) -> str:
+def _bodies(contract, created: dict) -> dict:
+    """The new webhook as the POST, a GET and the list answer it."""
+    params = {"filterField": "name", "filter": created["name"], "perPage": 100}
+    items = contract.answer(contract.call("GET", contract.hooks_path(), params=params), 200,
+                            f"list webhooks named {created['name']}")["items"]
+    listed = [item for item in items if item.get("id") == created["id"]]
+    if not listed:
+        pytest.fail(f"the list filtered by its name does not show webhook {created['name']}", pytrace=False)
+    return {"POST": created, "GET": _get(contract, created), "list": listed[0]}
+
+
+def _one_answer(question: str, answers: dict) -> str:
     """The answer every response gave; responses that disagree are outside the plausible set."""
-    if len(set(answers)) != 1:
+    if len(set(answers.values())) != 1:
         implausible(question, f"responses disagree: {answers}")
-    return answers[0]
+    return next(iter(answers.values()))
+
+
+def _record_per_body(contract, question: str, created: dict, classify) -> None:
+    answers = {source: classify(body) for source, body in _bodies(contract, created).items()}
+    contract.record(question, _one_answer(question, answers))
 
 
 def test_redirect(contract):
@@ -77,7 +94,7 @@ def _syntax(contract, literal: str, other: str) -> str:
 def test_filter_syntax(contract):
     for suffix in ("dot.x", "dotyx", "q(1)", "q1"):
         contract.create(suffix)
-    answers = [_syntax(contract, "dot.x", "dotyx"), _syntax(contract, "q(1)", "q1")]
+    answers = {literal: _syntax(contract, literal, other) for literal, other in (("dot.x", "dotyx"), ("q(1)", "q1"))}
     contract.record("filter_syntax", _one_answer("filter_syntax", answers))
 
 
@@ -95,25 +112,23 @@ def _optional_strings(body: dict) -> str:
 
 
 def test_optional_strings(contract):
-    created = contract.create("optional-strings")
-    answers = [_optional_strings(body) for body in (created, _get(contract, created))]
-    contract.record("optional_strings", _one_answer("optional_strings", answers))
+    _record_per_body(contract, "optional_strings", contract.create("optional-strings"), _optional_strings)
+
+
+def _secrets(given: dict, body: dict) -> str:
+    shown = {key: body.get(key, ABSENT) for key in given}
+    if shown == given:
+        return "returned"
+    if set(shown.values()) != {ABSENT}:
+        implausible("secrets", "secrets come back changed (masked?) or only one of them: "
+                    + ", ".join(key for key, value in shown.items() if value is not ABSENT))
+    return "not returned"
 
 
 def test_secrets(contract):
     given = {"verificationCode": "vc-" + secrets.token_hex(8), "basicAuthPassword": "pw-" + secrets.token_hex(8)}
     created = contract.create("secrets", basicAuthUsername="contract", **given)
-    answers = []
-    for body in (created, _get(contract, created)):
-        shown = {key: body.get(key, ABSENT) for key in given}
-        if shown == given:
-            answers.append("returned")
-        elif set(shown.values()) == {ABSENT}:
-            answers.append("not returned")
-        else:
-            implausible("secrets", "secrets come back changed (masked?) or only one of them: "
-                        + ", ".join(key for key, value in shown.items() if value is not ABSENT))
-    contract.record("secrets", _one_answer("secrets", answers))
+    _record_per_body(contract, "secrets", created, partial(_secrets, given))
 
 
 def test_is_websocket_patch(contract):
@@ -165,17 +180,16 @@ def test_foreign_application(contract):
     contract.record("foreign_application", str(response.status_code))
 
 
+def _webhook_id(body: dict) -> str:
+    if "webhookId" not in body:
+        return "absent"
+    if body["webhookId"] != body["id"]:
+        implausible("webhook_id_key", f"webhookId {body['webhookId']!r} differs from id {body['id']!r}")
+    return "present"
+
+
 def test_webhook_id_key(contract):
-    created = contract.create("webhook-id")
-    answers = []
-    for body in (created, _get(contract, created)):
-        if "webhookId" not in body:
-            answers.append("absent")
-        elif body["webhookId"] == body["id"]:
-            answers.append("present")
-        else:
-            implausible("webhook_id_key", f"webhookId {body['webhookId']!r} differs from id {body['id']!r}")
-    contract.record("webhook_id_key", _one_answer("webhook_id_key", answers))
+    _record_per_body(contract, "webhook_id_key", contract.create("webhook-id"), _webhook_id)
 
 
 def _hal(body: dict) -> str:
@@ -196,9 +210,7 @@ def _hal(body: dict) -> str:
 
 
 def test_hal_keys(contract):
-    created = contract.create("hal")
-    answers = [_hal(body) for body in (created, _get(contract, created))]
-    contract.record("hal_keys", _one_answer("hal_keys", answers))
+    _record_per_body(contract, "hal_keys", contract.create("hal"), _hal)
 
 
 def test_token_length(contract):
