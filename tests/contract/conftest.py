@@ -40,9 +40,13 @@ def live_settings() -> dict | None:
         return None
     missing = [name for name, value in values.items() if not value]
     if missing:
-        raise pytest.UsageError(f"set all of {', '.join(LIVE_VARIABLES)} for a live run; missing: "
-                                + ", ".join(missing))
+        raise pytest.UsageError(f"a live run needs all of {', '.join(LIVE_VARIABLES)}; missing: "
+                                + ", ".join(missing) + ". Unset the others to run against the emulator.")
     return values
+
+
+def pytest_configure():
+    live_settings()  # a partial set of variables stops the run before anything starts
 
 
 def pytest_generate_tests(metafunc):
