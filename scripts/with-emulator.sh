@@ -9,6 +9,9 @@
 # losant_emulator_admin, which ansible-test passes as variables to every integration target.
 # The emulator is stopped when the command ends, whatever its outcome; its log is kept in
 # .tmp/emulator-*.log. EMULATOR_PYTHON chooses the interpreter (default: python3).
+# EMULATOR_TLS=1 serves HTTPS with a certificate made at start: LOSANT_API_URL is then https and
+# LOSANT_CA_BUNDLE (losant_ca_path in FILE) is the CA bundle to verify it with.
+# EMULATOR_LATENCY_MS=N waits N ms before every API answer (kept across emulator resets).
 set -euo pipefail
 
 integration_config=
@@ -24,8 +27,10 @@ application_id=5f3e1c2a9b8d7e6f5a4b3c2d
 mkdir -p "$root/.tmp"
 log=$(mktemp "$root/.tmp/emulator-XXXXXX.log")
 
-(cd "$root" && exec "${EMULATOR_PYTHON:-python3}" -m tests.emulator --port 0 \
-    --token "$token" --application-id "$application_id") >"$log" 2>&1 &
+emulator_args=(--port 0 --token "$token" --application-id "$application_id")
+[ "${EMULATOR_TLS:-0}" = 1 ] && emulator_args+=(--tls)
+[ -n "${EMULATOR_LATENCY_MS:-}" ] && emulator_args+=(--latency-ms "$EMULATOR_LATENCY_MS")
+(cd "$root" && exec "${EMULATOR_PYTHON:-python3}" -m tests.emulator "${emulator_args[@]}") >"$log" 2>&1 &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT
@@ -33,7 +38,7 @@ trap 'exit 143' TERM
 
 url=
 for _ in $(seq 100); do
-    url=$(sed -n 's/^LISTENING \(http:[^ ]*\)$/\1/p' "$log")
+    url=$(sed -n 's/^LISTENING \(https\{0,1\}:[^ ]*\)$/\1/p' "$log")
     [ -n "$url" ] && break
     kill -0 "$emulator_pid" 2>/dev/null || break
     sleep 0.1
@@ -49,6 +54,10 @@ export LOSANT_API_URL=$url
 export LOSANT_API_TOKEN=$token
 export LOSANT_APPLICATION_ID=$application_id
 export LOSANT_EMULATOR_ADMIN=$url/_emulator
+ca_bundle=$(sed -n 's/^CA_BUNDLE \(.*\)$/\1/p' "$log")  # printed with LISTENING, in one write
+if [ -n "$ca_bundle" ]; then
+    export LOSANT_CA_BUNDLE=$ca_bundle
+fi
 
 if [ -n "$integration_config" ]; then
     cat >"$integration_config" <<YAML
@@ -58,6 +67,9 @@ losant_api_token: $LOSANT_API_TOKEN
 losant_application_id: '$LOSANT_APPLICATION_ID'
 losant_emulator_admin: $LOSANT_EMULATOR_ADMIN
 YAML
+    if [ -n "$ca_bundle" ]; then
+        echo "losant_ca_path: $ca_bundle" >>"$integration_config"
+    fi
 fi
 
 "$@"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import sys
@@ -10,6 +11,7 @@ from . import flows
 from .server import make_server
 from .settings import PERSONALITIES
 from .state import ConfigError, State
+from .tls import CertificateError, self_signed_certificate
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--personality", choices=list(PERSONALITIES), metavar="NAME",
                         help="answer like this named set of settings (after --config): "
                         + ", ".join(PERSONALITIES))
+    parser.add_argument("--latency-ms", type=int, metavar="N",
+                        help="wait N milliseconds before every API answer (setting latency_ms)")
+    parser.add_argument("--tls", action="store_true",
+                        help="serve HTTPS with a certificate made at start; its path follows on a CA_BUNDLE line")
     parser.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
     return parser
 
@@ -42,6 +48,8 @@ def build_state(args: argparse.Namespace) -> State:
         flows.seed_config(state, flow_config)
     if args.personality:
         state.update_settings({"personality": args.personality})
+    if args.latency_ms is not None:
+        state.update_settings({"latency_ms": args.latency_ms})
     if bool(args.token) != bool(args.application_id):
         raise ConfigError("--token and --application-id go together")
     if args.token:
@@ -63,17 +71,27 @@ def main(argv: list | None = None) -> int:
     except ConfigError as error:
         print(f"emulator: {error}", file=sys.stderr)
         return 2
-    try:
-        server = make_server(state, args.host, args.port, args.verbose)
-    except OSError as error:
-        print(f"emulator: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
-        return 1
-    print(f"LISTENING {server.url}", flush=True)
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    signal.signal(signal.SIGTERM, _stop)  # from here on SIGTERM unwinds, so the certificate is removed
+    with contextlib.ExitStack() as cleanup:
+        try:
+            certificate = cleanup.enter_context(self_signed_certificate()) if args.tls else None
+        except CertificateError as error:
+            print(f"emulator: {error}", file=sys.stderr)
+            return 1
+        try:
+            server = make_server(state, args.host, args.port, args.verbose,
+                                 certificate.server_context() if certificate else None)
+        except OSError as error:
+            print(f"emulator: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+            return 1
+        cleanup.callback(server.server_close)
+        ready = f"LISTENING {server.url}\n"
+        if certificate:
+            ready += f"CA_BUNDLE {certificate.cert_path}\n"
+        sys.stdout.write(ready)  # one write: a reader that sees LISTENING sees CA_BUNDLE too
+        sys.stdout.flush()
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
     return 0

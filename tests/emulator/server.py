@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import ssl
 import sys
 import time
 import traceback
@@ -28,15 +29,27 @@ class EmulatorServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple, state: State, verbose: bool = False):
+    def __init__(self, address: tuple, state: State, verbose: bool = False, tls: ssl.SSLContext | None = None):
         self.state = state
         self.verbose = verbose
+        self.tls = tls
         super().__init__(address, EmulatorHandler)
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.tls is None:
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(EmulatorHandler.timeout)
+        try:  # the handshake runs here, in the connection's own thread
+            with self.tls.wrap_socket(request, server_side=True) as connection:
+                super().finish_request(connection, client_address)
+        except (ssl.SSLError, ConnectionError, TimeoutError):
+            pass  # a client that does not speak TLS, distrusts the certificate or hangs up
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
@@ -86,6 +99,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     # -- one request ----------------------------------------------------------------------
     def _serve(self) -> None:
         request = None
+        latency_ms = self.server.state.settings["latency_ms"]
+        if latency_ms and not _is_admin(urlsplit(self.path).path):
+            _sleep(latency_ms / 1000)
         try:
             request = self._read_request()
             if _is_admin(request.path):
@@ -263,5 +279,6 @@ def _header_value(value: Any) -> str:
     return str(value)
 
 
-def make_server(state: State, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> EmulatorServer:
-    return EmulatorServer((host, port), state, verbose)
+def make_server(state: State, host: str = "127.0.0.1", port: int = 0, verbose: bool = False,
+                tls: ssl.SSLContext | None = None) -> EmulatorServer:
+    return EmulatorServer((host, port), state, verbose, tls)

@@ -10,6 +10,7 @@ from typing import Any, Callable
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 TOKEN_LENGTHS = range(27, 45)
 MAX_PER_PAGE_LIMIT = 100_000
+MAX_LATENCY_MS = 60_000
 
 
 class ConfigError(ValueError):
@@ -51,6 +52,7 @@ SETTINGS: dict = {
     "hal_etag": (False, _one_of("hal_etag", (False, True))),
     "token_length": (40, _token_length),
     "redirect_status": (None, _one_of("redirect_status", (None, *REDIRECT_STATUSES))),
+    "latency_ms": (0, _int_between("latency_ms", 0, MAX_LATENCY_MS)),
 }
 
 DEFAULT_SETTINGS = {name: default for name, (default, _check) in SETTINGS.items()}

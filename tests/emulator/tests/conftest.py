@@ -57,8 +57,8 @@ class Emulator:
         return token
 
 
-def start_emulator(state):
-    server = make_server(state, "127.0.0.1", 0)
+def start_emulator(state, **server_options):
+    server = make_server(state, "127.0.0.1", 0, **server_options)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     return server, thread

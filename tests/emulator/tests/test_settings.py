@@ -14,7 +14,7 @@ DEFAULTS = {
     "filter_case": "insensitive", "filter_syntax": "glob", "empty_strings": False, "return_secrets": True,
     "is_websocket_patch": "applied", "max_per_page": 1000, "per_page_over_max": "error",
     "foreign_application_status": 403, "webhook_id_key": True, "hal_etag": False, "token_length": 40,
-    "redirect_status": None,
+    "redirect_status": None, "latency_ms": 0,
 }
 # The names other helpers and the integration suites use (the team plan); what each does is
 # checked by behaviour below and by tests/contract under every personality.
@@ -56,6 +56,7 @@ def test_defaults(emulator):
     {"foreign_application_status": 500}, {"foreign_application_status": "404"}, {"webhook_id_key": "false"},
     {"hal_etag": 0}, {"token_length": 26}, {"token_length": 45}, {"token_length": "random"},
     {"token_length": 40.0}, {"redirect_status": 300}, {"redirect_status": "301"}, {"redirect_status": True},
+    {"latency_ms": -1}, {"latency_ms": 60001}, {"latency_ms": "50"}, {"latency_ms": 0.5},
     {"colour": "red"}, {"personality": "nope"}, {"personality": ["default"]},
     {"personality": "regex-filter", "filter_case": "maybe"},
 ])

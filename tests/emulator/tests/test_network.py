@@ -1,0 +1,138 @@
+"""A realistic network: HTTPS with a certificate made at start-up, and a latency before every API answer."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+import requests
+
+from tests.emulator import server as server_module
+from tests.emulator.cli import build_parser, build_state
+from tests.emulator.settings import ConfigError
+from tests.emulator.state import State
+from tests.emulator.tls import self_signed_certificate
+
+from .conftest import APP_ID, TOKEN, start_emulator
+from .test_cli import ROOT, Process
+
+HEADERS = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def tls_emulator():
+    state = State()
+    state.add_application(APP_ID)
+    state.add_token({"token": TOKEN, "scopes": ["all.Application"], "applications": [APP_ID]})
+    with self_signed_certificate() as certificate:
+        server, thread = start_emulator(state, tls=certificate.server_context())
+        try:
+            yield server, certificate
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+
+
+def test_https_is_verified_with_the_printed_bundle_and_only_with_it(tls_emulator):
+    server, certificate = tls_emulator
+    assert server.url.startswith("https://127.0.0.1:")
+    hooks = f"{server.url}/applications/{APP_ID}/webhooks"
+    assert requests.post(hooks, json={"name": "a"}, headers=HEADERS, verify=str(certificate.cert_path),
+                         timeout=10).status_code == 201
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(hooks, headers=HEADERS, timeout=10)  # the public CAs do not know it
+
+    strict = ssl.create_default_context(cafile=str(certificate.cert_path))
+    strict.verify_flags |= ssl.VERIFY_X509_STRICT  # the default from Python 3.13 on
+    for host in ("127.0.0.1", "localhost"):
+        request = urllib.request.Request(f"https://{host}:{server.server_address[1]}/applications/{APP_ID}/webhooks",
+                                         headers=HEADERS)
+        with urllib.request.urlopen(request, context=strict, timeout=10) as answer:
+            assert json.load(answer)["totalCount"] == 1
+
+
+def test_the_certificate_directory_goes_away_with_the_context():
+    with self_signed_certificate() as certificate:
+        directory = certificate.cert_path.parent
+        assert certificate.cert_path.read_text(encoding="ascii").startswith("-----BEGIN CERTIFICATE-----")
+        assert oct(directory.stat().st_mode & 0o777) == "0o700"
+    assert not directory.exists()
+
+
+def test_a_plain_http_client_or_a_failed_handshake_does_not_disturb_the_server(tls_emulator, capsys):
+    server, certificate = tls_emulator
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(server.url.replace("https:", "http:") + "/_emulator/health", timeout=10)
+    with socket.create_connection(server.server_address[:2], timeout=10) as raw:
+        raw.sendall(b"\x16\x03\x01\x00\x05hello")  # a broken ClientHello
+        raw.recv(100)
+    health = requests.get(server.url + "/_emulator/health", verify=str(certificate.cert_path), timeout=10)
+    assert health.json() == {"ok": True}
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_tls_prints_the_bundle_after_the_listening_line_and_removes_it_on_exit():
+    emu = Process("--tls", "--token", TOKEN, "--application-id", APP_ID)
+    try:
+        assert emu.first_line.startswith("LISTENING https://127.0.0.1:")
+        second = emu.proc.stdout.readline()
+        assert second.startswith("CA_BUNDLE /")
+        bundle = second.split(" ", 1)[1].rstrip("\n")
+        answer = requests.get(f"{emu.url}/applications/{APP_ID}/webhooks", headers=HEADERS, verify=bundle,
+                              timeout=10)
+        assert answer.status_code == 200
+    finally:
+        code, out, err = emu.stop()
+    assert (code, out, err) == (0, "", "")
+    assert not os.path.exists(os.path.dirname(bundle))
+
+
+def test_cli_tls_without_openssl_exits_1_with_a_message(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tests.emulator", "--tls"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=30, check=False, env={**os.environ, "PATH": str(tmp_path)})
+    assert result.returncode == 1 and result.stdout == ""
+    assert "openssl" in result.stderr
+
+
+# -- latency ----------------------------------------------------------------------------------
+def test_latency_delays_every_api_answer_but_no_admin_one(emulator, monkeypatch):
+    slept = []
+    monkeypatch.setattr(server_module, "_sleep", slept.append)
+    emulator.call("GET", emulator.hooks_path())
+    assert slept == []
+    assert emulator.admin("POST", "/settings", json={"latency_ms": 50}).json()["latency_ms"] == 50
+    assert emulator.call("GET", emulator.hooks_path()).status_code == 200
+    assert emulator.call("GET", emulator.hooks_path(), token="wrong").status_code == 401
+    assert emulator.call("GET", "/nowhere").status_code == 404
+    emulator.admin("GET", "/journal")
+    assert slept == [0.05, 0.05, 0.05]
+
+
+def test_latency_is_really_waited(emulator):
+    emulator.admin("POST", "/settings", json={"latency_ms": 30})
+    started = time.monotonic()
+    assert emulator.call("GET", emulator.hooks_path()).status_code == 200
+    assert time.monotonic() - started >= 0.03
+
+
+def test_cli_latency_is_a_start_up_setting_that_reset_and_personalities_keep():
+    state = build_state(build_parser().parse_args(["--latency-ms", "25", "--personality", "regex-filter"]))
+    assert state.settings["latency_ms"] == 25 and state.settings["filter_syntax"] == "regex"
+    state.update_settings({"personality": "no-secrets"})
+    assert state.settings["latency_ms"] == 25
+    state.update_settings({"latency_ms": 0})
+    state.reset()
+    assert state.settings["latency_ms"] == 25
+
+
+@pytest.mark.parametrize("value", ["-1", "60001"])
+def test_cli_refuses_a_latency_out_of_range(value):
+    with pytest.raises(ConfigError):
+        build_state(build_parser().parse_args(["--latency-ms", value]))
