@@ -57,6 +57,8 @@ export LOSANT_EMULATOR_ADMIN=$url/_emulator
 ca_bundle=$(sed -n 's/^CA_BUNDLE \(.*\)$/\1/p' "$log")  # printed with LISTENING, in one write
 if [ -n "$ca_bundle" ]; then
     export LOSANT_CA_BUNDLE=$ca_bundle
+else
+    unset LOSANT_CA_BUNDLE
 fi
 
 if [ -n "$integration_config" ]; then
