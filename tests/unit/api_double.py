@@ -27,6 +27,7 @@ To answer otherwise than the stored webhooks would:
   headers)``, an exception for the transport to raise (``requests.exceptions.ReadTimeout()``; when
   serving only), or ``None`` for the stored webhooks' answer.
 - ``FakeApi(..., fail_write=N, failure=(status, type, message))``: the Nth write (1-based) fails.
+- ``FakeApi(scripted_only=True)``: a request without a scripted answer fails the test (``AssertionError``).
 
 ``webhook(name, **fields)`` builds a stored webhook with the platform defaults, read-only and HAL keys
 (``id=`` picks its ID); ``bare_webhook`` one from before most fields existed; ``listing`` a raw list
@@ -106,13 +107,15 @@ class FakeApi:
     """An application's webhooks answering requests as the Losant API; see the module docstring."""
 
     def __init__(self, webhooks: Optional[list[dict[str, Any]]] = None, fail_write: Optional[int] = None,
-                 failure: tuple = (500, 'InternalServerError', 'Internal server error')) -> None:
+                 failure: tuple = (500, 'InternalServerError', 'Internal server error'),
+                 scripted_only: bool = False) -> None:
         self.stored: dict[str, dict[str, Any]] = {}
         self.calls: list[Call] = []
         self.fail_write = fail_write
         self.failure = failure
         self.collection = '/applications/%s/webhooks' % APP_ID
         self.scripts: dict[tuple[str, str], list[Answer]] = {}
+        self.scripted_only = scripted_only
         self.add(*(webhooks or []))
 
     def add(self, *webhooks: dict[str, Any]) -> None:
@@ -160,6 +163,8 @@ class FakeApi:
                 raise answer
             if answer is not None:
                 return answer
+        elif self.scripted_only:
+            raise AssertionError('no scripted answer for %s %s' % (method, path))
         try:
             return Reply(201 if method == 'POST' else 200, self.stored_answer(method, path, body or {}, params or {}))
         except LosantError as error:

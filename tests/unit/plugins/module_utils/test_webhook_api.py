@@ -2,11 +2,11 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Comparison, masking, diffs and the webhook API calls, against a fake client."""
+"""Comparison, masking, diffs and the webhook API calls, against the API double."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -25,25 +25,26 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     predicted_webhook,
     trigger_url,
 )
+from ansible_collections.losant.platform.tests.unit.api_double import FakeApi, Reply
 
 APP = '5b3a0c1e9f1d2c0012345678'
 HOOK = '5b3a0c1e9f1d2c00abcdef01'
 PATH = '/applications/%s/webhooks' % APP
 
 
-class FakeClient:
-    """Answers each request with the next queued answer (a body or a LosantError) and records it."""
+HOOK_PATH = '%s/%s' % (PATH, HOOK)
 
-    def __init__(self, *answers: Any) -> None:
-        self.answers = list(answers)
-        self.calls: list[tuple[str, str, Optional[dict], Optional[dict]]] = []
 
-    def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None) -> Any:
-        self.calls.append((method, path, body, dict(params) if params is not None else None))
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
+def answering(method: str, path: str, *answers: Any) -> FakeApi:
+    """The API double answering only the next requests ``method path``, with these bodies or raising these errors."""
+    fake = FakeApi(scripted_only=True)
+    fake.script(method, path, *(answer if isinstance(answer, Exception) else Reply(200, answer) for answer in answers))
+    return fake
+
+
+def sent(fake: FakeApi) -> list[tuple]:
+    """(method, path, body, params) of every request, in order."""
+    return [call[:4] for call in fake.calls]
 
 
 def page(names: list[str], total: int) -> dict[str, Any]:
@@ -137,38 +138,38 @@ def test_describe_write_masks_the_body():
 # WebhookApi.list / find_by_name
 
 def test_list_asks_for_big_pages_sorted_by_name_and_filters_by_name():
-    client = FakeClient(page(['a'], 1))
+    client = answering('GET', PATH, page(['a'], 1))
     assert [hook['name'] for hook in WebhookApi(client, APP).list(name_glob='a*')] == ['a']
-    assert client.calls == [('GET', PATH, None, {'perPage': 1000, 'sortField': 'name', 'sortDirection': 'asc',
+    assert sent(client) == [('GET', PATH, None, {'perPage': 1000, 'sortField': 'name', 'sortDirection': 'asc',
                                                  'filterField': 'name', 'filter': 'a*', 'page': 0})]
 
 
 def test_list_without_filter_sends_no_filter():
-    client = FakeClient(page([], 0))
+    client = answering('GET', PATH, page([], 0))
     assert list(WebhookApi(client, APP).list()) == []
     assert 'filter' not in client.calls[0][3] and 'filterField' not in client.calls[0][3]
 
 
 def test_list_follows_every_page_and_stops_at_the_total():
-    client = FakeClient(page(['h'] * 1000, 2001), page(['h'] * 1000, 2001), page(['h'], 2001))
+    client = answering('GET', PATH, page(['h'] * 1000, 2001), page(['h'] * 1000, 2001), page(['h'], 2001))
     assert len(list(WebhookApi(client, APP).list())) == 2001
     assert [call[3]['page'] for call in client.calls] == [0, 1, 2]
 
 
 def test_list_stops_after_a_full_last_page_without_asking_for_an_empty_one():
-    client = FakeClient(page(['h'] * 1000, 1000))
+    client = answering('GET', PATH, page(['h'] * 1000, 1000))
     assert len(list(WebhookApi(client, APP).list())) == 1000
     assert len(client.calls) == 1
 
 
 def test_list_stops_on_an_empty_page_even_if_the_total_says_more():
-    client = FakeClient(page(['h'] * 1000, 5000), page([], 5000))
+    client = answering('GET', PATH, page(['h'] * 1000, 5000), page([], 5000))
     assert len(list(WebhookApi(client, APP).list())) == 1000
     assert len(client.calls) == 2
 
 
 def test_find_by_name_is_exact_and_case_sensitive_on_top_of_the_glob_filter():
-    client = FakeClient(page(['Orders', 'a*b', 'aXb', 'orders', 'orders-2'], 5))
+    client = answering('GET', PATH, page(['Orders', 'a*b', 'aXb', 'orders', 'orders-2'], 5))
     api = WebhookApi(client, APP)
     assert [hook['name'] for hook in api.find_by_name('orders')] == ['orders']
     assert client.calls[0][3]['filter'] == 'orders'
@@ -177,13 +178,13 @@ def test_find_by_name_is_exact_and_case_sensitive_on_top_of_the_glob_filter():
 def test_find_by_name_finds_a_match_on_a_later_page():
     first = page(['bulk-%04d' % index for index in range(1000)], 1001)
     second = {'items': [{'id': HOOK, 'name': 'bulk'}], 'totalCount': 1001}
-    client = FakeClient(first, second)
+    client = answering('GET', PATH, first, second)
     assert WebhookApi(client, APP).find_by_name('bulk') == [{'id': HOOK, 'name': 'bulk'}]
     assert len(client.calls) == 2
 
 
 def test_find_by_name_returns_every_duplicate():
-    client = FakeClient({'items': [{'id': 'a' * 24, 'name': 'dup'}, {'id': 'b' * 24, 'name': 'dup'}],
+    client = answering('GET', PATH, {'items': [{'id': 'a' * 24, 'name': 'dup'}, {'id': 'b' * 24, 'name': 'dup'}],
                          'totalCount': 2})
     assert [hook['id'] for hook in WebhookApi(client, APP).find_by_name('dup')] == ['a' * 24, 'b' * 24]
 
@@ -191,14 +192,14 @@ def test_find_by_name_returns_every_duplicate():
 # WebhookApi.get and the writes
 
 def test_get_returns_the_webhook():
-    client = FakeClient({'id': HOOK})
+    client = answering('GET', HOOK_PATH, {'id': HOOK})
     assert WebhookApi(client, APP).get(HOOK) == {'id': HOOK}
-    assert client.calls == [('GET', '%s/%s' % (PATH, HOOK), None, None)]
+    assert sent(client) == [('GET', '%s/%s' % (PATH, HOOK), None, None)]
 
 
 def test_get_of_a_missing_webhook_is_none():
     error = LosantError('GET', PATH, 'Webhook was not found', 404, 'NotFound')
-    assert WebhookApi(FakeClient(error), APP).get(HOOK) is None
+    assert WebhookApi(answering('GET', HOOK_PATH, error), APP).get(HOOK) is None
 
 
 @pytest.mark.parametrize('error', [
@@ -208,18 +209,20 @@ def test_get_of_a_missing_webhook_is_none():
 ])
 def test_get_raises_other_errors(error):
     with pytest.raises(LosantError) as raised:
-        WebhookApi(FakeClient(error), APP).get(HOOK)
+        WebhookApi(answering('GET', HOOK_PATH, error), APP).get(HOOK)
     assert raised.value is error
 
 
 def test_writes_send_one_request_each_and_are_recorded_masked():
-    client = FakeClient({'id': HOOK}, {'id': HOOK, 'name': 'b'}, {'success': True})
+    client = answering('POST', PATH, {'id': HOOK})
+    client.script('PATCH', HOOK_PATH, Reply(200, {'id': HOOK, 'name': 'b'}))
+    client.script('DELETE', HOOK_PATH, Reply(200, {'success': True}))
     api = WebhookApi(client, APP)
     assert api.create({'name': 'a', 'basicAuthPassword': 'pw'}) == {'id': HOOK}
     assert api.update(HOOK, {'name': 'b'}) == {'id': HOOK, 'name': 'b'}
     assert api.delete(HOOK) == {'success': True}
     hook_path = '%s/%s' % (PATH, HOOK)
-    assert client.calls == [('POST', PATH, {'name': 'a', 'basicAuthPassword': 'pw'}, None),
+    assert sent(client) == [('POST', PATH, {'name': 'a', 'basicAuthPassword': 'pw'}, None),
                             ('PATCH', hook_path, {'name': 'b'}, None),
                             ('DELETE', hook_path, None, None)]
     assert api.writes == [{'method': 'POST', 'path': PATH, 'body': {'name': 'a', 'basicAuthPassword': MASK}},
@@ -228,13 +231,13 @@ def test_writes_send_one_request_each_and_are_recorded_masked():
 
 
 def test_delete_with_workflows_asks_for_them():
-    client = FakeClient({'success': True})
+    client = answering('DELETE', HOOK_PATH, {'success': True})
     WebhookApi(client, APP).delete(HOOK, include_workflows=True)
-    assert client.calls == [('DELETE', '%s/%s' % (PATH, HOOK), None, {'includeWorkflows': 'true'})]
+    assert sent(client) == [('DELETE', '%s/%s' % (PATH, HOOK), None, {'includeWorkflows': 'true'})]
 
 
 def test_check_mode_plans_writes_without_sending_them():
-    client = FakeClient()
+    client = FakeApi(scripted_only=True)
     api = WebhookApi(client, APP, check_mode=True)
     assert api.create({'name': 'a'}) is None
     assert api.update(HOOK, {'name': 'b'}) is None
@@ -245,7 +248,7 @@ def test_check_mode_plans_writes_without_sending_them():
 
 def test_a_failed_write_is_not_recorded_as_done():
     error = LosantError('POST', PATH, 'name is too long', 400, 'Validation')
-    api = WebhookApi(FakeClient(error), APP)
+    api = WebhookApi(answering('POST', PATH, error), APP)
     with pytest.raises(LosantError):
         api.create({'name': 'x'})
     assert api.writes == []
