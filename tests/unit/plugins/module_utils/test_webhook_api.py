@@ -184,8 +184,8 @@ def test_find_by_name_finds_a_match_on_a_later_page():
 
 
 def test_find_by_name_returns_every_duplicate():
-    client = answering('GET', PATH, {'items': [{'id': 'a' * 24, 'name': 'dup'}, {'id': 'b' * 24, 'name': 'dup'}],
-                         'totalCount': 2})
+    duplicates = {'items': [{'id': 'a' * 24, 'name': 'dup'}, {'id': 'b' * 24, 'name': 'dup'}], 'totalCount': 2}
+    client = answering('GET', PATH, duplicates)
     assert [hook['id'] for hook in WebhookApi(client, APP).find_by_name('dup')] == ['a' * 24, 'b' * 24]
 
 
