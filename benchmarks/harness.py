@@ -113,7 +113,7 @@ def install_collection() -> Path:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
-        elif source.exists():
+        else:
             shutil.copy2(source, destination / name)
     return collections
 

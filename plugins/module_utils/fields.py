@@ -16,6 +16,7 @@ from typing import Any, Optional, Sequence
 MASK = '********'
 CHANGED_SECRET = '******** (changed)'
 ID_PATTERN = re.compile(r'^[0-9A-Fa-f]{24}\Z')
+FIELD_TYPES = ('str', 'int', 'bool')
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class Field:
     minimum: Optional[int] = None
     maximum: Optional[int] = None
     non_empty: bool = False
+
+    def __post_init__(self) -> None:
+        if self.type not in FIELD_TYPES:
+            raise ValueError('field %s has type %r, expected one of %s' % (self.option, self.type, ', '.join(FIELD_TYPES)))
 
 
 def secret_keys(fields: Sequence[Field]) -> frozenset[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from ansible_collections.losant.platform.plugins.module_utils.fields import (
     CHANGED_SECRET,
     MASK,
@@ -49,3 +51,8 @@ def test_the_shared_base_imports_no_resource():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     ours = {name.rsplit('.', 1)[1] for name in imported if name and '.module_utils.' in name and 'losant' in name}
     assert ours == {'client', 'fields'}
+
+
+def test_a_field_type_outside_the_argument_spec_types_is_refused():
+    with pytest.raises(ValueError, match="field serial has type 'string', expected one of str, int, bool"):
+        Field('serial', 'serial', 'string')
