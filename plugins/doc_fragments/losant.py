@@ -46,6 +46,21 @@ notes:
     and message.
 """
 
+    # The attributes every module of the collection shares; each module states check_mode and diff_mode.
+    ATTRIBUTES = r"""
+attributes:
+  action_group:
+    support: full
+    membership:
+      - losant.platform.losant
+  platform:
+    support: full
+    platforms: posix
+    details:
+      - Runs wherever Python and C(requests) are installed, usually on the controller (C(localhost)),
+        and talks to the API over HTTPS.
+"""
+
     # Field options of one webhook. Each is compared and sent only when set. losant_webhooks documents
     # them again as config suboptions; tests/unit/plugins/modules/test_documentation.py keeps both in step.
     WEBHOOK_FIELDS = r"""

@@ -20,6 +20,7 @@ author:
 extends_documentation_fragment:
   - losant.platform.losant
   - losant.platform.losant.webhook_fields
+  - losant.platform.losant.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -32,16 +33,6 @@ attributes:
     details:
       - On update, the diff shows the changed fields only; on create the new webhook; on delete the
         old one. Secrets are masked.
-  action_group:
-    support: full
-    membership:
-      - losant.platform.losant
-  platform:
-    support: full
-    platforms: posix
-    details:
-      - Runs wherever Python and C(requests) are installed, usually on the controller (C(localhost)),
-        and talks to the API over HTTPS.
 options:
   application_id:
     description:

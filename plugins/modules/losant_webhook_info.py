@@ -19,6 +19,7 @@ author:
   - Losant Platform Collection Maintainers (@losant-platform)
 extends_documentation_fragment:
   - losant.platform.losant
+  - losant.platform.losant.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -28,16 +29,6 @@ attributes:
       - The module only reads, so it runs and returns the same data in check mode.
   diff_mode:
     support: none
-  action_group:
-    support: full
-    membership:
-      - losant.platform.losant
-  platform:
-    support: full
-    platforms: posix
-    details:
-      - Runs wherever Python and C(requests) are installed, usually on the controller (C(localhost)),
-        and talks to the API over HTTPS.
 options:
   application_id:
     description:

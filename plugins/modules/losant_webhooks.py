@@ -23,6 +23,7 @@ author:
   - Losant Platform Collection Maintainers (@losant-platform)
 extends_documentation_fragment:
   - losant.platform.losant
+  - losant.platform.losant.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -36,16 +37,6 @@ attributes:
       - The diff has C(before) and C(after) keyed by webhook name, in API field names. A create shows the
         new webhook under C(after), a delete the old one under C(before), an update only the fields that
         change. Secrets are masked.
-  action_group:
-    support: full
-    membership:
-      - losant.platform.losant
-  platform:
-    support: full
-    platforms: posix
-    details:
-      - Runs wherever Python and C(requests) are installed, usually on the controller (C(localhost)),
-        and talks to the API over HTTPS.
 options:
   application_id:
     description:
