@@ -24,12 +24,13 @@ To answer otherwise than the stored webhooks would:
 
 - ``fake.script(method, path, *answers)``: the next requests with that method and path get these
   answers in order, then the stored webhooks answer again. An answer is a ``Reply(status, body,
-  headers)``, an exception for the transport to raise (``requests.exceptions.ReadTimeout()``; when
-  serving only), or ``None`` for the stored webhooks' answer.
+  headers)``, an exception to raise (``requests.exceptions.ReadTimeout()`` when serving, a
+  ``LosantError`` as the client), or ``None`` for the stored webhooks' answer.
 - ``FakeApi(..., fail_write=N, failure=(status, type, message))``: the Nth write (1-based) fails.
 - ``FakeApi(scripted_only=True)``: a request without a scripted answer fails the test (``AssertionError``).
 
-``webhook(name, **fields)`` builds a stored webhook with the platform defaults, read-only and HAL keys
+``webhook(name, **fields)`` builds a stored webhook with the platform defaults (``CREATE_DEFAULTS`` of
+the emulator, their one statement for every test suite), read-only and HAL keys
 (``id=`` picks its ID); ``bare_webhook`` one from before most fields existed; ``listing`` a raw list
 answer for ``Reply``.
 """
