@@ -98,7 +98,7 @@ def test_filter_syntax(contract):
     contract.record("filter_syntax", _one_answer("filter_syntax", answers))
 
 
-def _optional_strings(body: dict) -> str:
+def optional_strings_answer(body: dict) -> str:
     plain = {body.get(key, ABSENT) for key in ("description", "basicAuthUsername")}
     hidden = {body.get(key, ABSENT) for key in ("verificationCode", "basicAuthPassword")}
     if plain == {ABSENT} and hidden == {ABSENT}:
@@ -112,10 +112,10 @@ def _optional_strings(body: dict) -> str:
 
 
 def test_optional_strings(contract):
-    _record_per_body(contract, "optional_strings", contract.create("optional-strings"), _optional_strings)
+    _record_per_body(contract, "optional_strings", contract.create("optional-strings"), optional_strings_answer)
 
 
-def _secrets(given: dict, body: dict) -> str:
+def secrets_answer(given: dict, body: dict) -> str:
     shown = {key: body.get(key, ABSENT) for key in given}
     if shown == given:
         return "returned"
@@ -128,7 +128,7 @@ def _secrets(given: dict, body: dict) -> str:
 def test_secrets(contract):
     given = {"verificationCode": "vc-" + secrets.token_hex(8), "basicAuthPassword": "pw-" + secrets.token_hex(8)}
     created = contract.create("secrets", basicAuthUsername="contract", **given)
-    _record_per_body(contract, "secrets", created, partial(_secrets, given))
+    _record_per_body(contract, "secrets", created, partial(secrets_answer, given))
 
 
 def test_is_websocket_patch(contract):
@@ -180,7 +180,7 @@ def test_foreign_application(contract):
     contract.record("foreign_application", str(response.status_code))
 
 
-def _webhook_id(body: dict) -> str:
+def webhook_id_answer(body: dict) -> str:
     if "webhookId" not in body:
         return "absent"
     if body["webhookId"] != body["id"]:
@@ -189,10 +189,10 @@ def _webhook_id(body: dict) -> str:
 
 
 def test_webhook_id_key(contract):
-    _record_per_body(contract, "webhook_id_key", contract.create("webhook-id"), _webhook_id)
+    _record_per_body(contract, "webhook_id_key", contract.create("webhook-id"), webhook_id_answer)
 
 
-def _hal(body: dict) -> str:
+def hal_answer(body: dict) -> str:
     unknown = sorted(key for key in body if key.startswith("_")
                      and key not in ("_type", "_links", "_etag", "_actions", "_embedded"))
     if unknown:
@@ -210,7 +210,7 @@ def _hal(body: dict) -> str:
 
 
 def test_hal_keys(contract):
-    _record_per_body(contract, "hal_keys", contract.create("hal"), _hal)
+    _record_per_body(contract, "hal_keys", contract.create("hal"), hal_answer)
 
 
 def test_token_length(contract):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 
 import pytest
 import requests
@@ -54,3 +55,36 @@ def test_detectors_notice_a_personality_they_were_not_told(emulator, name):
     finally:
         requests.post(f"{emulator.url}/_emulator/settings", json=saved, timeout=10).raise_for_status()
     assert checked and len(checked) % 2 == 0
+
+
+HOOK = {"id": "6" * 24, "name": "n"}
+
+
+@pytest.mark.parametrize("classify,body", [
+    (questions.optional_strings_answer, {**HOOK, "description": "", "basicAuthUsername": None}),
+    (questions.optional_strings_answer, {**HOOK, "description": ""}),
+    (questions.optional_strings_answer, {**HOOK, "verificationCode": ""}),
+    (partial(questions.secrets_answer, {"verificationCode": "v", "basicAuthPassword": "p"}),
+     {**HOOK, "verificationCode": "****", "basicAuthPassword": "****"}),
+    (partial(questions.secrets_answer, {"verificationCode": "v", "basicAuthPassword": "p"}), {**HOOK, "verificationCode": "v"}),
+    (questions.webhook_id_answer, {**HOOK, "webhookId": "7" * 24}),
+    (questions.hal_answer, {**HOOK, "_etag": 5}),
+    (questions.hal_answer, {**HOOK, "_type": "webhooks"}),
+    (questions.hal_answer, {**HOOK, "_links": {"self": {"href": "/elsewhere"}}}),
+    (questions.hal_answer, {**HOOK, "_version": 2}),
+])
+def test_answers_outside_the_plausible_set_fail(classify, body):
+    with pytest.raises(pytest.fail.Exception, match="outside the plausible set"):
+        classify(body)
+
+
+@pytest.mark.parametrize("classify,body,answer", [
+    (questions.optional_strings_answer, {**HOOK, "description": "", "basicAuthUsername": ""}, "empty strings"),
+    (questions.optional_strings_answer, HOOK, "absent"),
+    (partial(questions.secrets_answer, {"verificationCode": "v"}), {**HOOK, "verificationCode": "v"}, "returned"),
+    (partial(questions.secrets_answer, {"verificationCode": "v"}), HOOK, "not returned"),
+    (questions.webhook_id_answer, {**HOOK, "webhookId": HOOK["id"]}, "present"),
+    (questions.hal_answer, {**HOOK, "_type": "webhook", "_etag": '"x"'}, "with _etag"),
+])
+def test_plausible_answers_are_named(classify, body, answer):
+    assert classify(body) == answer
