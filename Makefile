@@ -9,34 +9,60 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
 
-# ansible-core versions tested: the oldest supported and the newest release, each with a Python
-# it supports as a controller.
-CORES := 2.16 2.21
-PYTHON_FOR_2.16 := 3.11
-PYTHON_FOR_2.21 := 3.13
-# The oldest Python the modules support (tests/config.yml): compile and import sanity tests only.
-OLDEST_MODULE_PYTHON := 3.9
-PYTHON_FOR_TOOLS := 3.13
-PYTHON_FOR_EMULATOR := 3.11
-PYTHON_FOR_DEMO := 3.13
+# Pythons: X.Y is installed when pyenv has it (the newest X.Y.Z in $(PYENV_VERSIONS)) or pythonX.Y
+# is on the PATH. Steps that need one that is missing stop with what to install (see `python` below).
+PYENV_VERSIONS ?= $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
+export PYENV_VERSIONS
+python_path = $(or $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/$(1).*/bin/python$(1)))),$(shell command -v python$(1)))
+first_installed = $(firstword $(foreach version,$(1),$(if $(call python_path,$(version)),$(version))))
 
-# Newest installed Python X.Y: from pyenv if present, else from PATH.
-PYENV_VERSIONS ?= $(HOME)/.pyenv/versions
-python = $(or $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/$(1).*/bin/python$(1)))),$(shell command -v python$(1)),$(error Python $(1) not found))
+# ansible-core versions tested: the oldest supported and the newest release. Each runs on the first
+# installed Python of its list: controller Pythons it supports, the one CI uses first.
+CORES := 2.16 2.21
+PYTHONS_FOR_2.16 := 3.11 3.12 3.10
+PYTHONS_FOR_2.21 := 3.13 3.12
+PYTHON_FOR_2.16 := $(call first_installed,$(PYTHONS_FOR_2.16))
+PYTHON_FOR_2.21 := $(call first_installed,$(PYTHONS_FOR_2.21))
+# The oldest Python the modules support (tests/config.yml): compile and import sanity tests only,
+# run by the oldest ansible-core.
+OLDEST_MODULE_PYTHON := 3.9
+OLDEST_CORE := $(firstword $(CORES))
+# Linters, docs and the build use ansible-core 2.21 (tests/requirements-lint.txt).
+PYTHONS_FOR_TOOLS := 3.13 3.12
+PYTHONS_FOR_EMULATOR := 3.11 3.12 3.13 3.10
+
+# make demo: the newest installed Python 3.10 or later (or DEMO_PYTHON=X.Y), with the newest
+# ansible-core that supports it as a controller (demo/requirements-ansible-*.txt).
+DEMO_PYTHONS := 3.14 3.13 3.12 3.11 3.10
+DEMO_PYTHON := $(call first_installed,$(DEMO_PYTHONS))
+DEMO_CORE_FOR_3.10 := 2.17
+DEMO_CORE_FOR_3.11 := 2.19
+DEMO_CORE := $(or $(DEMO_CORE_FOR_$(DEMO_PYTHON)),2.21)
+
+# $(call python,CANDIDATES,WHAT): the interpreter of the first installed Python of CANDIDATES, or
+# stop saying what is missing and how to install it. scripts/run-steps.sh (make test) reports a
+# step stopped by this "missing Python" message as skipped, or as failed with STRICT=1.
+python = $(if $(call first_installed,$(1)),$(call python_path,$(call first_installed,$(1))),$(error $(call missing_python,$(1),$(2))))
+missing_python = missing Python: Python $(firstword $(1))$(if $(word 2,$(1)), (or $(wordlist 2,9,$(1)))) for $(2) \
+    is not installed (looked in $(PYENV_VERSIONS) and on the PATH). Install it with pyenv \
+    (pyenv install $(firstword $(1))) or your distribution's package (python$(firstword $(1))), then run make again
 
 COLLECTION := .tmp/ansible_collections/losant/platform
 DEMO_PLAYBOOK ?= demo/demo.yml
 PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 
+# What make test runs, in this order: append new steps here.
 TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
-              $(addprefix sanity-,$(CORES)) $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES)) \
+              $(addprefix sanity-,$(CORES)) sanity-py$(OLDEST_MODULE_PYTHON) \
+              $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES)) \
               contract
 
 .PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test contract ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS)
 
 help:
-	@echo "make test           everything below, as CI runs it"
+	@echo "make test           everything below, one line per step, logs in .tmp/logs/; STRICT=1 (as CI"
+	@echo "                    runs it) fails steps whose Python is missing instead of skipping them"
 	@echo "make sanity         ansible-test sanity on ansible-core $(CORES)"
 	@echo "make units          ansible-test units on ansible-core $(CORES)"
 	@echo "make integration    ansible-test integration against the emulator on ansible-core $(CORES)"
@@ -49,7 +75,7 @@ help:
 	@echo "make bench          benchmarks (never part of make test); rewrites docs/performance.md and .png"
 	@echo "make build          build the collection tarball into .tmp/build/"
 	@echo "make build-check    build, install the tarball and run ansible-doc on every module"
-	@echo "make demo           run $(DEMO_PLAYBOOK) against a fresh emulator"
+	@echo "make demo           run $(DEMO_PLAYBOOK) against a fresh emulator (Python $(or $(DEMO_PYTHON),3.10+ missing), ansible-core $(DEMO_CORE))"
 	@echo "make sync           copy the collection to $(COLLECTION)"
 	@echo "make clean          remove .tmp/ (copies, build output, test results)"
 	@echo "make distclean      clean, and remove the virtual environments in .venv/"
@@ -57,16 +83,7 @@ help:
 
 # Runs every step even after a failure, so one run reports everything; fails if any step failed.
 test:
-	@passed=0; failed=(); \
-	for step in $(TEST_STEPS); do \
-	    echo "=== $$step"; start=$$SECONDS; \
-	    if $(MAKE) --no-print-directory $$step; then passed=$$((passed + 1)); result=ok; \
-	    else failed+=($$step); result=FAILED; fi; \
-	    echo "=== $$step: $$result ($$((SECONDS - start)) s)"; \
-	done; \
-	[ $${#failed[@]} -eq 0 ] || echo "failed steps: $${failed[*]}"; \
-	echo "summary: $$passed passed, $${#failed[@]} failed"; \
-	[ $${#failed[@]} -eq 0 ]
+	@MAKE='$(MAKE)' STRICT='$(STRICT)' scripts/run-steps.sh $(TEST_STEPS)
 
 sanity: $(addprefix sanity-,$(CORES))
 units: $(addprefix units-,$(CORES))
@@ -75,28 +92,29 @@ lint: lint-docs lint-ansible
 
 # --- virtual environments -----------------------------------------------------------------------
 
-# $(call make_venv,PYTHON_VERSION,PIP_ARGUMENTS) in a recipe whose target is VENV/.installed
+# $(call make_venv,PYTHON_CANDIDATES,WHAT_FOR,PIP_ARGUMENTS) in a recipe whose target is VENV/.installed*
 define make_venv
 rm -rf $(@D)
-$(call python,$(1)) -m venv $(@D)
-$(@D)/bin/$(PIP_INSTALL) $(2)
+$(call python,$(1),$(2)) -m venv $(@D)
+$(@D)/bin/$(PIP_INSTALL) $(3)
 touch $@
 endef
 
 .venv/core-%/.installed: tests/requirements-ansible-%.txt
-	$(call make_venv,$(PYTHON_FOR_$*),-r $<)
+	$(call make_venv,$(PYTHONS_FOR_$*),ansible-core $*,-r $<)
 
 .venv/tools/.installed: tests/requirements-lint.txt
-	$(call make_venv,$(PYTHON_FOR_TOOLS),-r $<)
+	$(call make_venv,$(PYTHONS_FOR_TOOLS),the linters and the build (ansible-core 2.21),-r $<)
 
 .venv/emulator/.installed: tests/emulator/requirements.txt
-	$(call make_venv,$(PYTHON_FOR_EMULATOR),-r $<)
+	$(call make_venv,$(PYTHONS_FOR_EMULATOR),the emulator's tests,-r $<)
 
 .venv/ecosystem/.installed: tests/ecosystem/requirements.txt
-	$(call make_venv,$(PYTHON_FOR_TOOLS),-r $<)
+	$(call make_venv,$(PYTHONS_FOR_TOOLS),ansible-builder,-r $<)
 
-.venv/demo/.installed: demo/requirements.txt
-	$(call make_venv,$(PYTHON_FOR_DEMO),-r $<)
+# The stamp names the Python, so a change of Python (a new one installed) rebuilds the environment.
+.venv/demo/.installed-py$(DEMO_PYTHON): demo/requirements-ansible-$(DEMO_CORE).txt
+	$(call make_venv,$(or $(DEMO_PYTHON),$(DEMO_PYTHONS)),make demo,-r $<)
 
 # --- the collection copy ------------------------------------------------------------------------
 
@@ -107,8 +125,11 @@ sync:
 
 $(addprefix sanity-,$(CORES)): sanity-%: .venv/core-%/.installed sync
 	scripts/ansible-test.sh .venv/core-$* sanity --requirements --python $(PYTHON_FOR_$*)
-	$(if $(filter $*,$(firstword $(CORES))),scripts/ansible-test.sh .venv/core-$* sanity --requirements \
-	    --test compile --test import --python $(OLDEST_MODULE_PYTHON))
+
+sanity-py$(OLDEST_MODULE_PYTHON): .venv/core-$(OLDEST_CORE)/.installed sync
+	@echo "modules on Python $(OLDEST_MODULE_PYTHON): $(call python,$(OLDEST_MODULE_PYTHON),the compile and import checks of the modules)"
+	scripts/ansible-test.sh .venv/core-$(OLDEST_CORE) sanity --requirements \
+	    --test compile --test import --python $(OLDEST_MODULE_PYTHON)
 
 $(addprefix units-,$(CORES)): units-%: .venv/core-%/.installed sync
 	scripts/ansible-test.sh .venv/core-$* units --requirements --python $(PYTHON_FOR_$*)
@@ -139,7 +160,7 @@ ecosystem-test: .venv/ecosystem/.installed
 	.venv/ecosystem/bin/python -m pytest -p no:cacheprovider tests/ecosystem
 
 docs: sync
-	DOCS_PYTHON=$(call python,$(PYTHON_FOR_TOOLS)) COLLECTION_DIR=$(COLLECTION) scripts/build-docs.sh
+	DOCS_PYTHON=$(call python,$(PYTHONS_FOR_TOOLS),the HTML documentation build) COLLECTION_DIR=$(COLLECTION) scripts/build-docs.sh
 
 build: .venv/tools/.installed
 	.venv/tools/bin/ansible-galaxy collection build --force --output-path .tmp/build
@@ -149,7 +170,7 @@ build-check: build $(addprefix .venv/core-,$(addsuffix /.installed,$(CORES)))
 
 # --- demo ---------------------------------------------------------------------------------------
 
-demo: .venv/demo/.installed sync
+demo: .venv/demo/.installed-py$(DEMO_PYTHON) sync
 	EMULATOR_PYTHON=.venv/demo/bin/python scripts/with-emulator.sh \
 	    env PATH=$(CURDIR)/.venv/demo/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.tmp \
 	    ansible-playbook -i demo/inventory.yml $(DEMO_PLAYBOOK) --diff

@@ -2,6 +2,7 @@
 # Run ansible-test from a virtual environment on the copy made by scripts/sync-collection.sh.
 # Usage: scripts/ansible-test.sh VENV ARG...   e.g. scripts/ansible-test.sh .venv/core-2.16 units --python 3.11
 set -euo pipefail
+trap 'echo "$0: line $LINENO: failed: $BASH_COMMAND" >&2' ERR
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 venv=$(cd "$1" && pwd)
@@ -12,6 +13,11 @@ collection=$root/.tmp/ansible_collections/losant/platform
 # The stand-ins live in the home directory, outside the venv: refresh them on every run.
 "$root/scripts/install-get-pip-standins.sh" "$venv" >/dev/null
 cd "$collection"
-# Other Pythons (from pyenv, when present) let ansible-test check modules on target versions.
-pythons=$(find "${PYENV_ROOT:-$HOME/.pyenv}/versions" -maxdepth 2 -path '*/3.*/bin' 2>/dev/null | sort | paste -sd: -)
+# Other Pythons (from pyenv, when present) let ansible-test check modules on target versions;
+# without pyenv, ansible-test looks for pythonX.Y on the PATH.
+pyenv_versions=${PYENV_VERSIONS:-${PYENV_ROOT:-$HOME/.pyenv}/versions}
+pythons=
+if [ -d "$pyenv_versions" ]; then
+    pythons=$(find "$pyenv_versions" -maxdepth 2 -path '*/3.*/bin' | sort | paste -sd: -)
+fi
 PATH=$venv/bin:${pythons:+$pythons:}$PATH exec ansible-test "$@"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Check a built collection tarball: it holds no local or generated files, it installs with
-# ansible-galaxy, and ansible-doc documents every module in plugins/modules/.
+# Check a built collection tarball: it holds what users need and no development, local or
+# generated files, it installs with ansible-galaxy, and ansible-doc documents every module.
 # Usage: scripts/check-build.sh BUILD_DIR VENV...   (one install and ansible-doc run per VENV)
 set -euo pipefail
+trap 'echo "$0: line $LINENO: failed: $BASH_COMMAND" >&2' ERR
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=$(cd "$1" && pwd)
@@ -13,14 +14,28 @@ tarballs=("$build_dir"/losant-platform-*.tar.gz)
     || { echo "expected exactly one losant-platform-*.tar.gz in $build_dir" >&2; exit 1; }
 tarball=${tarballs[0]}
 
-unwanted=$(tar -tzf "$tarball" \
-    | grep -E '^(\.tmp|\.venv|\.cache|\.git|\.ansible|\.pytest_cache|tests/output)(/|$)|(^|/)__pycache__/|\.tar\.gz$|integration_config\.yml$' \
-    || true)
-if [ -n "$unwanted" ]; then
+# The file list: only what users need (allowed by top-level entry), nothing generated or local, and
+# every collection file from Git that users need is there (so build_ignore hides none of it).
+contents=$(tar -tzf "$tarball" | sed 's|^\./||; s|/$||; /^$/d' | sort -u)
+allowed='^(MANIFEST\.json|FILES\.json|README\.md|LICENSE|CHANGELOG\.md|requirements\.txt|(changelogs|docs|meta|playbooks|plugins|tests)(/.*)?)$'
+unwanted='(^|/)(__pycache__|\.pytest_cache|\.ansible|\.git)(/|$)|\.pyc$|\.tar\.gz$|^tests/output(/|$)|integration_config\.yml$|^changelogs/\.plugin-cache\.yaml$|^docs/performance\.png$'
+not_allowed=$({ grep -vE "$allowed" <<<"$contents"; grep -E "$unwanted" <<<"$contents"; } || true)
+if [ -n "$not_allowed" ]; then
     echo "$tarball contains files that must not ship (extend build_ignore in galaxy.yml):" >&2
-    echo "$unwanted" | sed 's/^/  /' | head -20 >&2
+    sed 's/^/  /' <<<"$not_allowed" | head -20 >&2
     exit 1
 fi
+required=$(cd "$root" && {
+    printf '%s\n' README.md LICENSE CHANGELOG.md requirements.txt changelogs/changelog.yaml
+    git ls-files --cached --others --exclude-standard -- plugins meta playbooks docs/docsite tests
+} | while IFS= read -r path; do if [ -e "$path" ]; then echo "$path"; fi; done | { grep -vE "$unwanted" || true; } | sort -u)
+missing=$(comm -23 <(echo "$required") <(echo "$contents"))
+if [ -n "$missing" ]; then
+    echo "$tarball lacks files users need (check build_ignore in galaxy.yml):" >&2
+    sed 's/^/  /' <<<"$missing" | head -20 >&2
+    exit 1
+fi
+echo "$(basename "$tarball"): $(wc -l <<<"$contents") entries, only allowed ones, none missing"
 
 modules=()
 for path in "$root"/plugins/modules/*.py; do
