@@ -21,8 +21,8 @@ first_installed = $(firstword $(foreach version,$(1),$(if $(call python_path,$(v
 CORES := 2.16 2.21
 PYTHONS_FOR_2.16 := 3.11 3.12 3.10
 PYTHONS_FOR_2.21 := 3.13 3.12
-PYTHON_FOR_2.16 := $(call first_installed,$(PYTHONS_FOR_2.16))
-PYTHON_FOR_2.21 := $(call first_installed,$(PYTHONS_FOR_2.21))
+PYTHON_FOR_2.16 = $(call controller_python,2.16)
+PYTHON_FOR_2.21 = $(call controller_python,2.21)
 # The oldest Python the modules support (tests/config.yml): compile and import sanity tests only,
 # run by the oldest ansible-core.
 OLDEST_MODULE_PYTHON := 3.9
@@ -43,6 +43,8 @@ DEMO_CORE := $(or $(DEMO_CORE_FOR_$(DEMO_PYTHON)),2.21)
 # stop saying what is missing and how to install it. scripts/run-steps.sh (make test) reports a
 # step stopped by this "missing Python" message as skipped, or as failed with STRICT=1.
 python = $(if $(call first_installed,$(1)),$(call python_path,$(call first_installed,$(1))),$(error $(call missing_python,$(1),$(2))))
+# $(call controller_python,CORE): the Python X.Y that runs ansible-core CORE, or stop likewise.
+controller_python = $(or $(call first_installed,$(PYTHONS_FOR_$(1))),$(error $(call missing_python,$(PYTHONS_FOR_$(1)),ansible-core $(1))))
 missing_python = missing Python: Python $(firstword $(1))$(if $(word 2,$(1)), (or $(wordlist 2,9,$(1)))) for $(2) \
     is not installed (looked in $(PYENV_VERSIONS) and on the PATH). Install it with pyenv \
     (pyenv install $(firstword $(1))) or your distribution's package (python$(firstword $(1))), then run make again
