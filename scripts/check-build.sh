@@ -22,7 +22,7 @@ unwanted='(^|/)(__pycache__|\.pytest_cache|\.ansible|\.git)(/|$)|\.pyc$|\.tar\.g
 not_allowed=$({ grep -vE "$allowed" <<<"$contents"; grep -E "$unwanted" <<<"$contents"; } || true)
 if [ -n "$not_allowed" ]; then
     echo "$tarball contains files that must not ship (extend build_ignore in galaxy.yml):" >&2
-    sed 's/^/  /' <<<"$not_allowed" | head -20 >&2
+    head -n 20 <<<"$not_allowed" | sed 's/^/  /' >&2
     exit 1
 fi
 required=$(cd "$root" && {
@@ -32,7 +32,7 @@ required=$(cd "$root" && {
 missing=$(comm -23 <(echo "$required") <(echo "$contents"))
 if [ -n "$missing" ]; then
     echo "$tarball lacks files users need (check build_ignore in galaxy.yml):" >&2
-    sed 's/^/  /' <<<"$missing" | head -20 >&2
+    head -n 20 <<<"$missing" | sed 's/^/  /' >&2
     exit 1
 fi
 echo "$(basename "$tarball"): $(wc -l <<<"$contents") entries, only allowed ones, none missing"
