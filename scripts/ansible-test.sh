@@ -20,4 +20,12 @@ pythons=
 if [ -d "$pyenv_versions" ]; then
     pythons=$(find "$pyenv_versions" -maxdepth 2 -path '*/3.*/bin' | sort | paste -sd: -)
 fi
-PATH=$venv/bin:${pythons:+$pythons:}$PATH exec ansible-test "$@"
+export PATH=$venv/bin:${pythons:+$pythons:}$PATH
+# ansible-test keeps the sanity tests' environments in ~/.ansible/test/venv, shared by every
+# checkout: two sanity runs at once corrupt them, so they take turns.
+if [ "${1:-}" = sanity ] && command -v flock >/dev/null; then
+    lock=${ANSIBLE_TEST_SANITY_LOCK:-$HOME/.ansible/test/sanity.lock}
+    mkdir -p "$(dirname "$lock")"
+    exec flock "$lock" ansible-test "$@"
+fi
+exec ansible-test "$@"
