@@ -326,3 +326,9 @@ def test_a_client_that_follows_a_301_turns_a_post_into_a_get(emulator):
                              headers={"Authorization": f"Bearer {emulator.token}"})
     assert response.status_code == 200 and "items" in response.json()
     assert [(entry["method"], entry["status"]) for entry in emulator.journal()] == [("POST", 301), ("GET", 200)]
+
+
+def test_a_personality_leaves_settings_outside_every_preset_alone(emulator):
+    _settings(emulator, latency_ms=5, filter_case="sensitive")
+    applied = _settings(emulator, personality="hal-etag")
+    assert (applied["latency_ms"], applied["filter_case"], applied["hal_etag"]) == (5, "insensitive", True)
