@@ -20,6 +20,8 @@ options:
       - The token needs a scope that allows the calls the module makes, for example
         C(all.Application), or C(webhooks.*) and C(webhook.*) for webhook management.
       - If not set, the value of the E(LOSANT_API_TOKEN) environment variable is used.
+      - Whitespace around the token, such as the final newline of a vault block scalar, is removed.
+        A token with any other character than printable ASCII is refused before any request.
     type: str
     required: true
   timeout:
@@ -30,20 +32,47 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificate of O(api_url).
-      - Only disable this for a local API emulator or a trusted proxy.
+      - V(false) turns verification off even when E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is set.
+      - Only disable this for a local API emulator or a trusted proxy; prefer O(ca_path).
     type: bool
     default: true
+  ca_path:
+    description:
+      - A PEM file of CA certificates, or a directory of them prepared with C(openssl rehash), to verify the
+        TLS certificate of O(api_url) with, instead of the system's or E(REQUESTS_CA_BUNDLE). Use it for a
+        self-hosted Losant installation or a proxy that inspects TLS.
+      - It is read before any request; a file without a certificate fails the task.
+      - Not used when O(validate_certs=false).
+    type: path
+  api_retries:
+    description:
+      - How many times a request is retried after HTTP 429, 502, 503 or 504, or a connection that failed or
+        was reset, before the task fails. V(0) sends every request once.
+    type: int
+    default: 4
+  api_retry_max_wait:
+    description:
+      - Total seconds the task may spend waiting between retries, all of its requests together.
+      - When the API asks, with C(Retry-After), for a longer wait than what is left, the task fails at once
+        and the message says when to retry. Waits of parallel requests that overlap count once.
+    type: int
+    default: 60
 requirements:
   - requests
 notes:
   - All modules of this collection belong to the C(losant.platform.losant) action group, so
-    O(api_url), O(api_token), O(timeout) and O(validate_certs) can be set once with
-    C(module_defaults) and C(group/losant.platform.losant).
-  - Requests answered with HTTP 429 (honouring C(Retry-After)), 502, 503 or 504, and connections reset
-    by the server, are retried with a bounded, jittered exponential backoff. A create is retried only on
-    HTTP 429 and 503 or when no connection was made, so that a retry never makes a second webhook.
-    Timeouts and other errors fail at once with the HTTP method, path, status and the API's error type
-    and message.
+    the connection options O(api_url), O(api_token), O(timeout), O(validate_certs), O(ca_path),
+    O(api_retries) and O(api_retry_max_wait) can be set once with C(module_defaults) and
+    C(group/losant.platform.losant).
+  - Requests answered with HTTP 429, 502, 503 or 504, and connections reset by the server, are retried
+    with a jittered exponential backoff, or after the wait C(Retry-After) asks for (seconds or an HTTP date),
+    within O(api_retries) and O(api_retry_max_wait). After a 429 every request of the task waits. A create
+    is retried only on HTTP 429 and 503 or when no connection was made, so that a retry never makes a second
+    webhook. Timeouts and other errors fail at once with the HTTP method, path, status and the API's error
+    type and message; after retries the message says how many attempts were made.
+  - API requests never follow redirects, so that a write cannot turn into a read; an HTTP 3xx answer fails
+    naming its C(Location). An answer that is not the JSON the call returns (an empty body, a list, an HTML
+    page) fails naming the request.
 """
 
     # The attributes every module of the collection shares; each module states check_mode and diff_mode.

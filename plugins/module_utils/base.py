@@ -12,17 +12,26 @@ from urllib.parse import urlparse
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.losant.platform.plugins.module_utils.client import (
+    DEFAULT_POOL_SIZE,
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_MAX_WAIT,
     REQUESTS_IMPORT_ERROR,
     LosantClient,
     LosantError,
+    ca_path_errors,
+    retry_errors,
+    token_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils.fields import validate_id
+from ansible_collections.losant.platform.plugins.module_utils.fields import MASK, validate_id
 
 CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     'api_url': {'type': 'str', 'default': 'https://api.losant.com', 'fallback': (env_fallback, ['LOSANT_API_URL'])},
     'api_token': {'type': 'str', 'required': True, 'no_log': True, 'fallback': (env_fallback, ['LOSANT_API_TOKEN'])},
     'timeout': {'type': 'int', 'default': 30},
     'validate_certs': {'type': 'bool', 'default': True},
+    'ca_path': {'type': 'path'},
+    'api_retries': {'type': 'int', 'default': DEFAULT_RETRIES},
+    'api_retry_max_wait': {'type': 'int', 'default': DEFAULT_RETRY_MAX_WAIT},
 }
 
 
@@ -44,10 +53,17 @@ class LosantModule:
         self.params = self.module.params
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        # Whitespace around a token (the final newline of a vault block scalar) is never part of it.
+        self.api_token: str = self.params['api_token'].strip()
+        if self.api_token:
+            self.module.no_log_values.add(self.api_token)
+        self.api_secrets: set[str] = set()
 
     def check_input(self, errors: list[str]) -> None:
         """Fail before any request when the input is invalid; the API would refuse it anyway."""
-        errors = (validate_api_url(self.params['api_url'])
+        errors = (validate_api_url(self.params['api_url']) + token_errors(self.api_token)
+                  + ca_path_errors(self.params['ca_path'])
+                  + retry_errors(self.params['api_retries'], self.params['api_retry_max_wait'])
                   + validate_id('application_id', self.params.get('application_id')) + errors)
         if self.params['timeout'] <= 0:
             errors.append('timeout must be a positive number of seconds, got %d' % self.params['timeout'])
@@ -55,24 +71,42 @@ class LosantModule:
             self.module.fail_json(msg='Invalid input: %s.' % '; '.join(errors), errors=errors)
 
     def client(self, secret_keys: Iterable[str]) -> LosantClient:
-        """A client for the connection options; the values of ``secret_keys`` in its answers are hidden."""
+        """A client for the connection options, safe to share between ``concurrency`` threads.
+
+        The values of ``secret_keys`` in its answers are kept to be scrubbed from failure messages.
+        """
         client = LosantClient(
             self.params['api_url'],
-            self.params['api_token'],
+            self.api_token,
             timeout=self.params['timeout'],
             validate_certs=self.params['validate_certs'],
+            ca_path=self.params['ca_path'],
+            retries=self.params['api_retries'],
+            retry_max_wait=self.params['api_retry_max_wait'],
+            pool_size=max(DEFAULT_POOL_SIZE, self.params.get('concurrency') or 0),
         )
-        client.on_response = lambda body: self.hide_secrets(body, secret_keys)
+        client.on_response = lambda body: self.remember_secrets(body, frozenset(secret_keys))
         return client
 
-    def hide_secrets(self, body: Any, secret_keys: Iterable[str]) -> None:
-        """Register secrets the API returns so Ansible scrubs them from every output, messages included."""
+    def remember_secrets(self, body: Any, secret_keys: frozenset[str]) -> None:
+        """Keep the secrets an answer carries, for ``scrub``.
+
+        Results mask secrets where they stand (``mask``). They are not registered as no_log values:
+        Ansible would then replace every equal value anywhere, such as ``responseCode: 200`` for the
+        password ``200`` of another webhook.
+        """
         items = body.get('items') if isinstance(body, dict) and isinstance(body.get('items'), list) else [body]
-        for item in items:
-            if isinstance(item, dict):
-                self.module.no_log_values.update(str(item[key]) for key in secret_keys if item.get(key))
+        found = [str(item[key]) for item in items if isinstance(item, dict) for key in secret_keys if item.get(key)]
+        self.api_secrets.update(found)  # one update per answer: safe while other threads add theirs
+
+    def scrub(self, text: str) -> str:
+        """``text`` from the API (an error message may echo a value) without any secret the API returned."""
+        for secret in sorted(self.api_secrets, key=len, reverse=True):
+            text = text.replace(secret, MASK)
+        return text
 
     def fail(self, error: LosantError, **result: Any) -> NoReturn:
+        error.error_message = self.scrub(error.error_message)
         self.module.fail_json(msg=str(error), **error.as_result(), **result)
 
     def exit(self, **result: Any) -> NoReturn:

@@ -326,22 +326,23 @@ class LosantClient:
 
     def _wait_before_retry(self, error: LosantError, attempt: int, retry_after: Optional[str]) -> bool:
         """Wait before the next attempt if the budget allows; else note on ``error`` why not and return False."""
+        asked = retry_after_seconds(retry_after) if retry_after else None
         delay = backoff_delay(attempt - 1, retry_after)
-        asked = retry_after is not None and retry_after_seconds(retry_after) is not None
         throttled = error.status == 429
-        granted = self.budget.reserve(delay, shortenable=not asked, close_gate=throttled)
+        granted = self.budget.reserve(delay, shortenable=asked is None, close_gate=throttled)
         if granted is None:
-            if asked:
-                error.notes.append('the API asked to wait %d seconds, more than what is left of api_retry_max_wait '
-                                   '(%s seconds): retry after %s' % (round(delay), self.retry_max_wait,
-                                                                     time.strftime('%Y-%m-%d %H:%M:%S UTC',
-                                                                                   time.gmtime(time.time() + delay))))
-            else:
-                error.notes.append('api_retry_max_wait of %s seconds used up' % self.retry_max_wait)
+            error.notes.append(self._refusal(delay, asked is not None))
             return False
         if not throttled and granted > 0:
             self.sleep(granted)
         return True
+
+    def _refusal(self, delay: float, asked: bool) -> str:
+        if not asked:
+            return 'api_retry_max_wait of %s seconds used up' % self.retry_max_wait
+        retry_at = time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(time.time() + delay))
+        return ('the API asked to wait %d seconds, more than what is left of api_retry_max_wait (%s seconds): '
+                'retry after %s' % (round(delay), self.retry_max_wait, retry_at))
 
     def _exchange(self, method: str, path: str, body: Optional[dict], params: Optional[dict], expect: Shape) -> Any:
         """One request and its answer; raises RetryLater when another attempt may succeed."""

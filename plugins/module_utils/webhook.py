@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, Shape
 from ansible_collections.losant.platform.plugins.module_utils.fields import Field, mask, secret_keys
 
 TRIGGER_URL = 'https://triggers.losant.com/webhooks/%s'
@@ -32,6 +32,8 @@ FIELDS = (
 )
 FIELDS_BY_OPTION = {field.option: field for field in FIELDS}
 SECRET_KEYS = secret_keys(FIELDS)
+WEBHOOK = Shape('a webhook object', lambda body: isinstance(body, dict) and isinstance(body.get('id'), str))
+DELETED = Shape('{"success": true}', lambda body: isinstance(body, dict) and body.get('success') is True)
 
 
 def trigger_url(webhook: dict[str, Any]) -> Optional[str]:
@@ -88,28 +90,28 @@ class WebhookApi:
     def get(self, webhook_id: str) -> Optional[dict[str, Any]]:
         """The webhook, or None when the application has no webhook with that ID."""
         try:
-            return self.client.request('GET', '%s/%s' % (self.path, webhook_id))
+            return self.client.request('GET', '%s/%s' % (self.path, webhook_id), expect=WEBHOOK)
         except LosantError as error:
             if error.status == 404 and 'application' not in error.error_message.lower():
                 return None
             raise
 
     def create(self, body: dict[str, Any]) -> Optional[dict[str, Any]]:
-        return self._write('POST', self.path, body)
+        return self._write('POST', self.path, WEBHOOK, body)
 
     def update(self, webhook_id: str, body: dict[str, Any]) -> Optional[dict[str, Any]]:
-        return self._write('PATCH', '%s/%s' % (self.path, webhook_id), body)
+        return self._write('PATCH', '%s/%s' % (self.path, webhook_id), WEBHOOK, body)
 
     def delete(self, webhook_id: str, include_workflows: bool = False) -> Optional[dict[str, Any]]:
         params = {'includeWorkflows': 'true'} if include_workflows else None
-        return self._write('DELETE', '%s/%s' % (self.path, webhook_id), params=params)
+        return self._write('DELETE', '%s/%s' % (self.path, webhook_id), DELETED, params=params)
 
-    def _write(self, method: str, path: str, body: Optional[dict[str, Any]] = None,
+    def _write(self, method: str, path: str, expect: Shape, body: Optional[dict[str, Any]] = None,
                params: Optional[dict[str, Any]] = None) -> Optional[dict[str, Any]]:
         """Send one write, or in check mode only plan it. ``writes`` lists those done (or planned)."""
         response = None
         if not self.check_mode:
-            response = self.client.request(method, path, body=body, params=params)
+            response = self.client.request(method, path, body=body, params=params, expect=expect)
         self.writes.append(describe_write(method, path, body, params))
         return response
 

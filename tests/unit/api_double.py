@@ -133,7 +133,8 @@ class FakeApi:
     def lists(self) -> list[Call]:
         return [call for call in self.calls if call.method == 'GET' and call.path == self.collection]
 
-    def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None) -> Any:
+    def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None,
+                expect: Any = None) -> Any:
         """``LosantClient.request``: the answer's body, or ``LosantError`` for an error status."""
         self.calls.append(Call(method, path, body, dict(params) if params else params))
         reply = self.answer(method, path, body, params)

@@ -24,6 +24,7 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
     retry_errors,
     token_errors,
 )
+from ansible_collections.losant.platform.plugins.module_utils.webhook import WebhookApi
 
 API = 'https://api.example.test'
 PATH = '/applications/5b3a0c1e9f1d2c0012345678/webhooks'
@@ -277,7 +278,7 @@ def test_threads_share_one_budget(fake_time, requests_mock):
         except LosantError as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=call) for _ in range(8)]
+    threads = [threading.Thread(target=call) for number in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -328,3 +329,31 @@ def test_an_unknown_outcome_stays_unknown_when_a_later_attempt_is_refused(client
 def test_a_refused_write_was_not_applied(fake_time, requests_mock, status):
     requests_mock.patch(URL, status_code=status, text='no')
     assert failure(lambda: make_client(fake_time, retries=0).request('PATCH', PATH, body={})).outcome_unknown is False
+
+
+# -- the shapes the webhook API expects -----------------------------------------------------------
+
+@pytest.mark.parametrize('method, answer, expected', [
+    ('POST', {'items': [], 'count': 0}, 'a webhook object'),
+    ('PATCH', [{'id': 'x'}], 'a webhook object'),
+    ('DELETE', {}, '{"success": true}'),
+    ('DELETE', {'success': False}, '{"success": true}'),
+])
+def test_a_webhook_write_answered_in_another_shape_fails_naming_the_request(
+        client, requests_mock, method, answer, expected):
+    hook = '5b3a0c1e9f1d2c0012345679'
+    api = WebhookApi(client, '5b3a0c1e9f1d2c0012345678')
+    requests_mock.register_uri(method, URL if method == 'POST' else '%s/%s' % (URL, hook), json=answer)
+    send = {'POST': lambda: api.create({'name': 'n'}), 'PATCH': lambda: api.update(hook, {'name': 'n'}),
+            'DELETE': lambda: api.delete(hook)}[method]
+    error = failure(send)
+    assert ('where %s was expected' % expected) in str(error) and str(error).startswith(method + ' ' + PATH)
+    assert error.outcome_unknown is True and api.writes == []
+
+
+def test_webhook_answers_of_the_right_shape_pass(client, requests_mock):
+    hook = '5b3a0c1e9f1d2c0012345679'
+    api = WebhookApi(client, '5b3a0c1e9f1d2c0012345678')
+    requests_mock.post(URL, status_code=201, json={'id': hook, 'name': 'n', '_links': {}})
+    requests_mock.delete('%s/%s' % (URL, hook), json={'success': True, '_type': 'success'})
+    assert api.create({'name': 'n'})['id'] == hook and api.delete(hook) == {'success': True, '_type': 'success'}

@@ -137,7 +137,7 @@ def test_a_failing_later_page_fails_without_partial_results(run_module, fake_api
 
 def test_secrets_returned_by_the_api_are_masked_and_never_output(run_module, fake_api):
     partner = webhook('partner', basicAuthUsername='partner', basicAuthPassword=PASSWORD,
-                      verificationType='facebook', verificationCode=CODE, description='was %s' % PASSWORD)
+                      verificationType='facebook', verificationCode=CODE)
     fake_api.add(partner)
     run = run_module(main, args())
     returned = run.result['webhooks'][0]

@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The connection options through a module: token handling, retry options, and secrets the API returns,
+which are masked where they appear and scrubbed from messages without garbling anything else."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info
+from ansible_collections.losant.platform.tests.unit.api_double import Reply
+from ansible_collections.losant.platform.tests.unit.plugins.modules.test_losant_webhook import (
+    HOOK,
+    HOOK_PATH,
+    LIST_PATH,
+    OTHER,
+    PASSWORD,
+    TOKEN,
+    args,
+    webhook,
+)
+
+
+def test_secrets_of_other_webhooks_leave_unrelated_values_intact(run_module, fake_api):
+    fake_api.add(webhook(basicAuthUsername='u', basicAuthPassword='200', verificationType='twilio',
+                         verificationCode='1'),
+                 webhook(id=OTHER, name='billing-1', responseCode=201))
+    run = run_module(losant_webhook_info.main, args())
+    assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' not in run.output
+    billing, orders = run.result['webhooks']
+    assert (orders['responseCode'], billing['responseCode'], billing['name']) == (200, 201, 'billing-1')
+    assert (orders['id'], billing['id']) == (HOOK, OTHER)
+    assert orders['creationDate'] == '2026-01-01T00:00:00.000Z'
+    assert (orders['basicAuthPassword'], orders['verificationCode']) == ('********', '********')
+
+
+def test_a_secret_the_api_returned_is_scrubbed_from_an_error_message(run_module, fake_api):
+    fake_api.add(webhook(basicAuthPassword=PASSWORD))
+    fake_api.script('PATCH', HOOK_PATH,
+                    Reply(400, {'type': 'Validation', 'message': 'basicAuthPassword %s is stale' % PASSWORD}))
+    run = run_module(losant_webhook.main, args(name='orders', description='new'))
+    assert PASSWORD not in run.output
+    assert run.result['msg'].endswith('failed with HTTP 400 Validation: basicAuthPassword ******** is stale')
+    assert run.result['error_message'] == 'basicAuthPassword ******** is stale'
+
+
+@pytest.mark.parametrize('token', [TOKEN + '\n', '  %s\r\n' % TOKEN])
+def test_whitespace_around_the_token_is_removed(run_module, fake_api, token):
+    run = run_module(losant_webhook_info.main, args(api_token=token))
+    assert run.exit_code == 0
+    assert fake_api.calls[0].headers['Authorization'] == 'Bearer %s' % TOKEN
+    assert TOKEN not in run.output
+
+
+@pytest.mark.parametrize('options, message', [
+    ({'api_token': TOKEN[:5] + '\u2019' + TOKEN[5:]},
+     'api_token has a character an HTTP header cannot carry at position 6 of %d' % (len(TOKEN) + 1)),
+    ({'api_token': ' \n'}, 'api_token must not be empty'),
+    ({'ca_path': '/nonexistent/ca.pem'}, 'ca_path /nonexistent/ca.pem does not exist'),
+    ({'api_retries': -1}, 'api_retries must be 0 or more, got -1'),
+    ({'api_retry_max_wait': -5}, 'api_retry_max_wait must be 0 or more seconds, got -5'),
+])
+def test_bad_connection_input_fails_before_any_request(run_module, fake_api, options, message):
+    run = run_module(losant_webhook_info.main, args(**options))
+    assert run.exit_code == 1 and fake_api.calls == []
+    assert message in run.result['msg'] and TOKEN[6:] not in run.output
+
+
+def test_api_retries_reaches_the_client(run_module, fake_api):
+    down = Reply(503, {'type': 'ServiceUnavailable', 'message': 'Down'})
+    fake_api.script('GET', LIST_PATH, down, down, down)
+    run = run_module(losant_webhook_info.main, args(api_retries=1))
+    assert len(fake_api.calls) == 2 and run.result['msg'].endswith('Down (2 attempts)')
