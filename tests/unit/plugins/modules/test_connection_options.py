@@ -7,6 +7,8 @@ which are masked where they appear and scrubbed from messages without garbling a
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info
@@ -28,8 +30,8 @@ def test_secrets_of_other_webhooks_leave_unrelated_values_intact(run_module, fak
                          verificationCode='1'),
                  webhook(id=OTHER, name='billing-1', responseCode=201))
     run = run_module(losant_webhook_info.main, args())
-    assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' not in run.output
     billing, orders = run.result['webhooks']
+    assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' not in json.dumps(run.result['webhooks'])
     assert (orders['responseCode'], billing['responseCode'], billing['name']) == (200, 201, 'billing-1')
     assert (orders['id'], billing['id']) == (HOOK, OTHER)
     assert orders['creationDate'] == '2026-01-01T00:00:00.000Z'
