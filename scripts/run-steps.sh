@@ -18,8 +18,21 @@ mkdir -p "$logs"
 
 passed=0
 failed=()
-skipped_reasons=()   # one entry per distinct reason, in order of appearance
-declare -A skipped_by_reason=()
+skipped_reasons=()   # each distinct reason once, in order of appearance,
+skipped_steps=()     # and the steps it skipped, at the same index
+
+# Record a skipped step under its reason.
+skip() {
+    local step=$1 reason=$2 i
+    for i in "${!skipped_reasons[@]}"; do
+        if [ "${skipped_reasons[$i]}" = "$reason" ]; then
+            skipped_steps[i]+=" $step"
+            return
+        fi
+    done
+    skipped_reasons+=("$reason")
+    skipped_steps+=(" $step")
+}
 
 # The reason a step was stopped by a missing Python, from make's "*** missing Python: ... Stop." line.
 missing_python() {
@@ -28,7 +41,7 @@ missing_python() {
 
 show_log() {
     local log=$1 lines
-    lines=$(wc -l <"$log")
+    lines=$(wc -l <"$log" | tr -d ' ')
     if [ "$lines" -gt "$ci_log_lines" ]; then
         echo "    --- last $ci_log_lines of $lines lines of $log"
         tail -n "$ci_log_lines" "$log" | sed 's/^/    /'
@@ -49,8 +62,7 @@ for step in "$@"; do
         reason=$(missing_python "$log")
         if [ -n "$reason" ] && [ "${STRICT:-}" != 1 ]; then
             result=skipped
-            [ -n "${skipped_by_reason[$reason]:-}" ] || skipped_reasons+=("$reason")
-            skipped_by_reason[$reason]+=" $step"
+            skip "$step" "$reason"
         else
             result=FAILED
             failed+=("$step")
@@ -65,8 +77,8 @@ for step in "$@"; do
 done
 
 [ ${#failed[@]} -eq 0 ] || echo "failed: ${failed[*]}"
-for reason in "${skipped_reasons[@]}"; do
-    echo "skipped${skipped_by_reason[$reason]}: $reason"
+for i in "${!skipped_reasons[@]}"; do
+    echo "skipped${skipped_steps[i]}: ${skipped_reasons[i]}"
 done
 summary="${passed} passed, ${#failed[@]} failed"
 skipped_count=$(($# - passed - ${#failed[@]}))
