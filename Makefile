@@ -76,12 +76,13 @@ help:
 	@echo "make docs           lint the docs and build the HTML documentation into docs/build/html/"
 	@echo "make bench          benchmarks (never part of make test); rewrites docs/performance.md and .png"
 	@echo "make build          build the collection tarball into .tmp/build/"
-	@echo "make build-check    build, install the tarball and run ansible-doc on every module"
+	@echo "make build-check    build, check the tarball's file list, install it, run ansible-doc on every module"
 	@echo "make demo           run $(DEMO_PLAYBOOK) against a fresh emulator (Python $(or $(DEMO_PYTHON),3.10+ missing), ansible-core $(DEMO_CORE))"
 	@echo "make sync           copy the collection to $(COLLECTION)"
 	@echo "make clean          remove .tmp/ (copies, build output, test results)"
 	@echo "make distclean      clean, and remove the virtual environments in .venv/"
-	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ..."
+	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ...; sanity-py$(OLDEST_MODULE_PYTHON): the"
+	@echo "modules' compile and import checks on Python $(OLDEST_MODULE_PYTHON) (ansible-core $(OLDEST_CORE))"
 
 # Runs every step even after a failure, so one run reports everything; fails if any step failed.
 test:
