@@ -5,11 +5,14 @@
 """All webhooks of an application at once: the ``config`` shape, the plan of writes and its execution.
 
 One listing of the application is compared with the wanted list in memory (by name, in linear time),
-which gives the writes to make; each write is one request, sent in order through ``WebhookApi``.
+which gives the writes to make; each write is one request through ``WebhookApi``, up to ``concurrency``
+of them at once.
 """
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Optional, get_args
 
@@ -168,30 +171,76 @@ class WebhookSet:
 
 
 class PartialFailure(Exception):
-    """A write failed after ``applied`` writes succeeded; ``not_applied`` lists it and those after it."""
+    """A write failed: ``applied`` succeeded, ``not_applied`` were refused or never sent, and
+    ``outcome_unknown`` failed in a way that may have left them applied (each in plan order)."""
 
-    def __init__(self, error: LosantError, applied: list[dict[str, Any]], not_applied: list[dict[str, Any]]) -> None:
+    def __init__(self, error: LosantError, applied: list[dict[str, Any]], not_applied: list[dict[str, Any]],
+                 outcome_unknown: Optional[list[dict[str, Any]]] = None) -> None:
         super().__init__(str(error))
         self.error = error
         self.applied = applied
         self.not_applied = not_applied
+        self.outcome_unknown = outcome_unknown or []
 
 
-def apply_changes(api: WebhookApi, changes: list[Change], application_id: str) -> list[Optional[dict[str, Any]]]:
-    """Send the writes in order and return the API's answers (None in check mode).
+@dataclass
+class Outcome:
+    """What became of one write: its answer and request, or its error; ``sent`` false if never started."""
 
-    Stops at the first failure and raises ``PartialFailure``.
+    sent: bool = False
+    answer: Optional[dict[str, Any]] = None
+    writes: Optional[list[dict[str, Any]]] = None
+    error: Optional[LosantError] = None
+
+
+def apply_changes(api: WebhookApi, changes: list[Change], application_id: str,
+                  concurrency: int = 1) -> list[Optional[dict[str, Any]]]:
+    """Send the writes, at most ``concurrency`` at once, and return the API's answers (None in check mode).
+
+    Writes start in plan order; with ``concurrency`` 1 each starts when the one before has succeeded.
+    After a failure no further write starts, those in flight finish, and ``PartialFailure`` is raised.
+    ``api.writes`` gets the requests in plan order, whatever order they finished in.
     """
-    answers = []
-    for index, change in enumerate(changes):
+    outcomes = [Outcome() for unused in changes]
+    failed = threading.Event()
+
+    def send(index: int) -> None:
+        if failed.is_set():
+            return
+        alone = WebhookApi(api.client, application_id, check_mode=api.check_mode)
+        outcome = outcomes[index]
+        outcome.sent = True
         try:
-            answers.append(change.send(api))
+            outcome.answer = changes[index].send(alone)
         except LosantError as error:
-            planner = WebhookApi(api.client, application_id, check_mode=True)
-            for remaining in changes[index:]:
-                remaining.send(planner)
-            raise PartialFailure(error, list(api.writes), planner.writes) from error
-    return answers
+            outcome.error = error
+            failed.set()
+        outcome.writes = alone.writes
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        for unused in pool.map(send, range(len(changes))):
+            pass  # re-raises what a write raised other than a LosantError
+    if failed.is_set():
+        raise partial_failure(api, changes, outcomes, application_id)
+    for outcome in outcomes:
+        api.writes.extend(outcome.writes or [])
+    return [outcome.answer for outcome in outcomes]
+
+
+def partial_failure(api: WebhookApi, changes: list[Change], outcomes: list[Outcome],
+                    application_id: str) -> PartialFailure:
+    """The first failure in plan order, and every write sorted by what became of it."""
+    planner = WebhookApi(api.client, application_id, check_mode=True)
+    applied, not_applied, unknown = [], [], []
+    for change, outcome in zip(changes, outcomes):
+        if outcome.sent and outcome.error is None:
+            applied.extend(outcome.writes or [])
+            continue
+        change.send(planner)
+        unknown_outcome = outcome.error is not None and getattr(outcome.error, 'outcome_unknown', False)
+        (unknown if unknown_outcome else not_applied).append(planner.writes[-1])
+    error = next(outcome.error for outcome in outcomes if outcome.error is not None)
+    return PartialFailure(error, applied, not_applied, unknown)
 
 
 def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],

@@ -155,6 +155,17 @@ options:
       - Also delete the workflows that use each deleted webhook (O(state=deleted) and O(state=overridden)).
     type: bool
     default: false
+  concurrency:
+    description:
+      - How many writes (creates, updates and deletes) may be in flight at once, at least 1. Writes start
+        in the order of the plan, and results and diffs keep that order whatever order they finish in.
+      - V(1) sends each write only after the one before has succeeded.
+      - After a write fails, no further write starts; those already in flight finish, and the failure
+        lists each write as applied, not applied, or of unknown outcome.
+      - An HTTP 429 from the API delays the next request of every write in flight, not only the one that
+        met it.
+    type: int
+    default: 4
 notes:
   - A webhook created before a field existed on the platform (for example C(enabled)) lacks that field. An
     absent field counts as its platform default when O(state=replaced) resets fields, and is left out of
@@ -330,7 +341,9 @@ requests:
       params:
         includeWorkflows: "true"
 applied:
-  description: When a write fails, the writes that succeeded before it, as in RV(requests).
+  description:
+    - When a write fails, the writes that succeeded, as in RV(requests), in plan order. With O(concurrency)
+      above 1, writes planned after the failed one may have succeeded while it was in flight.
   returned: failed, after a write failed
   type: list
   elements: dict
@@ -340,7 +353,10 @@ applied:
       body:
         name: alerts
 not_applied:
-  description: When a write fails, that write and every write planned after it, as in RV(requests).
+  description:
+    - When a write fails, the writes that were not applied, as in RV(requests), in plan order.
+    - That is the failed write unless its outcome is unknown, and every write that had not started. With
+      O(concurrency=1), that write and every write planned after it.
   returned: failed, after a write failed
   type: list
   elements: dict
@@ -349,6 +365,19 @@ not_applied:
       path: /applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aab
       body:
         enabled: false
+outcome_unknown:
+  description:
+    - When a write fails, the writes that failed in a way that may have left them applied (a timeout, a
+      broken connection, or a gateway error), as in RV(requests), in plan order. Check them before running
+      again.
+  returned: failed, after a write failed
+  type: list
+  elements: dict
+  sample:
+    - method: POST
+      path: /applications/575ec8687ae143cd83dc4a97/webhooks
+      body:
+        name: alerts
 duplicates:
   description: The names that identify more than one webhook, each with the IDs of those webhooks.
   returned: failed because of duplicate names in the application
@@ -401,6 +430,7 @@ class WebhooksModule(LosantModule):
             'delete_all': {'type': 'bool', 'default': False},
             'update_secrets': {'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
             'include_workflows': {'type': 'bool', 'default': False},
+            'concurrency': {'type': 'int', 'default': 4},
         })
         self.entries: list[dict[str, Any]] = self.params['config'] or []
         self.state: str = self.params['state']
@@ -419,10 +449,10 @@ class WebhooksModule(LosantModule):
                                 self.params['include_workflows'])
         app_id = self.params['application_id']
         try:
-            answers = apply_changes(api, changes, app_id)
+            answers = apply_changes(api, changes, app_id, self.params['concurrency'])
         except PartialFailure as failure:
             self.fail(failure.error, changed=bool(failure.applied), applied=failure.applied,
-                      not_applied=failure.not_applied)
+                      not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown)
         result: dict[str, Any] = {
             'changed': bool(changes),
             'webhooks': after_state(webhooks.webhooks, changes, answers, app_id),
@@ -440,6 +470,8 @@ class WebhooksModule(LosantModule):
         for name in repeated(names):
             places = ', '.join('config[%d]' % index for index, other in enumerate(names) if other == name)
             errors.append('config names must be unique, %r is at %s' % (name, places))
+        if self.params['concurrency'] < 1:
+            errors.append('concurrency must be 1 or more, got %d' % self.params['concurrency'])
         if self.state == 'gathered' and self.entries:
             errors.append('config must be empty with state=gathered')
         if self.params['delete_all'] and (self.state not in DELETING_STATES or self.entries):

@@ -122,7 +122,7 @@ def test_overridden_deletes_every_unlisted_webhook_after_the_other_writes(conver
     keep, stray, dup1, dup2 = webhook('keep'), webhook('stray'), webhook('dup'), webhook('dup')
     fake = FakeApi([keep, stray, dup1, dup2])
     run = converge(fake, 'overridden', [{'name': 'keep', 'enabled': False}, {'name': 'new'}],
-                   include_workflows=True, diff=True)
+                   include_workflows=True, diff=True, concurrency=1)
     assert [call[:2] for call in fake.writes] == [
         ('PATCH', hook_path(keep)), ('POST', COLLECTION),
         ('DELETE', hook_path(dup1)), ('DELETE', hook_path(dup2)), ('DELETE', hook_path(stray))]
@@ -131,6 +131,12 @@ def test_overridden_deletes_every_unlisted_webhook_after_the_other_writes(conver
     assert [hook['name'] for hook in run.result['webhooks']] == ['keep', 'new']
     rerun = converge(fake, 'overridden', [{'name': 'keep', 'enabled': False}, {'name': 'new'}])
     assert rerun.result['changed'] is False
+
+
+def test_concurrency_below_one_fails_before_any_request(converge):
+    fake = FakeApi([webhook('a')])
+    run = converge(fake, 'merged', [{'name': 'a', 'enabled': False}], concurrency=0)
+    assert run.exit_code == 1 and 'concurrency must be 1 or more, got 0' in run.result['msg'] and fake.calls == []
 
 
 def test_overridden_with_empty_config_refuses_without_delete_all(converge):
@@ -299,7 +305,7 @@ def test_a_failed_write_reports_what_was_applied_and_what_was_not(converge):
     a, b = webhook('a'), webhook('b')
     fake = FakeApi([a, b], fail_write=2)
     run = converge(fake, 'overridden', [{'name': 'a', 'enabled': False},
-                                        {'name': 'new', 'basic_auth_password': NEW_PASSWORD}])
+                                        {'name': 'new', 'basic_auth_password': NEW_PASSWORD}], concurrency=1)
     assert run.exit_code == 1 and run.result['changed'] is True
     assert run.result['msg'] == 'POST %s failed with HTTP 500 InternalServerError: Internal server error' % COLLECTION
     assert run.result['status'] == 500 and run.result['error_type'] == 'InternalServerError'
@@ -317,6 +323,7 @@ def test_a_failed_first_write_reports_nothing_applied_and_unchanged(converge):
     run = converge(fake, 'merged', [{'name': 'a', 'enabled': False}])
     assert run.exit_code == 1 and run.result['changed'] is False
     assert run.result['applied'] == [] and len(run.result['not_applied']) == 1
+    assert run.result['outcome_unknown'] == []
     assert 'HTTP 403 Forbidden: Token lacks webhook.patch' in run.result['msg']
 
 
