@@ -57,7 +57,7 @@ PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
               $(addprefix sanity-,$(CORES)) sanity-py$(OLDEST_MODULE_PYTHON) \
               $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES)) \
-              contract-emulator
+              contract-emulator integration-2.21-module
 
 .PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test contract contract-emulator ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS)
@@ -83,6 +83,7 @@ help:
 	@echo "make distclean      clean, and remove the virtual environments in .venv/"
 	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ...; sanity-py$(OLDEST_MODULE_PYTHON): the"
 	@echo "modules' compile and import checks on Python $(OLDEST_MODULE_PYTHON) (ansible-core $(OLDEST_CORE))"
+	@echo "make integration-2.21-module   the integration targets with modules run as processes, not in-process"
 
 # Runs every step even after a failure, so one run reports everything; fails if any step failed.
 test:
@@ -141,6 +142,14 @@ $(addprefix integration-,$(CORES)): integration-%: .venv/core-%/.installed sync
 	EMULATOR_PYTHON=.venv/core-$*/bin/python scripts/with-emulator.sh \
 	    --integration-config $(COLLECTION)/tests/integration/integration_config.yml \
 	    scripts/ansible-test.sh .venv/core-$* integration --requirements --python $(PYTHON_FOR_$*)
+
+# The same targets with losant_in_process: false, so every module runs as its own process, as on a
+# remote host, instead of in the controller's (the targets check which way each module ran).
+integration-2.21-module: .venv/core-2.21/.installed sync
+	config=$(COLLECTION)/tests/integration/integration_config.yml; \
+	EMULATOR_PYTHON=.venv/core-2.21/bin/python scripts/with-emulator.sh --integration-config $$config \
+	    bash -c 'echo "losant_in_process: false" >>"$$0" && exec "$$@"' $$config \
+	    scripts/ansible-test.sh .venv/core-2.21 integration --requirements --python $(PYTHON_FOR_2.21)
 
 # --- linters, emulator tests, build -------------------------------------------------------------
 

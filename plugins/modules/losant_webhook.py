@@ -19,6 +19,7 @@ author:
   - Losant Platform Collection Maintainers (@losant-platform)
 extends_documentation_fragment:
   - losant.platform.losant
+  - losant.platform.in_process
   - losant.platform.losant.webhook_fields
   - losant.platform.losant.attributes
   - ansible.builtin.action_common_attributes

@@ -20,6 +20,7 @@ author:
 extends_documentation_fragment:
   - losant.platform.losant
   - losant.platform.losant.attributes
+  - losant.platform.in_process
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:

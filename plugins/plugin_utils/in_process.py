@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Run a module of this collection inside the controller's worker process when the task runs there.
+
+A module task costs a Python process of its own: start-up, ``ansible.module_utils.basic`` and
+``requests`` imports, a temporary directory and a file transfer, for one API call of a few
+milliseconds. When the task would run on the controller anyway (a ``local`` connection, as with
+``delegate_to: localhost``), the action plugin runs the module's own ``main()`` in the worker
+process instead: the arguments are encoded as Ansible encodes them for the module, the module
+prints its result as it always does, and that output goes through the same parsing as a module's.
+Validation, ``no_log`` masking, check mode, diff, warnings and deprecations are therefore the
+module's own. Anything else (another connection, ``become``, ``async``, no ``requests`` in the
+controller's Python, or ``losant_in_process: false``) runs the module as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import sys
+import traceback
+from typing import Any, Iterator, Optional
+
+from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as module_warnings
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+
+try:  # ansible-core 2.19 and later: arguments and results are encoded with a serialization profile
+    from ansible.module_utils.common.json import Direction, get_module_encoder
+except ImportError:  # ansible-core 2.16 to 2.18
+    from ansible.module_utils.common.json import AnsibleJSONEncoder
+    Direction = get_module_encoder = None
+
+try:
+    from ansible.vars.clean import remove_internal_keys
+except ImportError:  # pragma: no cover - moved or gone in a future ansible-core
+    remove_internal_keys = None
+
+display = Display()
+
+SWITCH = 'losant_in_process'
+SWITCH_ENVIRONMENT = 'LOSANT_IN_PROCESS'
+MODULES_PACKAGE = 'ansible_collections.losant.platform.plugins.modules.'
+# The modules declare no serialization profile, so Ansible uses this one for them (ansible-core 2.19+).
+SERIALIZATION_PROFILE = 'legacy'
+
+
+class InProcessModuleAction(ActionBase):
+    """The action plugin of a module of the same name; subclasses set ``module_name``."""
+
+    module_name = ''
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp: Any = None, task_vars: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        del tmp  # no longer has any effect
+        task_vars = task_vars or {}
+        reason = self.reason_for_a_module_process(task_vars)
+        if reason:
+            display.vvv('losant.platform: running %s as a module: %s' % (self.module_name, reason),
+                        host=self._play_context.remote_addr)
+            return merge_hash(result, self.run_module_process(task_vars))
+        display.vvv('losant.platform: running %s in the controller process' % self.module_name,
+                    host=self._play_context.remote_addr)
+        return merge_hash(result, self.run_in_process(task_vars))
+
+    def reason_for_a_module_process(self, task_vars: dict[str, Any]) -> str:
+        """Why the module must run as its own process here, or '' when it can run in this one."""
+        switch = task_vars.get(SWITCH, os.environ.get(SWITCH_ENVIRONMENT, True))
+        if not boolean(self._templar.template(switch), strict=False):
+            return '%s is false' % SWITCH
+        if self._connection.transport not in ('local', 'ansible.builtin.local'):
+            return 'the %s connection runs it on another host' % self._connection.transport
+        if self._play_context.become:
+            return 'become runs it as another user'
+        if self._task.async_val:
+            return 'async runs it in the background'
+        try:
+            importlib.import_module('requests')
+        except ImportError:
+            return "the controller's Python (%s) cannot import requests" % sys.executable
+        return ''
+
+    def run_module_process(self, task_vars: dict[str, Any]) -> dict[str, Any]:
+        """What ``ansible.builtin.normal`` does for a module without an action plugin."""
+        result = self._execute_module(task_vars=task_vars, wrap_async=self._task.async_val)
+        if not self._task.async_val:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def run_in_process(self, task_vars: dict[str, Any]) -> dict[str, Any]:
+        module = importlib.import_module(MODULES_PACKAGE + self.module_name)
+        arguments = dict(self._task.args)
+        self._update_module_args(self._task.action, arguments, task_vars)
+        environment: dict[str, Any] = {}
+        self._compute_environment_string(environment)
+        output, errors, status = io.StringIO(), '', 0
+        with task_environment(environment), module_globals(encoded_arguments(arguments)):
+            with contextlib.redirect_stdout(output):
+                try:
+                    module.main()
+                except SystemExit as exit_:
+                    status = exit_.code if isinstance(exit_.code, int) else 1
+                except Exception:  # pylint: disable=broad-exception-caught
+                    errors, status = traceback.format_exc(), 1  # parsed as a crashed module process
+        return self.module_result({'rc': status, 'stdout': output.getvalue(), 'stderr': errors})
+
+    def module_result(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The module's printed result, parsed and cleaned as ``ActionBase._execute_module`` does."""
+        if get_module_encoder is None:
+            data = self._parse_returned_data(raw)
+            data.pop('_ansible_suppress_tmpdir_delete', None)
+            remove_internal_keys(data)
+            return data
+        parsed = self._parse_returned_data(raw, SERIALIZATION_PROFILE)
+        parsed.remove_internal_keys()
+        return parsed.as_result_dict(for_round_trip=True)
+
+
+def encoded_arguments(arguments: dict[str, Any]) -> bytes:
+    """The arguments as Ansible hands them to a module's ``AnsibleModule``."""
+    params = {'ANSIBLE_MODULE_ARGS': arguments}
+    if get_module_encoder is None:
+        return json.dumps(params, cls=AnsibleJSONEncoder, vault_to_text=True).encode('utf-8')
+    encoder = get_module_encoder(SERIALIZATION_PROFILE, Direction.CONTROLLER_TO_MODULE)
+    return json.dumps(params, cls=encoder).encode('utf-8')
+
+
+@contextlib.contextmanager
+def module_globals(arguments: bytes) -> Iterator[None]:
+    """The module-side globals a module process starts with, restored afterwards.
+
+    ``AnsibleModule`` reads its arguments from ``basic._ANSIBLE_ARGS`` (and, since ansible-core
+    2.19, the profile from ``basic._ANSIBLE_PROFILE``), as the AnsiballZ wrapper sets them.
+    Before 2.19, warnings and deprecations collect in module-wide lists, fresh in every module
+    process: a loop runs its items in one worker, so each run starts them empty. (Since 2.19,
+    module_utils in a controller hand them to the display, which adds them to the task's result.)
+    """
+    saved = {name: getattr(basic, name) for name in ('_ANSIBLE_ARGS', '_ANSIBLE_PROFILE') if hasattr(basic, name)}
+    collected = {name: getattr(module_warnings, name) for name in ('_global_warnings', '_global_deprecations')}
+    basic._ANSIBLE_ARGS = arguments
+    if '_ANSIBLE_PROFILE' in saved:
+        basic._ANSIBLE_PROFILE = SERIALIZATION_PROFILE
+    for name, value in collected.items():
+        setattr(module_warnings, name, type(value)())
+    try:
+        yield
+    finally:
+        for name, value in collected.items():
+            setattr(module_warnings, name, value)
+        for name, value in saved.items():
+            setattr(basic, name, value)
+
+
+@contextlib.contextmanager
+def task_environment(environment: dict[str, Any]) -> Iterator[None]:
+    """The task's ``environment`` on top of the worker's, as a module process on the controller gets it."""
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update({name: str(value) for name, value in environment.items()})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
