@@ -27,21 +27,16 @@ import traceback
 from typing import Any, Iterator, Optional
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import json as module_json
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-try:  # ansible-core 2.19 and later: arguments and results are encoded with a serialization profile
-    from ansible.module_utils.common.json import Direction, get_module_encoder
-except ImportError:  # ansible-core 2.16 to 2.18
-    from ansible.module_utils.common.json import AnsibleJSONEncoder
-    Direction = get_module_encoder = None
-
 try:
     from ansible.vars.clean import remove_internal_keys
-except ImportError:  # pragma: no cover - moved or gone in a future ansible-core
+except ImportError:  # ansible-core 2.21: the task result object removes them itself
     remove_internal_keys = None
 
 display = Display()
@@ -49,6 +44,8 @@ display = Display()
 SWITCH = 'losant_in_process'
 SWITCH_ENVIRONMENT = 'LOSANT_IN_PROCESS'
 MODULES_PACKAGE = 'ansible_collections.losant.platform.plugins.modules.'
+# Since ansible-core 2.19, arguments and results are encoded with a serialization profile.
+PROFILES = hasattr(module_json, 'get_module_encoder')
 # The modules declare no serialization profile, so Ansible uses this one for them (ansible-core 2.19+).
 SERIALIZATION_PROFILE = 'legacy'
 
@@ -103,25 +100,27 @@ class InProcessModuleAction(ActionBase):
         self._update_module_args(self._task.action, arguments, task_vars)
         environment: dict[str, Any] = {}
         self._compute_environment_string(environment)
-        output, errors, status = io.StringIO(), '', 0
+        output, errors, status = io.StringIO(), io.StringIO(), 0
         with task_environment(environment), module_globals(encoded_arguments(arguments)):
-            with contextlib.redirect_stdout(output):
+            # What the module prints, Python warnings and log records included, stays out of the
+            # controller's console, as it does from a module process.
+            with contextlib.redirect_stdout(output), contextlib.redirect_stderr(errors):
                 try:
                     module.main()
                 except SystemExit as exit_:
                     status = exit_.code if isinstance(exit_.code, int) else 1
                 except Exception:  # pylint: disable=broad-exception-caught
-                    errors, status = traceback.format_exc(), 1  # parsed as a crashed module process
-        return self.module_result({'rc': status, 'stdout': output.getvalue(), 'stderr': errors})
+                    traceback.print_exc()  # to ``errors``: parsed as the crash of a module process
+                    status = 1
+        return self.module_result({'rc': status, 'stdout': output.getvalue(), 'stderr': errors.getvalue()})
 
     def module_result(self, raw: dict[str, Any]) -> dict[str, Any]:
         """The module's printed result, parsed and cleaned as ``ActionBase._execute_module`` does."""
-        if get_module_encoder is None:
-            data = self._parse_returned_data(raw)
-            data.pop('_ansible_suppress_tmpdir_delete', None)
-            remove_internal_keys(data)
-            return data
-        parsed = self._parse_returned_data(raw, SERIALIZATION_PROFILE)
+        parsed = self._parse_returned_data(raw, SERIALIZATION_PROFILE) if PROFILES else self._parse_returned_data(raw)
+        if isinstance(parsed, dict):  # before the task result object of ansible-core 2.21
+            parsed.pop('_ansible_suppress_tmpdir_delete', None)
+            remove_internal_keys(parsed)
+            return parsed
         parsed.remove_internal_keys()
         return parsed.as_result_dict(for_round_trip=True)
 
@@ -129,9 +128,9 @@ class InProcessModuleAction(ActionBase):
 def encoded_arguments(arguments: dict[str, Any]) -> bytes:
     """The arguments as Ansible hands them to a module's ``AnsibleModule``."""
     params = {'ANSIBLE_MODULE_ARGS': arguments}
-    if get_module_encoder is None:
-        return json.dumps(params, cls=AnsibleJSONEncoder, vault_to_text=True).encode('utf-8')
-    encoder = get_module_encoder(SERIALIZATION_PROFILE, Direction.CONTROLLER_TO_MODULE)
+    if not PROFILES:
+        return json.dumps(params, cls=module_json.AnsibleJSONEncoder, vault_to_text=True).encode('utf-8')
+    encoder = module_json.get_module_encoder(SERIALIZATION_PROFILE, module_json.Direction.CONTROLLER_TO_MODULE)
     return json.dumps(params, cls=encoder).encode('utf-8')
 
 

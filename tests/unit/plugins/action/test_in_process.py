@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""When the action plugins run a module in the controller's process, and when as a module process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible_collections.losant.platform.plugins.action.losant_webhook import ActionModule
+from ansible_collections.losant.platform.plugins.plugin_utils import in_process
+
+
+def action(transport: str = 'local', become: bool = False, async_val: int = 0) -> ActionModule:
+    task = MagicMock(async_val=async_val, check_mode=False, args={})
+    connection = MagicMock(transport=transport)
+    play_context = MagicMock(become=become)
+    templar = MagicMock()
+    templar.template.side_effect = lambda value: value
+    return ActionModule(task, connection, play_context, MagicMock(), templar, MagicMock())
+
+
+@pytest.fixture(autouse=True)
+def no_switch_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(in_process.SWITCH_ENVIRONMENT, raising=False)
+
+
+def test_a_local_connection_runs_in_process():
+    assert action().reason_for_a_module_process({}) == ''
+
+
+@pytest.mark.parametrize('transport', ['ssh', 'ansible.builtin.ssh', 'paramiko_ssh', 'community.docker.docker'])
+def test_another_connection_runs_a_module_process(transport):
+    assert action(transport).reason_for_a_module_process({}) == 'the %s connection runs it on another host' % transport
+
+
+def test_become_and_async_run_a_module_process():
+    assert action(become=True).reason_for_a_module_process({}) == 'become runs it as another user'
+    assert action(async_val=60).reason_for_a_module_process({}) == 'async runs it in the background'
+
+
+@pytest.mark.parametrize('value', [False, 'false', 'no', 'off', '0', 0])
+def test_the_variable_turns_the_in_process_path_off(value):
+    assert action().reason_for_a_module_process({'losant_in_process': value}) == 'losant_in_process is false'
+
+
+def test_the_environment_turns_it_off_unless_the_variable_is_set(monkeypatch):
+    monkeypatch.setenv('LOSANT_IN_PROCESS', 'false')
+    assert action().reason_for_a_module_process({}) == 'losant_in_process is false'
+    assert action().reason_for_a_module_process({'losant_in_process': True}) == ''
+
+
+def test_no_requests_in_the_controller_runs_a_module_process(monkeypatch):
+    monkeypatch.setitem(sys.modules, 'requests', None)  # makes ``import requests`` raise ImportError
+    assert action().reason_for_a_module_process({}) == (
+        "the controller's Python (%s) cannot import requests" % sys.executable)
+
+
+def test_module_globals_are_set_for_the_run_then_restored():
+    from ansible.module_utils import basic
+    from ansible.module_utils.common import warnings
+
+    basic._ANSIBLE_ARGS = b'before'
+    collected = warnings._global_warnings, warnings._global_deprecations
+    with in_process.module_globals(b'{"ANSIBLE_MODULE_ARGS": {}}'):
+        assert basic._ANSIBLE_ARGS == b'{"ANSIBLE_MODULE_ARGS": {}}'
+        assert not warnings._global_warnings and warnings._global_warnings is not collected[0]
+        assert not warnings._global_deprecations and warnings._global_deprecations is not collected[1]
+    assert basic._ANSIBLE_ARGS == b'before'
+    assert (warnings._global_warnings, warnings._global_deprecations) == collected
+
+
+def test_task_environment_is_set_while_the_module_runs_then_restored(monkeypatch):
+    monkeypatch.setenv('LOSANT_API_URL', 'http://worker')
+    monkeypatch.delenv('LOSANT_API_TOKEN', raising=False)
+    with in_process.task_environment({'LOSANT_API_URL': 'http://task', 'LOSANT_API_TOKEN': 'token'}):
+        assert os.environ['LOSANT_API_URL'] == 'http://task' and os.environ['LOSANT_API_TOKEN'] == 'token'
+    assert os.environ['LOSANT_API_URL'] == 'http://worker' and 'LOSANT_API_TOKEN' not in os.environ
