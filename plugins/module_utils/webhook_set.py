@@ -237,7 +237,7 @@ def partial_failure(api: WebhookApi, changes: list[Change], outcomes: list[Outco
             applied.extend(outcome.writes or [])
             continue
         change.send(planner)
-        unknown_outcome = outcome.error is not None and getattr(outcome.error, 'outcome_unknown', False)
+        unknown_outcome = outcome.error is not None and outcome.error.outcome_unknown
         (unknown if unknown_outcome else not_applied).append(planner.writes[-1])
     error = next(outcome.error for outcome in outcomes if outcome.error is not None)
     return PartialFailure(error, applied, not_applied, unknown)
