@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """``python -m benchmarks``: measure the collection against the emulator and write docs/performance.md.
 
-Exit status 1 when a floor does not hold. Use benchmarks/run.sh, which prepares the virtualenv.
+Exit status 1 when a floor does not hold. Use benchmarks/run.sh, which prepares the virtualenvs.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import json
 import sys
 import time
 
-from benchmarks import bulk, comparison, lookup, profiling, report, scenarios
-from benchmarks.harness import ROOT, Ansible, Emulator, progress
+from benchmarks import bulk, comparison, lookup, report, scenarios
+from benchmarks.harness import CORES, ROOT, Ansible, Emulator, progress
 
-SECTIONS = ('calls', 'comparison', 'profile', 'lookup', 'bulk')
+SECTIONS = ('calls', 'comparison', 'lookup', 'bulk')
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -39,17 +39,16 @@ def main(argv: list[str]) -> int:
     results: dict = {'environment': report.environment(), 'quick': options.quick}
     with Emulator() as emulator:
         progress('emulator at %s' % emulator.url)
-        ansible = Ansible(emulator)
+        ansibles = [Ansible(emulator, core) for core in CORES]
+        newest = ansibles[-1]  # sections whose numbers do not depend on the ansible-core version
         if 'calls' in sections:
-            results['calls'] = scenarios.run(emulator, ansible, repeats)
+            results['calls'] = scenarios.run(emulator, newest, repeats)
         if 'comparison' in sections:
-            results['comparison'] = comparison.run(emulator, ansible, repeats, options.quick)
-        if 'profile' in sections:
-            results['profile'] = profiling.run(emulator, ansible, repeats)
+            results['comparison'] = comparison.run(emulator, ansibles, repeats, options.quick)
         if 'lookup' in sections:
-            results['lookup'] = lookup.run(emulator, ansible, repeats, options.quick)
+            results['lookup'] = lookup.run(emulator, newest, repeats, options.quick)
         if 'bulk' in sections:
-            results['bulk'] = bulk.run(emulator, ansible, repeats, options.quick)
+            results['bulk'] = bulk.run(emulator, ansibles, repeats, options.quick)
     results['duration_seconds'] = time.time() - started
     failures = [failure for section in results.values() if isinstance(section, dict)
                 for failure in section.get('failures', [])]

@@ -1,26 +1,28 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""N converged webhooks: a losant_webhook loop against what users write without the collection."""
+"""N converged webhooks: a losant_webhook loop, in-process and as module processes, against what users
+write without the collection, side by side in one run, per ansible-core and network latency."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+import os
+from typing import Any
 
-from benchmarks.harness import APP_ID, PYTHON, ROOT, TOKEN, WORK, Ansible, Emulator, Run, hook, median, progress, timed
+from benchmarks.harness import (APP_ID, MODULE_PROCESS, PYTHON, ROOT, TOKEN, WORK, Ansible, Emulator, Run, hook, median,
+                                progress, timed)
 
-SIZES = (10, 30)
-QUICK_SIZES = (3,)
-MODULE = 'losant_webhook loop, by id'
+SIZE = 20
+QUICK_SIZE = 3
+IN_PROCESS = 'losant_webhook loop, in-process'
+MODULE = 'losant_webhook loop, module processes'
 URI_GET = 'uri GET loop'
-URI_PATTERN = 'uri GET + conditional PATCH'
 SCRIPT = 'losant-rest script'
-PIPELINED = 'losant_webhook loop, by id, pipelining on'
-PIPELINING = {'ANSIBLE_PIPELINING': '1'}
+APPROACHES = (IN_PROCESS, MODULE, URI_GET, SCRIPT)
 HEADERS = {'Authorization': 'Bearer {{ token }}'}
 WEBHOOK_URL = '{{ api }}/applications/{{ app }}/webhooks/{{ item.id }}'
-# The floor compares medians of whole loops of the same length; allow for the run-to-run noise of a 2-core machine.
-TOLERANCE = 0.05
+# The floor: a loop of converged losant_webhook tasks (in-process) at most this fraction of a bare uri GET loop.
+FLOOR_RATIO = 0.3
 
 
 def module_tasks() -> list[dict[str, Any]]:
@@ -38,35 +40,28 @@ def module_tasks() -> list[dict[str, Any]]:
 def uri_get_tasks() -> list[dict[str, Any]]:
     return [{
         'name': 'read each webhook',
-        'ansible.builtin.uri': {'url': WEBHOOK_URL, 'headers': HEADERS},
+        'ansible.builtin.uri': {'url': WEBHOOK_URL, 'headers': HEADERS, 'ca_path': '{{ ca }}'},
         'loop': '{{ hooks }}',
         'loop_control': {'label': '{{ item.name }}'},
         'register': 'current',
     }]
 
 
-def uri_pattern_tasks() -> list[dict[str, Any]]:
-    return uri_get_tasks() + [{
-        'name': 'update the webhooks that differ',
-        'ansible.builtin.uri': {
-            'url': '{{ api }}/applications/{{ app }}/webhooks/{{ item.item.id }}', 'method': 'PATCH',
-            'headers': HEADERS, 'body_format': 'json',
-            'body': {'description': '{{ item.item.description }}', 'responseCode': '{{ item.item.response_code | int }}'},
-        },
-        'loop': '{{ current.results }}',
-        'loop_control': {'label': '{{ item.item.name }}'},
-        'when': 'item.json.description != item.item.description or item.json.responseCode != item.item.response_code',
-        'changed_when': True,
-    }]
-
-
-def script_run(hooks: list[dict[str, Any]], url: str) -> Run:
-    path = WORK / 'run' / 'script-webhooks.json'
+def script_run(hooks: list[dict[str, Any]], emulator: Emulator) -> Run:
+    path = WORK / 'script-webhooks.json'
     path.write_text(json.dumps(hooks))
-    result = timed([PYTHON, str(ROOT / 'benchmarks' / 'losant_rest_converge.py'), url, TOKEN, APP_ID, str(path)])
+    result = timed([PYTHON, str(ROOT / 'benchmarks' / 'losant_rest_converge.py'), emulator.url, TOKEN, APP_ID, str(path)],
+                   env=dict(os.environ, REQUESTS_CA_BUNDLE=emulator.ca_bundle))
     if result.returncode != 0:
         raise RuntimeError('the losant-rest script failed:\n' + result.output[-4000:])
     return result
+
+
+def run_approach(approach: str, ansible: Ansible, emulator: Emulator, hooks: list[dict[str, Any]]) -> Run:
+    if approach == SCRIPT:
+        return script_run(hooks, emulator)
+    tasks = uri_get_tasks() if approach == URI_GET else module_tasks()
+    return ansible.run(ansible.play(tasks, {'hooks': hooks}), environment=MODULE_PROCESS if approach == MODULE else None)
 
 
 def interpreter(repeats: int) -> Run:
@@ -75,57 +70,55 @@ def interpreter(repeats: int) -> Run:
     return Run(median([run.wall for run in runs]), median([run.cpu for run in runs]), 0, '')
 
 
-def run(emulator: Emulator, ansible: Ansible, repeats: int, quick: bool) -> dict[str, Any]:
-    sizes = QUICK_SIZES if quick else SIZES
-    ansible.sample_noop(2)
+def run(emulator: Emulator, ansibles: list[Ansible], repeats: int, quick: bool) -> dict[str, Any]:
+    """Every approach, interleaved so that drift of the machine hits all alike, per core and latency."""
+    size = QUICK_SIZE if quick else SIZE
     bare = interpreter(repeats)
-    runners: dict[str, Callable[[list[dict[str, Any]]], Run]] = {
-        MODULE: lambda hooks: ansible.run(ansible.play(module_tasks(), {'hooks': hooks})),
-        URI_GET: lambda hooks: ansible.run(ansible.play(uri_get_tasks(), {'hooks': hooks})),
-        URI_PATTERN: lambda hooks: ansible.run(ansible.play(uri_pattern_tasks(), {'hooks': hooks})),
-        SCRIPT: lambda hooks: script_run(hooks, emulator.url),
-        PIPELINED: lambda hooks: ansible.run(ansible.play(module_tasks(), {'hooks': hooks}), environment=PIPELINING),
-    }
-    samples: dict[tuple[str, int], list[Run]] = {}
-    calls: dict[tuple[str, int], list[int]] = {}
-    for repeat in range(repeats):
-        ansible.sample_noop()
-        for size in sizes:
-            for approach, runner in runners.items():  # interleaved, so that drift of the machine hits all alike
-                progress('comparison: %s, N=%d, run %d/%d' % (approach, size, repeat + 1, repeats))
-                emulator.reset()
-                ids = emulator.seed([hook(index) for index in range(size)])
-                hooks = [{'id': webhook_id, 'name': 'bench-%05d' % index, 'description': 'benchmark webhook',
-                          'response_code': 200} for index, webhook_id in enumerate(ids)]
-                emulator.clear_journal()
-                samples.setdefault((approach, size), []).append(runner(hooks))
-                journal = emulator.journal()
-                calls.setdefault((approach, size), []).append(len(journal))
-                if any(request['method'] != 'GET' for request in journal):
-                    raise RuntimeError('%s wrote to converged webhooks: %s' % (approach, journal))
-    noop = ansible.baseline()
-    rows = []
-    for (approach, size), runs in samples.items():
-        start_up = bare if approach == SCRIPT else noop
-        wall = median([one.wall for one in runs]) - start_up.wall
-        cpu = median([one.cpu for one in runs]) - start_up.cpu
-        rows.append({'approach': approach, 'n': size, 'seconds': wall, 'per_webhook': wall / size,
-                     'cpu_per_webhook': cpu / size, 'calls': median(calls[(approach, size)]), 'runs': len(runs)})
-    largest = max(sizes)
-    per_webhook = {row['approach']: row['per_webhook'] for row in rows if row['n'] == largest}
-    cpu_per_webhook = {row['approach']: row['cpu_per_webhook'] for row in rows if row['n'] == largest}
-    others = (URI_GET, URI_PATTERN, SCRIPT, PIPELINED)
-    floor_ratio = paired_ratio(samples[(MODULE, largest)], samples[(URI_GET, largest)], noop)
-    failures = []
-    if floor_ratio > 1 + TOLERANCE:
-        failures.append('losant_webhook loop is slower than a bare uri GET loop at N=%d: %.3f s vs %.3f s per webhook, '
-                        'paired ratio %.2f' % (largest, per_webhook[MODULE], per_webhook[URI_GET], floor_ratio))
-    return {'noop_seconds': noop.wall, 'interpreter_seconds': bare.wall, 'repeats': repeats, 'sizes': list(sizes),
-            'rows': rows, 'ratios_at': largest, 'tolerance': TOLERANCE, 'failures': failures, 'floor_ratio': floor_ratio,
-            'ratios': {other: per_webhook[MODULE] / per_webhook[other] for other in others},
-            'cpu_ratios': {other: cpu_per_webhook[MODULE] / cpu_per_webhook[other] for other in others}}
+    rows, failures = [], []
+    for latency in (0,) if quick else (0, 50):
+        emulator.set_latency(latency)
+        for ansible in ansibles:
+            samples: dict[str, list[Run]] = {}
+            calls: dict[str, list[int]] = {}
+            ansible.noops = []
+            for repeat in range(repeats):
+                ansible.sample_noop()
+                for approach in APPROACHES:
+                    progress('comparison: ansible-core %s, %d ms, %s, run %d/%d'
+                             % (ansible.core, latency, approach, repeat + 1, repeats))
+                    emulator.reset()
+                    ids = emulator.seed([hook(index) for index in range(size)])
+                    hooks = [{'id': webhook_id, 'name': 'bench-%05d' % index, 'description': 'benchmark webhook',
+                              'response_code': 200} for index, webhook_id in enumerate(ids)]
+                    emulator.clear_journal()
+                    samples.setdefault(approach, []).append(run_approach(approach, ansible, emulator, hooks))
+                    journal = emulator.journal()
+                    calls.setdefault(approach, []).append(len(journal))
+                    if any(request['method'] != 'GET' for request in journal) or len(journal) != size:
+                        raise RuntimeError('%s sent other than %d GETs: %s' % (approach, size, journal))
+            noop = ansible.baseline()
+            per = {}
+            for approach, runs in samples.items():
+                start_up = bare if approach == SCRIPT else noop
+                wall = median([one.wall for one in runs]) - start_up.wall
+                cpu = median([one.cpu for one in runs]) - start_up.cpu
+                per[approach] = wall / size
+                rows.append({'core': ansible.core, 'latency_ms': latency, 'approach': approach, 'n': size,
+                             'seconds': wall, 'per_webhook': wall / size, 'cpu_per_webhook': cpu / size,
+                             'calls': median(calls[approach]), 'runs': len(runs), 'noop_seconds': noop.wall})
+            ratio = paired_ratio(samples[IN_PROCESS], samples[URI_GET], noop)
+            rows.append({'core': ansible.core, 'latency_ms': latency, 'floor_ratio': ratio,
+                         'module_ratio': paired_ratio(samples[MODULE], samples[URI_GET], noop)})
+            if ratio > FLOOR_RATIO:
+                failures.append('ansible-core %s, %d ms: the in-process losant_webhook loop took %.2fx the time of a '
+                                'bare uri GET loop (%.1f ms vs %.1f ms per webhook), floor %.2fx'
+                                % (ansible.core, latency, ratio, per[IN_PROCESS] * 1000, per[URI_GET] * 1000,
+                                   FLOOR_RATIO))
+    return {'size': size, 'repeats': repeats, 'interpreter_seconds': bare.wall, 'floor_ratio': FLOOR_RATIO,
+            'rows': [row for row in rows if 'approach' in row],
+            'ratios': [row for row in rows if 'floor_ratio' in row], 'failures': failures}
 
 
-def paired_ratio(module: list[Run], uri: list[Run], noop: Run) -> float:
-    """Median over the repeats of module time / uri time, each pair run back to back, so under the same load."""
-    return median([(pair[0].wall - noop.wall) / (pair[1].wall - noop.wall) for pair in zip(module, uri)])
+def paired_ratio(loop: list[Run], uri: list[Run], noop: Run) -> float:
+    """Median over the repeats of loop time / uri time, each pair run back to back, so under the same load."""
+    return median([(pair[0].wall - noop.wall) / (pair[1].wall - noop.wall) for pair in zip(loop, uri)])

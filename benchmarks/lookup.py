@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 import requests
 
-from benchmarks.harness import APP_ID, PYTHON, TOKEN, Ansible, Emulator, hook, median, progress, timed
+from benchmarks.harness import APP_ID, TOKEN, Ansible, Emulator, hook, median, progress, timed
 
 SIZES = (10, 1000, 10000)
 QUICK_SIZES = (10, 1000)
@@ -23,7 +24,7 @@ def http_seconds(session: requests.Session, url: str, params: dict[str, Any]) ->
     start = time.perf_counter()
     page, pages = 0, 0
     while True:
-        body = session.get(url, params=dict(params, page=page), timeout=60).json()
+        body = session.get(url, params=dict(params, page=page), timeout=60, verify=session.verify).json()
         pages += 1
         page += 1
         if not body['items'] or page * 1000 >= body['totalCount']:
@@ -32,7 +33,9 @@ def http_seconds(session: requests.Session, url: str, params: dict[str, Any]) ->
 
 def run(emulator: Emulator, ansible: Ansible, repeats: int, quick: bool) -> dict[str, Any]:
     sizes = QUICK_SIZES if quick else SIZES
+    emulator.set_latency(0)
     session = requests.Session()
+    session.verify = emulator.ca_bundle
     session.headers['Authorization'] = 'Bearer ' + TOKEN
     url = '%s/applications/%s/webhooks' % (emulator.url, APP_ID)
     rows, failures = [], []
@@ -52,7 +55,8 @@ def run(emulator: Emulator, ansible: Ansible, repeats: int, quick: bool) -> dict
         payload = ansible.run_keeping_payloads(ansible.play([task]))['losant_webhook']
         module_seconds = []
         for unused in range(MODULE_RUNS):
-            result = timed([PYTHON, str(payload)])
+            result = timed([str(ansible.bin / 'python'), str(payload)],
+                           env=dict(os.environ, REQUESTS_CA_BUNDLE=emulator.ca_bundle))
             if result.returncode != 0 or '"failed": true' in result.output:
                 raise RuntimeError('payload %s failed:\n%s' % (payload, result.output[-3000:]))
             module_seconds.append(result.wall)
