@@ -375,10 +375,8 @@ outcome_unknown:
   type: list
   elements: dict
   sample:
-    - method: POST
-      path: /applications/575ec8687ae143cd83dc4a97/webhooks
-      body:
-        name: alerts
+    - method: DELETE
+      path: /applications/575ec8687ae143cd83dc4a97/webhooks/575ed78e7ae143cd83dc4aac
 duplicates:
   description: The names that identify more than one webhook, each with the IDs of those webhooks.
   returned: failed because of duplicate names in the application
