@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, Shape
@@ -14,6 +16,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import Fiel
 
 TRIGGER_URL = 'https://triggers.losant.com/webhooks/%s'
 PAGE_SIZE = 1000
+NOT_LETTER_OR_DIGIT = re.compile(r'[^A-Za-z0-9]+')
 
 FIELDS = (
     Field('name', 'name', 'str', max_length=255, non_empty=True),
@@ -59,6 +62,35 @@ def webhook_api(module: LosantModule) -> WebhookApi:
     return WebhookApi(module.client(SECRET_KEYS), module.params['application_id'], check_mode=module.module.check_mode)
 
 
+def name_filter(name: str) -> str:
+    """A name filter that every plausible server matches to ``name`` (and maybe to other names).
+
+    Losant does not document its filter: a glob, or a regular expression made by turning ``*`` into ``.*``,
+    matched with or without case. ASCII letters and digits mean themselves under each of these rules, so
+    they are kept with their case; every run of other characters becomes one ``*``. The caller compares
+    names exactly.
+    """
+    return NOT_LETTER_OR_DIGIT.sub('*', name)
+
+
+def webhook_not_found(error: LosantError) -> bool:
+    """Whether the API said the webhook does not exist (rather than the application, or anything else)."""
+    return error.status == 404 and 'application' not in error.error_message.lower()
+
+
+@dataclass
+class Listing:
+    """Webhooks as listed; ``problem`` says why the listing may be incomplete (pages that disagreed)."""
+
+    webhooks: list[dict[str, Any]]
+    problem: Optional[str] = None
+
+
+def incomplete_listing(problem: str) -> str:
+    return ('The webhook listing stayed inconsistent when read a second time (%s): webhooks changed while it was '
+            'read, so it may lack some.' % problem)
+
+
 class WebhookApi:
     """The five webhook actions of one application. Every write goes through ``_write``."""
 
@@ -67,32 +99,74 @@ class WebhookApi:
         self.check_mode = check_mode
         self.path = '/applications/%s/webhooks' % application_id
         self.writes: list[dict[str, Any]] = []
+        self.per_page: Optional[int] = PAGE_SIZE
 
-    def list(self, name_glob: Optional[str] = None) -> Iterator[dict[str, Any]]:
-        """Every webhook, sorted by name, following all pages; ``name_glob`` filters with the API's glob."""
-        params: dict[str, Any] = {'perPage': PAGE_SIZE, 'sortField': 'name', 'sortDirection': 'asc'}
-        if name_glob is not None:
-            params.update(filterField='name', filter=name_glob)
+    def listing(self, name_pattern: Optional[str] = None) -> Listing:
+        """Every webhook, sorted by name, following all pages; ``name_pattern`` is sent as the API's name filter.
+
+        A listing whose pages disagree (with ``totalCount``, or repeating an ID: webhooks changed while it was
+        read) is read again once; ``Listing.problem`` says what stayed wrong.
+        """
+        query: dict[str, Any] = {'sortField': 'name', 'sortDirection': 'asc'}
+        if name_pattern is not None:
+            query.update(filterField='name', filter=name_pattern)
+        webhooks, problem = self._read_pages(query)
+        if problem:
+            webhooks, problem = self._read_pages(query)
+        return Listing(webhooks, problem)
+
+    def find_by_name(self, name: str) -> Listing:
+        """Webhooks whose name is exactly ``name``, found through a filter that every plausible server matches."""
+        listing = self.listing(name_filter(name))
+        return Listing([webhook for webhook in listing.webhooks if webhook.get('name') == name], listing.problem)
+
+    def _read_pages(self, query: dict[str, Any]) -> tuple[list[dict[str, Any]], Optional[str]]:
+        """One reading of every page, paged by what the server returns; the webhooks and what disagreed, if anything."""
+        webhooks: list[dict[str, Any]] = []
+        ids: set = set()
+        totals: list = []
         page = 0
         while True:
-            params['page'] = page
-            body = self.client.request('GET', self.path, params=params)
+            body = self._page(query, page)
             items = body.get('items') or []
-            yield from items
+            totals.append(body.get('totalCount'))
+            new = [item for item in items if item.get('id') not in ids]
+            webhooks.extend(new)
+            ids.update(item.get('id') for item in new)
+            if len(new) < len(items):
+                return webhooks, 'page %d repeated %d webhooks of earlier pages' % (page, len(items) - len(new))
+            if not items or (isinstance(totals[-1], int) and len(webhooks) >= totals[-1]):
+                break
+            if page == 0 and self.per_page and len(items) < self.per_page:
+                self.per_page = len(items)  # the server serves fewer per page than asked: ask for what it serves
             page += 1
-            if not items or page * PAGE_SIZE >= body.get('totalCount', 0):
-                return
+        if len(set(totals)) > 1:
+            return webhooks, 'totalCount changed from %s to %s while the pages were read' % (totals[0], totals[-1])
+        if isinstance(totals[0], int) and len(webhooks) != totals[0]:
+            return webhooks, 'the pages held %d webhooks, totalCount says %d' % (len(webhooks), totals[0])
+        return webhooks, None
 
-    def find_by_name(self, name: str) -> list[dict[str, Any]]:
-        """Webhooks whose name is exactly ``name``: the API filter is a case-insensitive glob."""
-        return [webhook for webhook in self.list(name_glob=name) if webhook.get('name') == name]
+    def _page(self, query: dict[str, Any], page: int) -> dict[str, Any]:
+        """One page; a server that refuses our page size (400) is asked again with its default page size."""
+        try:
+            return self.client.request('GET', self.path, params=self._page_params(query, page))
+        except LosantError as error:
+            if error.status != 400 or self.per_page is None:
+                raise
+        self.per_page = None
+        return self.client.request('GET', self.path, params=self._page_params(query, page))
+
+    def _page_params(self, query: dict[str, Any], page: int) -> dict[str, Any]:
+        params: dict[str, Any] = {'perPage': self.per_page} if self.per_page else {}
+        params.update(query, page=page)
+        return params
 
     def get(self, webhook_id: str) -> Optional[dict[str, Any]]:
         """The webhook, or None when the application has no webhook with that ID."""
         try:
             return self.client.request('GET', '%s/%s' % (self.path, webhook_id), expect=WEBHOOK)
         except LosantError as error:
-            if error.status == 404 and 'application' not in error.error_message.lower():
+            if webhook_not_found(error):
                 return None
             raise
 
@@ -111,7 +185,11 @@ class WebhookApi:
         """Send one write, or in check mode only plan it. ``writes`` lists those done (or planned)."""
         response = None
         if not self.check_mode:
-            response = self.client.request(method, path, body=body, params=params, expect=expect)
+            try:
+                response = self.client.request(method, path, body=body, params=params, expect=expect)
+            except LosantError as error:
+                if method != 'DELETE' or not webhook_not_found(error):
+                    raise
         self.writes.append(describe_write(method, path, body, params))
         return response
 

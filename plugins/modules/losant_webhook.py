@@ -204,8 +204,10 @@ error_message:
   sample: Webhook was not found
 """
 
-from typing import Any, Optional
+import contextlib
+from typing import Any, ContextManager, Optional
 
+from ansible_collections.losant.platform.plugins.module_utils import lock
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import (
@@ -220,6 +222,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import (
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     WebhookApi,
+    incomplete_listing,
     predicted_webhook,
     trigger_url,
     webhook_api,
@@ -241,17 +244,24 @@ class WebhookModule(LosantModule):
     def run(self) -> None:
         self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params))
         api = webhook_api(self)
-        try:
-            current = self.find(api)
-            if self.params['state'] == 'absent':
-                result = self.remove(api, current)
-            else:
-                result = self.converge(api, current)
-        except LosantError as error:
-            self.fail(error)
+        with self.name_lock():
+            try:
+                current = self.find(api)
+                if self.params['state'] == 'absent':
+                    result = self.remove(api, current)
+                else:
+                    result = self.converge(api, current)
+            except LosantError as error:
+                self.fail(error)
         if not self.module._diff:
             result.pop('diff')
         self.exit(**result)
+
+    def name_lock(self) -> ContextManager[None]:
+        """Tasks on one machine for one name (parallel hosts delegating to it) look up and create one at a time."""
+        if self.params['webhook_id'] or self.module.check_mode:
+            return contextlib.nullcontext()
+        return lock.held(self.params['api_url'].rstrip('/'), self.params['application_id'].lower(), self.params['name'])
 
     def find(self, api: WebhookApi) -> Optional[dict[str, Any]]:
         webhook_id, name = self.params['webhook_id'], self.params['name']
@@ -262,7 +272,10 @@ class WebhookModule(LosantModule):
                                       'created with a given ID, remove webhook_id to create one by name.'
                                       % (webhook_id, self.params['application_id']))
             return webhook
-        matches = api.find_by_name(name)
+        found = api.find_by_name(name)
+        if found.problem:
+            self.module.warn(incomplete_listing(found.problem))
+        matches = found.webhooks
         if len(matches) > 1:
             ids = ', '.join(webhook['id'] for webhook in matches)
             self.module.fail_json(msg='%d webhooks are named %r (IDs %s); set webhook_id to choose one.'

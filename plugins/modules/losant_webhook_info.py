@@ -164,6 +164,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import vali
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     WebhookApi,
+    incomplete_listing,
     webhook_api,
     with_trigger_url,
 )
@@ -191,9 +192,10 @@ class WebhookInfoModule(LosantModule):
         if self.params['webhook_id']:
             webhook = api.get(self.params['webhook_id'])
             return [webhook] if webhook else []
-        if self.params['name'] is not None:
-            return api.find_by_name(self.params['name'])
-        return list(api.list())
+        listing = api.find_by_name(self.params['name']) if self.params['name'] is not None else api.listing()
+        if listing.problem:
+            self.module.warn(incomplete_listing(listing.problem))
+        return listing.webhooks
 
 
 def main() -> None:

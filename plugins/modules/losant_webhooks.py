@@ -405,7 +405,7 @@ from typing import Any
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, webhook_api
+from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, Listing, incomplete_listing, webhook_api
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
     STATES,
     PartialFailure,
@@ -438,9 +438,11 @@ class WebhooksModule(LosantModule):
         self.check_input(self.input_errors())
         api = webhook_api(self)
         try:
-            webhooks = WebhookSet(list(api.list()))
+            listing = api.listing()
         except LosantError as error:
             self.fail(error)
+        self.refuse_incomplete(listing)
+        webhooks = WebhookSet(listing.webhooks)
         if self.state == 'gathered':
             self.gather(webhooks)
         self.refuse_duplicates(webhooks)
@@ -486,6 +488,15 @@ class WebhooksModule(LosantModule):
             self.module.warn('Webhook names used more than once: %s; rename or delete all but one before feeding '
                              'the gathered list back.' % ', '.join(repr(name) for name in duplicates))
         self.exit(changed=False, gathered=webhooks.gathered())
+
+    def refuse_incomplete(self, listing: Listing) -> None:
+        """Deleting what is not listed needs a complete listing; other states only warn."""
+        if not listing.problem:
+            return
+        if self.state in DELETING_STATES:
+            self.module.fail_json(msg='Nothing was changed, as state=%s deletes webhooks by the listing. %s Run the '
+                                      'task again.' % (self.state, incomplete_listing(listing.problem)))
+        self.module.warn(incomplete_listing(listing.problem))
 
     def refuse_duplicates(self, webhooks: WebhookSet) -> None:
         """Fail before any write when a listed name identifies more than one webhook."""

@@ -7,6 +7,7 @@ export ANSIBLE_ROLES_PATH=..
 . ../setup_losant/files/secret_check.sh
 
 ansible-playbook tests.yml -e @../../integration_config.yml "$@"
+ansible-playbook parallel.yml -i parallel_inventory.yml --forks 8 -e @../../integration_config.yml "$@"
 
 new_secrets LOSANT_TEST_API_PASSWORD LOSANT_TEST_API_CODE LOSANT_TEST_USER_PASSWORD LOSANT_TEST_USER_PASSWORD_2 \
     LOSANT_TEST_USER_CODE

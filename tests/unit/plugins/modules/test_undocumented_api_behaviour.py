@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The three modules against API behaviours Losant leaves undocumented: filters, paging, 404 on DELETE,
+fields a write did not apply, and the trigger token in diffs."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from typing import Any
+
+from ansible_collections.losant.platform.plugins.module_utils import lock
+from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
+
+API = 'https://api.example.test'
+APP = '5b3a0c1e9f1d2c0012345678'
+LIST_URL = '%s/applications/%s/webhooks' % (API, APP)
+NOT_FOUND = {'type': 'NotFound', 'message': 'Webhook was not found'}
+
+
+def args(**extra: Any) -> dict[str, Any]:
+    return dict({'api_url': API, 'api_token': 'unit-token', 'application_id': APP}, **extra)
+
+
+def hook(number: int, name: str, **fields: Any) -> dict[str, Any]:
+    webhook_id = '%024x' % number
+    stored = {'id': webhook_id, 'applicationId': APP, 'name': name, 'token': 'trigger-token-%d' % number,
+              'responseCode': 200, 'isWebsocket': False, 'enabled': True}
+    stored.update(fields)
+    return stored
+
+
+def listing(*hooks: dict[str, Any], total: Any = None) -> dict[str, Any]:
+    return {'items': list(hooks), 'count': len(hooks), 'totalCount': len(hooks) if total is None else total}
+
+
+def methods(requests_mock) -> list[str]:
+    return [request.method for request in requests_mock.request_history]
+
+
+# name lookup (item 4)
+
+def test_a_name_with_regex_characters_is_looked_up_with_letters_and_digits_only(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'orders (v2)'), hook(2, 'orders-v2x'), hook(3, 'Orders (V2)')))
+    run = run_module(losant_webhook.main, args(name='orders (v2)'))
+    assert run.result['changed'] is False and run.result['webhook']['id'] == '%024x' % 1
+    assert requests_mock.request_history[0].qs['filter'] == ['orders*v2*']
+
+
+def test_info_by_name_uses_the_same_safe_filter(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'c++'), hook(2, 'c')))
+    run = run_module(losant_webhook_info.main, args(name='c++'))
+    assert [webhook['id'] for webhook in run.result['webhooks']] == ['%024x' % 1]
+    assert requests_mock.request_history[0].qs['filter'] == ['c*']
+
+
+# paging (item 5)
+
+def clamped_pages(hooks: list[dict[str, Any]], size: int = 100):
+    def answer(request, context) -> dict[str, Any]:
+        page = int(request.qs['page'][0])
+        return dict(listing(*hooks[page * size:(page + 1) * size], total=len(hooks)), perPage=size, page=page)
+    return answer
+
+
+def test_info_lists_every_webhook_from_a_server_that_serves_100_per_page(run_module, requests_mock):
+    hooks = [hook(number, 'hook-%03d' % number) for number in range(250)]
+    requests_mock.get(LIST_URL, json=clamped_pages(hooks))
+    run = run_module(losant_webhook_info.main, args())
+    assert len(run.result['webhooks']) == 250
+    assert [(request.qs.get('perpage'), request.qs['page']) for request in requests_mock.request_history] == [
+        (['1000'], ['0']), (['100'], ['1']), (['100'], ['2'])]
+
+
+def test_a_server_that_refuses_1000_per_page_is_listed_with_its_default_page_size(run_module, requests_mock):
+    hooks = [hook(number, 'hook-%03d' % number) for number in range(150)]
+    pages = clamped_pages(hooks)
+
+    def answer(request, context):
+        if 'perpage' in request.qs:
+            context.status_code = 400
+            return {'type': 'Validation', 'message': '"perPage" must be <= 100'}
+        return pages(request, context)
+    requests_mock.get(LIST_URL, json=answer)
+    run = run_module(losant_webhooks.main, args(state='gathered'))
+    assert len(run.result['gathered']) == 150
+    assert [sorted(request.qs) for request in requests_mock.request_history] == [
+        ['page', 'perpage', 'sortdirection', 'sortfield'], ['page', 'sortdirection', 'sortfield'],
+        ['page', 'sortdirection', 'sortfield']]
+
+
+def short_pages(*hooks: dict[str, Any]):
+    """Pages that hold fewer webhooks than their totalCount says."""
+    def answer(request, context) -> dict[str, Any]:
+        return listing(*hooks, total=len(hooks) + 1) if request.qs['page'] == ['0'] else listing(total=len(hooks) + 1)
+    return answer
+
+
+def test_overridden_refuses_a_listing_that_stays_inconsistent_and_writes_nothing(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=short_pages(hook(1, 'a'), hook(2, 'b')))
+    run = run_module(losant_webhooks.main, args(state='overridden', config=[{'name': 'a'}]))
+    assert run.exit_code == 1 and not run.result.get('changed')
+    assert 'Nothing was changed' in run.result['msg'] and 'totalCount says 3' in run.result['msg']
+    assert methods(requests_mock) == ['GET'] * 4, 'two readings of two pages'
+
+
+def test_merged_on_a_listing_that_stays_inconsistent_goes_on_with_a_warning(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=short_pages(hook(1, 'a')))
+    run = run_module(losant_webhooks.main, args(state='merged', config=[{'name': 'a'}]))
+    assert run.exit_code == 0 and run.result['changed'] is False
+    assert 'listing stayed inconsistent' in str(run.result['warnings'])
+
+
+# DELETE answered 404 (item 6)
+
+def test_absent_counts_a_webhook_deleted_meanwhile_as_deleted(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'orders')))
+    requests_mock.delete('%s/%024x' % (LIST_URL, 1), status_code=404, json=NOT_FOUND)
+    run = run_module(losant_webhook.main, args(name='orders', state='absent'))
+    assert run.exit_code == 0, run.result.get('msg')
+    assert run.result['changed'] is True
+    assert methods(requests_mock) == ['GET', 'DELETE']
+
+
+def test_deleted_counts_a_webhook_deleted_meanwhile_as_deleted(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'gone'), hook(2, 'there')))
+    requests_mock.delete('%s/%024x' % (LIST_URL, 1), status_code=404, json=NOT_FOUND)
+    requests_mock.delete('%s/%024x' % (LIST_URL, 2), json={'success': True})
+    run = run_module(losant_webhooks.main, args(state='deleted', config=[{'name': 'gone'}, {'name': 'there'}]))
+    assert run.exit_code == 0, run.result.get('msg')
+    assert run.result['changed'] is True
+    assert [write['method'] for write in run.result['requests']] == ['DELETE', 'DELETE']
+
+
+# parallel hosts (item 11)
+
+def test_the_lookup_and_the_create_happen_under_the_name_lock(run_module, requests_mock, tmp_path, monkeypatch):
+    monkeypatch.setattr(lock.tempfile, 'gettempdir', lambda: str(tmp_path))
+    held_during = []
+
+    def record(request, context):
+        descriptor = os.open(lock.lock_path(API, APP, 'orders'), os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held_during.append(False)
+        except BlockingIOError:
+            held_during.append(True)
+        finally:
+            os.close(descriptor)
+        context.status_code = 201 if request.method == 'POST' else 200
+        return hook(1, 'orders') if request.method == 'POST' else listing()
+    requests_mock.get(LIST_URL, json=record)
+    requests_mock.post(LIST_URL, json=record)
+    run = run_module(losant_webhook.main, args(api_url=API + '/', name='orders'))
+    assert run.result['changed'] is True
+    assert held_during == [True, True]
