@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, Shape
-from ansible_collections.losant.platform.plugins.module_utils.fields import Field, mask, secret_keys
+from ansible_collections.losant.platform.plugins.module_utils.fields import MASK, Field, changed_fields, mask, secret_keys
 
 TRIGGER_URL = 'https://triggers.losant.com/webhooks/%s'
 PAGE_SIZE = 1000
@@ -37,6 +37,47 @@ FIELDS_BY_OPTION = {field.option: field for field in FIELDS}
 SECRET_KEYS = secret_keys(FIELDS)
 WEBHOOK = Shape('a webhook object', lambda body: isinstance(body, dict) and isinstance(body.get('id'), str))
 DELETED = Shape('{"success": true}', lambda body: isinstance(body, dict) and body.get('success') is True)
+# Optional text fields that a server may store as "" or leave out when they were never set: both mean empty.
+EMPTY_TEXT_KEYS = tuple(field.api_key for field in FIELDS if field.platform_default == '')
+RECREATE_HINT = ('Losant fixes is_websocket when a webhook is created: to change it, delete the webhook and create it '
+                 'again (state=absent, then present), which gives it a new token and so a new trigger URL; or set '
+                 'is_websocket to the value the webhook has')
+
+
+def comparable(webhook: dict[str, Any]) -> dict[str, Any]:
+    """``webhook`` with its missing or null optional text fields as "", the way they are compared."""
+    return dict(webhook, **{key: '' for key in EMPTY_TEXT_KEYS if webhook.get(key) is None})
+
+
+def webhook_changes(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The fields of ``desired`` that ``current`` lacks; an optional text field left out equals ""."""
+    return changed_fields(desired, comparable(current))
+
+
+def unapplied_options(sent: dict[str, Any], answer: Optional[dict[str, Any]]) -> list[str]:
+    """Options whose value a write sent but its answer does not hold (a secret only if the answer has it)."""
+    if answer is None:
+        return []
+    differing = webhook_changes(sent, answer)
+    return [field.option for field in FIELDS
+            if field.api_key in differing and (not field.secret or field.api_key in answer)]
+
+
+def unapplied_message(request: str, unapplied: dict[str, list[str]]) -> str:
+    """Why a write that succeeded still fails the task; ``unapplied`` lists the options not taken per webhook name."""
+    described = '; '.join('%s: %s' % (name, ', '.join(options)) for name, options in unapplied.items())
+    message = '%s succeeded, but the platform did not apply every field sent (%s)' % (request, described)
+    if any('is_websocket' in options for options in unapplied.values()):
+        return '%s. %s.' % (message, RECREATE_HINT)
+    return '%s: it ignored those values, so every run would send them again.' % message
+
+
+def diff_view(webhook: dict[str, Any]) -> dict[str, Any]:
+    """A whole webhook for a diff: masked, and without the trigger token, the only credential of many webhooks."""
+    view = mask(FIELDS, webhook)
+    if view.get('token'):
+        view['token'] = MASK
+    return view
 
 
 def trigger_url(webhook: dict[str, Any]) -> Optional[str]:
@@ -174,7 +215,12 @@ class WebhookApi:
         return self._write('POST', self.path, WEBHOOK, body)
 
     def update(self, webhook_id: str, body: dict[str, Any]) -> Optional[dict[str, Any]]:
-        return self._write('PATCH', '%s/%s' % (self.path, webhook_id), WEBHOOK, body)
+        try:
+            return self._write('PATCH', '%s/%s' % (self.path, webhook_id), WEBHOOK, body)
+        except LosantError as error:
+            if error.status == 400 and 'isWebsocket' in body:
+                error.hint += ' (%s)' % RECREATE_HINT
+            raise
 
     def delete(self, webhook_id: str, include_workflows: bool = False) -> Optional[dict[str, Any]]:
         params = {'includeWorkflows': 'true'} if include_workflows else None

@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Optional, get_args
 
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.fields import (
-    changed_fields,
-    desired_fields,
-    field_argument_spec,
-    mask,
-    update_diff,
-)
+from ansible_collections.losant.platform.plugins.module_utils.fields import desired_fields, field_argument_spec, update_diff
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     WebhookApi,
+    diff_view,
     predicted_webhook,
+    unapplied_options,
+    webhook_changes,
     with_trigger_url,
 )
 
@@ -74,7 +71,7 @@ def replaced_changes(desired: dict[str, Any], current: dict[str, Any]) -> dict[s
 
     A field not desired that the webhook lacks or holds as null already behaves as its default.
     """
-    changes = changed_fields(desired, current)
+    changes = webhook_changes(desired, current)
     for field in RESETTABLE_FIELDS:
         value = current.get(field.api_key)
         if field.api_key not in desired and value is not None and value != field.platform_default:
@@ -107,11 +104,11 @@ class Change:
     def diff(self, application_id: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
         """Before and after of this change: whole webhooks for create and delete, changed fields for update."""
         if self.action == 'create':
-            return None, mask(FIELDS, predicted_webhook(self.body or {}, application_id))
+            return None, diff_view(predicted_webhook(self.body or {}, application_id))
         if self.action == 'update':
             fields = update_diff(FIELDS, self.body or {}, self.current or {})
             return fields['before'], fields['after']
-        return mask(FIELDS, self.current or {}), None
+        return diff_view(self.current or {}), None
 
 
 class WebhookSet:
@@ -162,7 +159,7 @@ class WebhookSet:
             return Change('create', entry['name'], body=desired_fields(FIELDS, entry))
         current = matches[0]
         desired = desired_fields(FIELDS, entry, include_secrets=update_secrets == 'always')
-        changes = changed_fields(desired, current) if state == 'merged' else replaced_changes(desired, current)
+        changes = webhook_changes(desired, current) if state == 'merged' else replaced_changes(desired, current)
         return Change('update', entry['name'], current, changes) if changes else None
 
     @staticmethod
@@ -241,6 +238,16 @@ def partial_failure(api: WebhookApi, changes: list[Change], outcomes: list[Outco
         (unknown if unknown_outcome else not_applied).append(planner.writes[-1])
     error = next(outcome.error for outcome in outcomes if outcome.error is not None)
     return PartialFailure(error, applied, not_applied, unknown)
+
+
+def unapplied_changes(changes: list[Change], answers: list[Optional[dict[str, Any]]]) -> dict[str, list[str]]:
+    """Options that a create or update sent and its answer does not hold, keyed by webhook name."""
+    unapplied = {}
+    for change, answer in zip(changes, answers):
+        options = unapplied_options(change.body or {}, answer) if change.action != 'delete' else []
+        if options:
+            unapplied[change.name] = options
+    return unapplied
 
 
 def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],

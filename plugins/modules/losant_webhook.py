@@ -33,7 +33,7 @@ attributes:
     support: full
     details:
       - On update, the diff shows the changed fields only; on create the new webhook; on delete the
-        old one. Secrets are masked.
+        old one. Secrets and the trigger C(token) are masked; RV(webhook) and RV(trigger_url) keep the token.
 options:
   application_id:
     description:
@@ -80,6 +80,18 @@ options:
     default: false
 notes:
   - Fields you do not set are left as they are on the platform, and never sent.
+  - O(name) is looked up with an API filter made of its ASCII letters and digits (every other run of characters
+    as C(*)), as Losant does not document the filter's syntax or case rules; the module keeps the exact match.
+  - Tasks on one machine for the same O(api_url), O(application_id) and O(name) take turns (a lock file in the
+    temporary directory held over lookup and create), so parallel hosts with C(delegate_to: localhost) create
+    one webhook. The lock does not reach across machines: delegate such tasks to one machine.
+  - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request):
+    the task succeeds and reports a change, as the webhook existed when it was looked up.
+  - If the answer of a write does not hold a value that was sent (for example O(is_websocket), which Losant
+    fixes at creation), the task fails naming the options in RV(fields_not_applied) and the way out, instead
+    of reporting a change on every run.
+  - O(description) or O(basic_auth_username) set to an empty string matches a webhook that lacks the field, as
+    servers store either.
   - A webhook created before a field existed on the platform (for example O(enabled)) lacks that field;
     setting it reports a change once, then the webhook has the field.
 seealso:
@@ -197,6 +209,12 @@ error_type:
   returned: failed, when the API answered with one
   type: str
   sample: Validation
+fields_not_applied:
+  description: The options that the write sent and the API's answer did not hold.
+  returned: failed, when the platform ignored a field it was sent
+  type: list
+  elements: str
+  sample: [is_websocket]
 error_message:
   description: Losant's error message, or what went wrong with the connection.
   returned: failed
@@ -211,7 +229,6 @@ from ansible_collections.losant.platform.plugins.module_utils import lock
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import (
-    changed_fields,
     desired_fields,
     field_argument_spec,
     mask,
@@ -222,10 +239,14 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import (
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     WebhookApi,
+    diff_view,
     incomplete_listing,
     predicted_webhook,
     trigger_url,
+    unapplied_message,
+    unapplied_options,
     webhook_api,
+    webhook_changes,
 )
 
 
@@ -286,19 +307,31 @@ class WebhookModule(LosantModule):
         if current is None:
             return {'changed': False, 'webhook': {}, 'diff': {'before': {}, 'after': {}}}
         api.delete(current['id'], include_workflows=self.params['include_workflows'])
-        return {'changed': True, 'webhook': {}, 'diff': {'before': mask(FIELDS, current), 'after': {}}}
+        return {'changed': True, 'webhook': {}, 'diff': {'before': diff_view(current), 'after': {}}}
 
     def converge(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
         if current is None:
             body = desired_fields(FIELDS, self.params)
-            webhook = api.create(body) or predicted_webhook(body, self.params['application_id'])
-            return self.outcome(True, webhook, {'before': {}, 'after': mask(FIELDS, webhook)})
+            answer = api.create(body)
+            self.refuse_unapplied('POST %s' % api.path, body, answer)
+            webhook = answer or predicted_webhook(body, self.params['application_id'])
+            return self.outcome(True, webhook, {'before': {}, 'after': diff_view(webhook)})
         send_secrets = self.params['update_secrets'] == 'always'
-        changes = changed_fields(desired_fields(FIELDS, self.params, include_secrets=send_secrets), current)
+        changes = webhook_changes(desired_fields(FIELDS, self.params, include_secrets=send_secrets), current)
         if not changes:
             return self.outcome(False, current, {'before': {}, 'after': {}})
-        webhook = api.update(current['id'], changes) or dict(current, **changes)
-        return self.outcome(True, webhook, update_diff(FIELDS, changes, current))
+        answer = api.update(current['id'], changes)
+        self.refuse_unapplied('PATCH %s/%s' % (api.path, current['id']), changes, answer)
+        return self.outcome(True, answer or dict(current, **changes), update_diff(FIELDS, changes, current))
+
+    def refuse_unapplied(self, request: str, sent: dict[str, Any], answer: Optional[dict[str, Any]]) -> None:
+        """Fail when the API answered a write without applying all of it, which would change again every run."""
+        options = unapplied_options(sent, answer)
+        if options:
+            result = self.outcome(True, answer, {})
+            del result['diff']
+            self.module.fail_json(msg=unapplied_message(request, {answer.get('name'): options}),
+                                  fields_not_applied=options, **result)
 
     @staticmethod
     def outcome(changed: bool, webhook: dict[str, Any], diff: dict[str, Any]) -> dict[str, Any]:

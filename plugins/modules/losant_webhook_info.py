@@ -12,8 +12,10 @@ version_added: 0.1.0
 description:
   - Returns webhooks of a Losant application, one by O(webhook_id), those with an exact O(name),
     or, without either, every webhook of the application.
-  - Listing follows every page of the API (1000 webhooks per request), so applications with
-    thousands of webhooks are returned whole.
+  - Listing asks for 1000 webhooks per request and follows the pages the API actually serves (a server that
+    serves fewer per page, or refuses 1000, is paged with its own page size), so applications with
+    thousands of webhooks are returned whole. Pages that disagree with each other are read once more, then
+    returned with a warning.
   - Never changes anything on the platform.
 author:
   - Losant Platform Collection Maintainers (@losant-platform)
@@ -52,6 +54,8 @@ options:
     type: str
 notes:
   - Without O(webhook_id) and O(name) the module returns every webhook of the application, sorted by name.
+  - O(name) is looked up with an API filter made of its ASCII letters and digits (every other run of characters
+    as C(*)), as Losant does not document the filter's syntax or case rules; the module keeps the exact matches.
 seealso:
   - module: losant.platform.losant_webhook
   - module: losant.platform.losant_webhooks

@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Converges every webhook of a Losant application with one task, as a resource module in the style of
     Ansible's network collections. Webhooks are identified by their exact, case-sensitive name.
-  - The module lists the application once (one request per 1000 webhooks), compares in memory, and then
+  - The module lists the application once (one request per 1000 webhooks, or per page the server serves if it
+    serves fewer), compares in memory, and then
     sends exactly one request per webhook that must be created, updated or deleted. It never reads
     webhooks one by one.
   - Writes are sent in the order of O(config) (creates and updates), then the deletes. If one fails, the
@@ -174,6 +175,17 @@ notes:
   - RV(gathered) never contains secrets, so feeding it to O(state=replaced) leaves every secret as it is.
   - Names are not unique on the platform. V(gathered) still returns every webhook when names repeat, with a
     warning naming them, because such a list cannot be fed back as it is.
+  - A listing whose pages disagree (webhooks created or deleted while it is read) is read once more. If it still
+    disagrees, O(state=overridden) and O(state=deleted) fail before any write; the other states warn and go on.
+  - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request):
+    it counts as done.
+  - If the answer of a create or update does not hold a value that was sent (for example C(isWebsocket), which
+    Losant fixes at creation), the module still sends the other writes, then fails naming the options in
+    RV(fields_not_applied), instead of reporting a change on every run.
+  - An optional text field (C(description), C(basic_auth_username)) given as an empty string matches a webhook
+    that lacks the field, as servers store either.
+  - Diffs mask the trigger C(token) of created and deleted webhooks; RV(webhooks) keeps it and the C(trigger_url).
+  - Concurrent runs of this module on one application are not serialized: run it once per application.
 seealso:
   - module: losant.platform.losant_webhook
   - module: losant.platform.losant_webhook_info
@@ -393,6 +405,13 @@ error_type:
   returned: failed, when the API answered with one
   type: str
   sample: Validation
+fields_not_applied:
+  description:
+    - The options that a create or update sent and the API's answer did not hold, keyed by webhook name.
+  returned: failed, when the platform ignored a field it was sent
+  type: dict
+  sample:
+    orders: [is_websocket]
 error_message:
   description: Losant's error message, or what went wrong with the connection.
   returned: failed, when an API call failed
@@ -405,7 +424,13 @@ from typing import Any
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, Listing, incomplete_listing, webhook_api
+from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+    FIELDS,
+    Listing,
+    incomplete_listing,
+    unapplied_message,
+    webhook_api,
+)
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
     STATES,
     PartialFailure,
@@ -415,6 +440,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook_set import
     changes_diff,
     config_argument_spec,
     repeated,
+    unapplied_changes,
 )
 
 DELETING_STATES = ('deleted', 'overridden')
@@ -461,6 +487,10 @@ class WebhooksModule(LosantModule):
         }
         if self.module._diff:
             result['diff'] = changes_diff(changes, app_id)
+        unapplied = unapplied_changes(changes, answers)
+        if unapplied:
+            self.module.fail_json(msg=unapplied_message('Every write', unapplied), fields_not_applied=unapplied,
+                                  **result)
         self.exit(**result)
 
     def input_errors(self) -> list[str]:

@@ -135,7 +135,10 @@ def test_after_a_refused_page_size_later_listings_of_the_run_do_not_ask_for_it_a
 
 def test_a_400_that_is_not_about_the_page_size_still_fails():
     server = RuleServer(['a'], syntax='regex')
-    server.list = lambda params: (_ for _ in ()).throw(LosantError('GET', PATH, 'bad', 400, 'Validation'))
+
+    def refuse(params):
+        raise LosantError('GET', PATH, 'bad', 400, 'Validation')
+    server.list = refuse
     with pytest.raises(LosantError, match='bad'):
         WebhookApi(server, APP).listing()
     assert len(server.calls) == 2, 'one try with perPage, one without'

@@ -158,13 +158,13 @@ def test_changes_diff_is_keyed_by_name_with_changed_fields_only_and_secrets_mask
     diff = changes_diff(changes, APP_ID)
     assert diff['before'] == {
         'a': {'responseCode': 201, 'basicAuthPassword': '********'},
-        'gone': {key: value for key, value in dict(gone, verificationCode='********').items()
+        'gone': {key: value for key, value in dict(gone, verificationCode='********', token='********').items()
                  if not key.startswith('_')},
     }
     assert diff['after']['a'] == {'responseCode': 202, 'basicAuthPassword': '******** (changed)'}
     assert diff['after']['n']['verificationCode'] == '********'
     assert diff['after']['n']['enabled'] is True
-    assert 'secret' not in repr(diff) and 'vc-new' not in repr(diff)
+    assert 'secret' not in repr(diff) and 'vc-new' not in repr(diff) and gone['token'] not in repr(diff)
 
 
 def test_changes_diff_keys_a_repeated_name_with_its_id():

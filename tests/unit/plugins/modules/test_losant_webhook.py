@@ -55,7 +55,8 @@ def test_create_posts_only_the_set_fields(run_module, fake_api):
     assert run.result['changed'] is True
     assert run.result['trigger_url'] == 'https://triggers.losant.com/webhooks/trig-1'
     assert run.result['webhook']['id'] == HOOK and '_links' not in run.result['webhook']
-    assert run.result['diff'] == {'before': {}, 'after': run.result['webhook']}
+    assert run.result['diff'] == {'before': {}, 'after': dict(run.result['webhook'], token='********')}
+    assert run.result['webhook']['token'] == 'trig-1'
 
 
 def test_yaml_strings_are_normalised_by_the_argument_spec(run_module, fake_api):

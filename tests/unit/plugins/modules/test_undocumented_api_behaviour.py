@@ -156,3 +156,96 @@ def test_the_lookup_and_the_create_happen_under_the_name_lock(run_module, reques
     run = run_module(losant_webhook.main, args(api_url=API + '/', name='orders'))
     assert run.result['changed'] is True
     assert held_during == [True, True]
+
+
+# fields a write did not apply (item 12)
+
+def test_a_patch_that_ignores_is_websocket_fails_naming_it_and_the_way_out(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'orders')))
+    requests_mock.patch('%s/%024x' % (LIST_URL, 1), json=hook(1, 'orders', description='new'))
+    run = run_module(losant_webhook.main, args(name='orders', description='new', is_websocket=True))
+    assert run.exit_code == 1 and run.result['changed'] is True
+    assert run.result['fields_not_applied'] == ['is_websocket']
+    assert 'did not apply every field sent (orders: is_websocket)' in run.result['msg']
+    assert 'delete the webhook and create it again' in run.result['msg'] and 'new trigger URL' in run.result['msg']
+    assert run.result['webhook']['description'] == 'new'
+    assert run.result['trigger_url'] == 'https://triggers.losant.com/webhooks/trigger-token-1'
+
+
+def test_a_patch_that_refuses_is_websocket_says_the_way_out(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'orders')))
+    requests_mock.patch('%s/%024x' % (LIST_URL, 1), status_code=400,
+                        json={'type': 'Validation', 'message': 'isWebsocket cannot be changed'})
+    run = run_module(losant_webhook.main, args(name='orders', is_websocket=True))
+    assert run.exit_code == 1 and not run.result.get('changed')
+    assert 'HTTP 400 Validation: isWebsocket cannot be changed' in run.result['msg']
+    assert 'delete the webhook and create it again' in run.result['msg']
+
+
+def test_a_field_the_platform_ignores_fails_instead_of_changing_every_run(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'orders')))
+    requests_mock.patch('%s/%024x' % (LIST_URL, 1), json=hook(1, 'orders'))
+    run = run_module(losant_webhook.main, args(name='orders', response_code=201))
+    assert run.exit_code == 1 and run.result['fields_not_applied'] == ['response_code']
+    assert 'every run would send them again' in run.result['msg']
+
+
+def test_losant_webhooks_does_every_write_then_fails_naming_what_each_webhook_did_not_take(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'a'), hook(2, 'b')))
+    requests_mock.patch('%s/%024x' % (LIST_URL, 1), json=hook(1, 'a'))
+    requests_mock.patch('%s/%024x' % (LIST_URL, 2), json=hook(2, 'b', enabled=False))
+    run = run_module(losant_webhooks.main, args(config=[{'name': 'a', 'is_websocket': True},
+                                                       {'name': 'b', 'enabled': False}]))
+    assert run.exit_code == 1 and run.result['changed'] is True
+    assert run.result['fields_not_applied'] == {'a': ['is_websocket']}
+    assert methods(requests_mock) == ['GET', 'PATCH', 'PATCH']
+    assert 'delete the webhook and create it again' in run.result['msg']
+
+
+def test_a_secret_the_answer_leaves_out_is_not_counted_as_ignored(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'orders')))
+    requests_mock.patch('%s/%024x' % (LIST_URL, 1), json=hook(1, 'orders'))
+    run = run_module(losant_webhook.main, args(name='orders', basic_auth_password='pw-5a1e'))
+    assert run.exit_code == 0 and run.result['changed'] is True
+
+
+# optional text fields stored as "" or left out
+
+def test_an_empty_description_matches_a_webhook_without_one_and_the_answer_may_leave_it_out(run_module,
+                                                                                           requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'orders')))
+    assert run_module(losant_webhook.main, args(name='orders', description='')).result['changed'] is False
+    requests_mock.get(LIST_URL, json=listing())
+    requests_mock.post(LIST_URL, status_code=201, json=hook(1, 'orders'))
+    run = run_module(losant_webhook.main, args(name='orders', description='', basic_auth_username=''))
+    assert run.exit_code == 0 and run.result['changed'] is True
+
+
+def test_an_empty_description_stored_as_empty_string_matches_too(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'orders', description='', basicAuthUsername='')))
+    run = run_module(losant_webhooks.main, args(state='replaced', config=[{'name': 'orders'}]))
+    assert run.result['changed'] is False and methods(requests_mock) == ['GET']
+
+
+# the trigger token in diffs (item 13)
+
+def test_diffs_mask_the_trigger_token_and_the_result_keeps_the_trigger_url(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'gone')))
+    requests_mock.delete('%s/%024x' % (LIST_URL, 1), json={'success': True})
+    run = run_module(losant_webhook.main, args(name='gone', state='absent'), diff=True)
+    assert run.result['diff']['before']['token'] == '********'
+    assert 'trigger-token-1' not in run.output
+    requests_mock.get(LIST_URL, json=listing())
+    requests_mock.post(LIST_URL, status_code=201, json=hook(2, 'new'))
+    run = run_module(losant_webhook.main, args(name='new'), diff=True)
+    assert run.result['diff']['after']['token'] == '********'
+    assert run.result['trigger_url'] == 'https://triggers.losant.com/webhooks/trigger-token-2'
+    assert run.result['webhook']['token'] == 'trigger-token-2'
+
+
+def test_losant_webhooks_diffs_mask_the_trigger_token(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=listing(hook(1, 'gone')))
+    requests_mock.delete('%s/%024x' % (LIST_URL, 1), json={'success': True})
+    run = run_module(losant_webhooks.main, args(state='overridden', config=[], delete_all=True), diff=True)
+    assert run.result['diff']['before']['gone']['token'] == '********'
+    assert 'trigger-token-1' not in str(run.result['diff'])
