@@ -219,7 +219,7 @@ class WebhookApi:
             return self._write('PATCH', '%s/%s' % (self.path, webhook_id), WEBHOOK, body)
         except LosantError as error:
             if error.status == 400 and 'isWebsocket' in body:
-                error.hint += ' (%s)' % RECREATE_HINT
+                error.notes.append(RECREATE_HINT)
             raise
 
     def delete(self, webhook_id: str, include_workflows: bool = False) -> Optional[dict[str, Any]]:
