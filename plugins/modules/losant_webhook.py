@@ -83,10 +83,10 @@ notes:
   - O(name) is looked up with an API filter made of its ASCII letters and digits (every other run of characters
     as C(*)), as Losant does not document the filter's syntax or case rules; the module keeps the exact match.
   - Tasks on one machine for the same O(api_url), O(application_id) and O(name) take turns (a lock file in the
-    temporary directory held over lookup and create), so parallel hosts with C(delegate_to: localhost) create
-    one webhook. The lock does not reach across machines: delegate such tasks to one machine.
-  - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request):
-    the task succeeds and reports a change, as the webhook existed when it was looked up.
+    temporary directory held over lookup and create), so parallel hosts that delegate to C(localhost) create
+    one webhook. The lock does not reach across machines, so delegate such tasks to one machine.
+  - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request),
+    so the task succeeds and reports a change, as the webhook existed when it was looked up.
   - If the answer of a write does not hold a value that was sent (for example O(is_websocket), which Losant
     fixes at creation), the task fails naming the options in RV(fields_not_applied) and the way out, instead
     of reporting a change on every run.

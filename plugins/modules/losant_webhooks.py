@@ -177,15 +177,15 @@ notes:
     warning naming them, because such a list cannot be fed back as it is.
   - A listing whose pages disagree (webhooks created or deleted while it is read) is read once more. If it still
     disagrees, O(state=overridden) and O(state=deleted) fail before any write; the other states warn and go on.
-  - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request):
-    it counts as done.
+  - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request),
+    so it counts as done.
   - If the answer of a create or update does not hold a value that was sent (for example C(isWebsocket), which
     Losant fixes at creation), the module still sends the other writes, then fails naming the options in
     RV(fields_not_applied), instead of reporting a change on every run.
   - An optional text field (C(description), C(basic_auth_username)) given as an empty string matches a webhook
     that lacks the field, as servers store either.
   - Diffs mask the trigger C(token) of created and deleted webhooks; RV(webhooks) keeps it and the C(trigger_url).
-  - Concurrent runs of this module on one application are not serialized: run it once per application.
+  - Concurrent runs of this module on one application are not serialized; run it once per application.
 seealso:
   - module: losant.platform.losant_webhook
   - module: losant.platform.losant_webhook_info
