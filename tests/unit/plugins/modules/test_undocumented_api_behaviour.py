@@ -194,8 +194,8 @@ def test_losant_webhooks_does_every_write_then_fails_naming_what_each_webhook_di
     requests_mock.get(LIST_URL, json=listing(hook(1, 'a'), hook(2, 'b')))
     requests_mock.patch('%s/%024x' % (LIST_URL, 1), json=hook(1, 'a'))
     requests_mock.patch('%s/%024x' % (LIST_URL, 2), json=hook(2, 'b', enabled=False))
-    run = run_module(losant_webhooks.main, args(config=[{'name': 'a', 'is_websocket': True},
-                                                       {'name': 'b', 'enabled': False}]))
+    config = [{'name': 'a', 'is_websocket': True}, {'name': 'b', 'enabled': False}]
+    run = run_module(losant_webhooks.main, args(config=config))
     assert run.exit_code == 1 and run.result['changed'] is True
     assert run.result['fields_not_applied'] == {'a': ['is_websocket']}
     assert methods(requests_mock) == ['GET', 'PATCH', 'PATCH']
@@ -211,8 +211,8 @@ def test_a_secret_the_answer_leaves_out_is_not_counted_as_ignored(run_module, re
 
 # optional text fields stored as "" or left out
 
-def test_an_empty_description_matches_a_webhook_without_one_and_the_answer_may_leave_it_out(run_module,
-                                                                                           requests_mock):
+def test_an_empty_description_matches_a_webhook_without_one_and_the_answer_may_leave_it_out(
+        run_module, requests_mock):
     requests_mock.get(LIST_URL, json=listing(hook(1, 'orders')))
     assert run_module(losant_webhook.main, args(name='orders', description='')).result['changed'] is False
     requests_mock.get(LIST_URL, json=listing())

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Reruns existing cases of the other targets under each emulator personality (matrix.yml), then the
+# secret-leak checks of losant_webhook under the personalities that change which secrets the API returns.
+set -eu
+export ANSIBLE_ROLES_PATH=..
+# shellcheck source=../setup_losant/files/secret_check.sh
+. ../setup_losant/files/secret_check.sh
+
+ansible-playbook matrix.yml -e @../../integration_config.yml "$@"
+
+cd ../losant_webhook
+new_secrets LOSANT_TEST_API_PASSWORD LOSANT_TEST_API_CODE LOSANT_TEST_USER_PASSWORD LOSANT_TEST_USER_PASSWORD_2 \
+    LOSANT_TEST_USER_CODE
+for personality in no-secrets empty-strings; do
+    echo "=== secrets under the personality $personality"
+    check_no_secret_leaks secrets.yml -vvvv --diff -e "losant_personality=$personality"
+done
