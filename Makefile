@@ -57,7 +57,7 @@ PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
               $(addprefix sanity-,$(CORES)) sanity-py$(OLDEST_MODULE_PYTHON) \
               $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES)) \
-              contract-emulator integration-2.21-module
+              contract-emulator integration-2.21-module integration-personalities
 
 .PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test contract contract-emulator ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS)
@@ -81,6 +81,7 @@ help:
 	@echo "make sync           copy the collection to $(COLLECTION)"
 	@echo "make clean          remove .tmp/ (copies, build output, test results)"
 	@echo "make distclean      clean, and remove the virtual environments in .venv/"
+	@echo "make integration-personalities  the cases each emulator personality affects, under it ($(PERSONALITY_CORE) only)"
 	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ...; sanity-py$(OLDEST_MODULE_PYTHON): the"
 	@echo "modules' compile and import checks on Python $(OLDEST_MODULE_PYTHON) (ansible-core $(OLDEST_CORE))"
 	@echo "make integration-2.21-module   the integration targets with modules run as processes, not in-process"
@@ -150,6 +151,15 @@ integration-2.21-module: .venv/core-2.21/.installed sync
 	EMULATOR_PYTHON=.venv/core-2.21/bin/python scripts/with-emulator.sh --integration-config $$config \
 	    bash -c 'echo "losant_in_process: false" >>"$$0" && exec "$$@"' $$config \
 	    scripts/ansible-test.sh .venv/core-2.21 integration --requirements --python $(PYTHON_FOR_2.21)
+
+# The personality matrix reruns cases under each emulator personality; its target is disabled for the runs
+# above, and one ansible-core version is enough, as the personalities change the API, not Ansible.
+PERSONALITY_CORE := 2.21
+integration-personalities: .venv/core-$(PERSONALITY_CORE)/.installed sync
+	EMULATOR_PYTHON=.venv/core-$(PERSONALITY_CORE)/bin/python scripts/with-emulator.sh \
+	    --integration-config $(COLLECTION)/tests/integration/integration_config.yml \
+	    scripts/ansible-test.sh .venv/core-$(PERSONALITY_CORE) integration --requirements \
+	    --python $(PYTHON_FOR_$(PERSONALITY_CORE)) --allow-disabled personalities
 
 # --- linters, emulator tests, build -------------------------------------------------------------
 
