@@ -192,7 +192,7 @@ class WebhookApi:
         try:
             return self.client.request('GET', self.path, params=self._page_params(query, page))
         except LosantError as error:
-            if error.status != 400 or self.per_page is None:
+            if error.status != 400 or page or self.per_page != PAGE_SIZE:
                 raise
         self.per_page = None
         return self.client.request('GET', self.path, params=self._page_params(query, page))
