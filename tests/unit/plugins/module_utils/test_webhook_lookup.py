@@ -35,7 +35,8 @@ class RuleServer:
         self.calls: list[tuple[str, str, Optional[dict]]] = []
         self.before_page: dict[int, Any] = {}  # page number -> callable run before answering it
 
-    def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None) -> Any:
+    def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None,
+                expect: Any = None) -> Any:
         self.calls.append((method, path, dict(params) if params else params))
         if method == 'GET' and path == PATH:
             return self.list(params or {})
@@ -208,7 +209,7 @@ def test_deleting_a_webhook_that_is_already_gone_is_not_an_error():
 
 def test_deleting_in_an_application_that_is_not_found_still_fails():
     class MissingApplication(RuleServer):
-        def request(self, method, path, body=None, params=None):
+        def request(self, method, path, body=None, params=None, expect=None):
             raise LosantError(method, path, 'Application was not found', 404, 'NotFound')
     api = WebhookApi(MissingApplication([]), APP)
     with pytest.raises(LosantError, match='Application was not found'):
