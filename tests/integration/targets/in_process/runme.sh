@@ -10,19 +10,19 @@ grep -v '^losant_in_process:' ../../integration_config.yml >"$work/config.yml"
 
 ansible-playbook same_results.yml -i inventory.ini -e "@$work/config.yml" "$@"
 
-# expect_way LOG TASK WAY: the task ran WAY (in-process or module), as the log shows it.
+# expect_way LOG TASK WAY: the task ran WAY (In-process or Module, as task names begin), as the log shows it.
 expect_way() {
     local section
     section=$(awk -v title="TASK [$2]" 'index($0, title) == 1 {on = 1; next} /^(TASK|PLAY) \[/ {on = 0} on' "$1")
     case $3 in
-        in-process) grep -q 'in the controller process' <<<"$section" && ! grep -q 'AnsiballZ_' <<<"$section" ;;
-        module) grep -q 'as a module:' <<<"$section" && grep -q 'AnsiballZ_losant_webhook' <<<"$section" ;;
+        In-process) grep -q 'in the controller process' <<<"$section" && ! grep -q 'AnsiballZ_' <<<"$section" ;;
+        Module) grep -q 'as a module:' <<<"$section" && grep -q 'AnsiballZ_losant_webhook' <<<"$section" ;;
     esac || { echo "FAIL: task '$2' did not run $3:" >&2; echo "$section" >&2; return 1; }
 }
 
 ansible-playbook paths.yml -i inventory.ini -e "@$work/config.yml" -vvv >"$work/paths.log" 2>&1 \
     || { cat "$work/paths.log"; exit 1; }
-grep -o '^TASK \[\(in-process\|module\), [^]]*' "$work/paths.log" | sed 's/^TASK \[//' >"$work/tasks"
+grep -o '^TASK \[\(In-process\|Module\), [^]]*' "$work/paths.log" | sed 's/^TASK \[//' >"$work/tasks"
 [ "$(wc -l <"$work/tasks")" -eq 6 ] || { cat "$work/paths.log"; echo "FAIL: not every task ran" >&2; exit 1; }
 while read -r task; do
     expect_way "$work/paths.log" "$task" "${task%%,*}"
@@ -31,6 +31,6 @@ echo "OK: each task ran the way its name says"
 
 LOSANT_IN_PROCESS=false ansible-playbook paths.yml -i inventory.ini -e "@$work/config.yml" -vvv \
     --limit controller >"$work/environment.log" 2>&1 || { cat "$work/environment.log"; exit 1; }
-expect_way "$work/environment.log" 'in-process, local connection' module
-expect_way "$work/environment.log" 'in-process, losant_in_process templated to true' in-process
+expect_way "$work/environment.log" 'In-process, local connection' Module
+expect_way "$work/environment.log" 'In-process, losant_in_process templated to true' In-process
 echo "OK: LOSANT_IN_PROCESS=false turns the in-process path off unless the variable says otherwise"
