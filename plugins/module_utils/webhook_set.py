@@ -11,6 +11,7 @@ of them at once.
 
 from __future__ import annotations
 
+import fnmatch
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any, Iterable, Literal, Optional, get_args
 
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import desired_fields, field_argument_spec, update_diff
+from ansible_collections.losant.platform.plugins.module_utils.flows import delete_diff
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     WebhookApi,
@@ -66,17 +68,26 @@ def repeated(names: Iterable[str]) -> list[str]:
     return sorted(twice)
 
 
-def replaced_changes(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+def replaced_changes(desired: dict[str, Any], current: dict[str, Any],
+                     ignored: Iterable[str] = ()) -> dict[str, Any]:
     """The fields to send so that ``current`` has ``desired`` and the platform default everywhere else.
 
     A field not desired that the webhook lacks or holds as null already behaves as its default.
+    Fields whose option is in ``ignored`` are never reset.
     """
     changes = webhook_changes(desired, current)
     for field in RESETTABLE_FIELDS:
         value = current.get(field.api_key)
+        if field.option in ignored:
+            continue
         if field.api_key not in desired and value is not None and value != field.platform_default:
             changes[field.api_key] = field.platform_default
     return changes
+
+
+def matches_any(name: Optional[str], globs: Iterable[str]) -> bool:
+    """Whether ``name`` matches one of the shell-style ``globs``, case-sensitively."""
+    return name is not None and any(fnmatch.fnmatchcase(name, glob) for glob in globs)
 
 
 @dataclass
@@ -101,14 +112,24 @@ class Change:
             return api.update(self.current['id'], self.body or {})
         return api.delete(self.current['id'], include_workflows=self.include_workflows)
 
-    def diff(self, application_id: str) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
-        """Before and after of this change: whole webhooks for create and delete, changed fields for update."""
+    def describe(self) -> dict[str, Any]:
+        """The change as one entry of the ``changes`` result: action, name, ID and the options it sends."""
+        fields = [field.option for field in FIELDS if field.api_key in (self.body or {})]
+        return {'action': self.action, 'name': self.name, 'id': (self.current or {}).get('id'), 'fields': fields}
+
+    def diff(self, application_id: str, affected_workflows: Iterable[dict[str, Any]] = ()
+             ) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
+        """Before and after of this change: whole webhooks for create and delete, changed fields for update.
+
+        A delete also shows the workflows the webhook triggers, and what becomes of them.
+        """
         if self.action == 'create':
             return None, diff_view(predicted_webhook(self.body or {}, application_id))
         if self.action == 'update':
             fields = update_diff(FIELDS, self.body or {}, self.current or {})
             return fields['before'], fields['after']
-        return diff_view(self.current or {}), None
+        workflows_before, workflows_after = delete_diff(self.current or {}, list(affected_workflows))
+        return dict(diff_view(self.current or {}), **workflows_before), workflows_after or None
 
 
 class WebhookSet:
@@ -129,37 +150,53 @@ class WebhookSet:
             if len(self.by_name.get(name, ())) > 1
         }
 
-    def gathered(self) -> list[dict[str, Any]]:
-        return [config_entry(webhook) for webhook in self.webhooks]
+    def gathered(self, unmanaged: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """The webhooks in ``config`` shape, without those whose name matches an ``unmanaged`` glob."""
+        return [config_entry(webhook) for webhook in self.webhooks if not matches_any(webhook.get('name'), unmanaged)]
+
+    def unmanaged(self, globs: Iterable[str]) -> list[dict[str, Any]]:
+        """The webhooks whose name matches one of ``globs``, in ``config`` shape."""
+        globs = list(globs)
+        return [config_entry(webhook) for webhook in self.webhooks if matches_any(webhook.get('name'), globs)]
 
     def plan(self, state: str, entries: list[dict[str, Any]], update_secrets: str = 'always',
-             include_workflows: bool = False) -> list[Change]:
+             include_workflows: bool = False, ignore_fields: Iterable[str] = (),
+             unmanaged: Iterable[str] = ()) -> list[Change]:
         """The writes that make the application match ``entries`` under ``state``, in the order to send them.
 
         Creates and updates follow the order of ``entries``; deletes come last, in listing order.
-        Names must have been checked for duplicates first (see ``duplicates``).
+        Options in ``ignore_fields`` are neither compared nor sent; webhooks whose name matches an
+        ``unmanaged`` glob are never deleted. Names must have been checked for duplicates first.
         """
+        unmanaged = list(unmanaged)
         if state == 'deleted':
             doomed = self.webhooks if not entries else [
                 webhook for entry in entries for webhook in self.by_name.get(entry['name'], ())
             ]
-            return [self._delete(webhook, include_workflows) for webhook in doomed]
+            return [self._delete(webhook, include_workflows) for webhook in doomed
+                    if not matches_any(webhook.get('name'), unmanaged)]
+        ignored = frozenset(ignore_fields)
+        entries = [{option: value for option, value in entry.items() if option not in ignored} for entry in entries]
         changes = [
-            change for change in (self._converge(state, entry, update_secrets) for entry in entries) if change
+            change for change in (self._converge(state, entry, update_secrets, ignored) for entry in entries) if change
         ]
         if state == 'overridden':
             listed = {entry['name'] for entry in entries}
-            changes.extend(self._delete(webhook, include_workflows)
-                           for webhook in self.webhooks if webhook.get('name') not in listed)
+            changes.extend(self._delete(webhook, include_workflows) for webhook in self.webhooks
+                           if webhook.get('name') not in listed and not matches_any(webhook.get('name'), unmanaged))
         return changes
 
-    def _converge(self, state: str, entry: dict[str, Any], update_secrets: str) -> Optional[Change]:
+    def _converge(self, state: str, entry: dict[str, Any], update_secrets: str,
+                  ignored: frozenset[str]) -> Optional[Change]:
         matches = self.by_name.get(entry['name'])
         if not matches:
             return Change('create', entry['name'], body=desired_fields(FIELDS, entry))
         current = matches[0]
         desired = desired_fields(FIELDS, entry, include_secrets=update_secrets == 'always')
-        changes = webhook_changes(desired, current) if state == 'merged' else replaced_changes(desired, current)
+        if state == 'merged':
+            changes = webhook_changes(desired, current)
+        else:
+            changes = replaced_changes(desired, current, ignored)
         return Change('update', entry['name'], current, changes) if changes else None
 
     @staticmethod
@@ -272,18 +309,21 @@ def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: 
     return [with_trigger_url(webhook) for webhook in after]
 
 
-def changes_diff(changes: list[Change], application_id: str) -> dict[str, dict[str, Any]]:
+def changes_diff(changes: list[Change], application_id: str,
+                 affected_workflows: Iterable[dict[str, Any]] = ()) -> dict[str, dict[str, Any]]:
     """Ansible diff of the changes: ``before`` and ``after`` keyed by webhook name.
 
     A name that appears twice (duplicates being deleted) is keyed ``name (id)`` the second time.
+    A deleted webhook's entry lists the workflows it triggers (see ``Change.diff``).
     """
+    affected_workflows = list(affected_workflows)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for change in changes:
         key = change.name
         if key in before or key in after:
             key = '%s (%s)' % (change.name, (change.current or {}).get('id'))
-        old, new = change.diff(application_id)
+        old, new = change.diff(application_id, affected_workflows)
         if old is not None:
             before[key] = old
         if new is not None:

@@ -236,6 +236,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import (
     validate_fields,
     validate_id,
 )
+from ansible_collections.losant.platform.plugins.module_utils.flows import WorkflowImpact, delete_diff
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     WebhookApi,
@@ -248,6 +249,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     webhook_api,
     webhook_changes,
 )
+from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change
 
 
 class WebhookModule(LosantModule):
@@ -305,9 +307,16 @@ class WebhookModule(LosantModule):
 
     def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
         if current is None:
-            return {'changed': False, 'webhook': {}, 'diff': {'before': {}, 'after': {}}}
-        api.delete(current['id'], include_workflows=self.params['include_workflows'])
-        return {'changed': True, 'webhook': {}, 'diff': {'before': diff_view(current), 'after': {}}}
+            return {'changed': False, 'webhook': {}, 'changes': [], 'affected_workflows': [],
+                    'diff': {'before': {}, 'after': {}}}
+        include_workflows = self.params['include_workflows']
+        impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
+        affected = impact.of([current], include_workflows)
+        api.delete(current['id'], include_workflows=include_workflows)
+        workflows_before, workflows_after = delete_diff(current, affected)
+        return {'changed': True, 'webhook': {}, 'affected_workflows': affected,
+                'changes': [Change('delete', current.get('name'), current).describe()],
+                'diff': {'before': dict(diff_view(current), **workflows_before), 'after': workflows_after}}
 
     def converge(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
         if current is None:
@@ -315,14 +324,16 @@ class WebhookModule(LosantModule):
             answer = api.create(body)
             self.refuse_unapplied('POST %s' % api.path, body, answer)
             webhook = answer or predicted_webhook(body, self.params['application_id'])
-            return self.outcome(True, webhook, {'before': {}, 'after': diff_view(webhook)})
+            return self.outcome(True, webhook, {'before': {}, 'after': diff_view(webhook)},
+                                Change('create', body.get('name'), body=body).describe())
         send_secrets = self.params['update_secrets'] == 'always'
         changes = webhook_changes(desired_fields(FIELDS, self.params, include_secrets=send_secrets), current)
         if not changes:
             return self.outcome(False, current, {'before': {}, 'after': {}})
         answer = api.update(current['id'], changes)
         self.refuse_unapplied('PATCH %s/%s' % (api.path, current['id']), changes, answer)
-        return self.outcome(True, answer or dict(current, **changes), update_diff(FIELDS, changes, current))
+        change = Change('update', current.get('name'), current, changes).describe()
+        return self.outcome(True, answer or dict(current, **changes), update_diff(FIELDS, changes, current), change)
 
     def refuse_unapplied(self, request: str, sent: dict[str, Any], answer: Optional[dict[str, Any]]) -> None:
         """Fail when the API answered a write without applying all of it, which would change again every run."""
@@ -334,8 +345,9 @@ class WebhookModule(LosantModule):
                                   fields_not_applied=options, **result)
 
     @staticmethod
-    def outcome(changed: bool, webhook: dict[str, Any], diff: dict[str, Any]) -> dict[str, Any]:
-        result = {'changed': changed, 'webhook': mask(FIELDS, webhook), 'diff': diff}
+    def outcome(changed: bool, webhook: dict[str, Any], diff: dict[str, Any],
+                *changes: dict[str, Any]) -> dict[str, Any]:
+        result = {'changed': changed, 'webhook': mask(FIELDS, webhook), 'diff': diff, 'changes': list(changes)}
         url = trigger_url(webhook)
         if url:
             result['trigger_url'] = url

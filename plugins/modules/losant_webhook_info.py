@@ -165,6 +165,7 @@ from typing import Any
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields, validate_id
+from ansible_collections.losant.platform.plugins.module_utils.flows import WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     WebhookApi,
@@ -180,6 +181,7 @@ class WebhookInfoModule(LosantModule):
             'application_id': {'type': 'str', 'required': True},
             'webhook_id': {'type': 'str'},
             'name': {'type': 'str'},
+            'with_workflows': {'type': 'bool', 'default': False},
         }
         super().__init__(argument_spec, mutually_exclusive=[('webhook_id', 'name')])
 
@@ -187,10 +189,19 @@ class WebhookInfoModule(LosantModule):
         self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params))
         api = webhook_api(self)
         try:
-            found = self.find(api)
+            webhooks = [with_trigger_url(webhook) for webhook in self.find(api)]
+            if self.params['with_workflows']:
+                self.add_workflows(api, webhooks)
         except LosantError as error:
             self.fail(error, webhooks=[])
-        self.exit(changed=False, webhooks=[with_trigger_url(webhook) for webhook in found])
+        self.exit(changed=False, webhooks=webhooks)
+
+    def add_workflows(self, api: WebhookApi, webhooks: list[dict[str, Any]]) -> None:
+        """Give each webhook its ``workflows``: None for every webhook when the token may not list them."""
+        impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
+        workflows = impact.by_webhook(webhooks)
+        for webhook in webhooks:
+            webhook['workflows'] = None if workflows is None else workflows[webhook['id']]
 
     def find(self, api: WebhookApi) -> list[dict[str, Any]]:
         if self.params['webhook_id']:

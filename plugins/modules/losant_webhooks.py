@@ -424,26 +424,32 @@ from typing import Any
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields
+from ansible_collections.losant.platform.plugins.module_utils.flows import WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     Listing,
+    WebhookApi,
     incomplete_listing,
     unapplied_message,
     webhook_api,
 )
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
     STATES,
+    Change,
     PartialFailure,
     WebhookSet,
     after_state,
     apply_changes,
     changes_diff,
     config_argument_spec,
+    config_entry,
+    matches_any,
     repeated,
     unapplied_changes,
 )
 
 DELETING_STATES = ('deleted', 'overridden')
+IGNORABLE_FIELDS = [field.option for field in FIELDS if field.option != 'name']
 
 
 class WebhooksModule(LosantModule):
@@ -456,6 +462,9 @@ class WebhooksModule(LosantModule):
             'update_secrets': {'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
             'include_workflows': {'type': 'bool', 'default': False},
             'concurrency': {'type': 'int', 'default': 4},
+            'max_deletions': {'type': 'int'},
+            'ignore_fields': {'type': 'list', 'elements': 'str', 'default': [], 'choices': IGNORABLE_FIELDS},
+            'unmanaged': {'type': 'list', 'elements': 'str', 'default': []},
         })
         self.entries: list[dict[str, Any]] = self.params['config'] or []
         self.state: str = self.params['state']
@@ -473,25 +482,55 @@ class WebhooksModule(LosantModule):
             self.gather(webhooks)
         self.refuse_duplicates(webhooks)
         changes = webhooks.plan(self.state, self.entries, self.params['update_secrets'],
-                                self.params['include_workflows'])
+                                self.params['include_workflows'], self.params['ignore_fields'],
+                                self.params['unmanaged'])
+        described = [change.describe() for change in changes]
+        self.refuse_deletions(changes, described)
+        affected = self.affected_workflows(api, changes)
         app_id = self.params['application_id']
         try:
             answers = apply_changes(api, changes, app_id, self.params['concurrency'])
         except PartialFailure as failure:
             self.fail(failure.error, changed=bool(failure.applied), applied=failure.applied,
-                      not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown)
+                      not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,
+                      affected_workflows=affected)
+        after = after_state(webhooks.webhooks, changes, answers, app_id)
         result: dict[str, Any] = {
             'changed': bool(changes),
-            'webhooks': after_state(webhooks.webhooks, changes, answers, app_id),
+            'webhooks': after,
             'requests': api.writes,
+            'changes': described,
+            'affected_workflows': affected,
+            'before': webhooks.gathered(),
         }
+        if changes:
+            result['after'] = [config_entry(webhook) for webhook in after]
         if self.module._diff:
-            result['diff'] = changes_diff(changes, app_id)
+            result['diff'] = changes_diff(changes, app_id, affected)
         unapplied = unapplied_changes(changes, answers)
         if unapplied:
             self.module.fail_json(msg=unapplied_message('Every write', unapplied), fields_not_applied=unapplied,
                                   **result)
         self.exit(**result)
+
+    def refuse_deletions(self, changes: list[Change], described: list[dict[str, Any]]) -> None:
+        """Fail before any write, in check mode too, when the plan deletes more than max_deletions."""
+        limit = self.params['max_deletions']
+        doomed = [change.name for change in changes if change.action == 'delete']
+        if limit is not None and len(doomed) > limit:
+            self.module.fail_json(
+                msg='Nothing was changed: the plan deletes %d webhooks, more than max_deletions=%d: %s.'
+                    % (len(doomed), limit, ', '.join(doomed)),
+                changes=described)
+
+    def affected_workflows(self, api: WebhookApi, changes: list[Change]) -> list[dict[str, Any]]:
+        """The workflows triggered by the webhooks to delete, looked up before any write."""
+        doomed = [change.current for change in changes if change.action == 'delete' and change.current]
+        impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
+        try:
+            return impact.of(doomed, self.params['include_workflows'])
+        except LosantError as error:
+            self.fail(error, changes=[change.describe() for change in changes])
 
     def input_errors(self) -> list[str]:
         errors = []
@@ -503,6 +542,12 @@ class WebhooksModule(LosantModule):
             errors.append('config names must be unique, %r is at %s' % (name, places))
         if self.params['concurrency'] < 1:
             errors.append('concurrency must be 1 or more, got %d' % self.params['concurrency'])
+        if self.params['max_deletions'] is not None and self.params['max_deletions'] < 0:
+            errors.append('max_deletions must be 0 or more, got %d' % self.params['max_deletions'])
+        if self.state in DELETING_STATES:
+            errors.extend('config[%d].name %r matches unmanaged, which %s never touches'
+                          % (index, name, self.state)
+                          for index, name in enumerate(names) if matches_any(name, self.params['unmanaged']))
         if self.state == 'gathered' and self.entries:
             errors.append('config must be empty with state=gathered')
         if self.params['delete_all'] and (self.state not in DELETING_STATES or self.entries):
@@ -517,7 +562,8 @@ class WebhooksModule(LosantModule):
         if duplicates:
             self.module.warn('Webhook names used more than once: %s; rename or delete all but one before feeding '
                              'the gathered list back.' % ', '.join(repr(name) for name in duplicates))
-        self.exit(changed=False, gathered=webhooks.gathered())
+        unmanaged = self.params['unmanaged']
+        self.exit(changed=False, gathered=webhooks.gathered(unmanaged), gathered_unmanaged=webhooks.unmanaged(unmanaged))
 
     def refuse_incomplete(self, listing: Listing) -> None:
         """Deleting what is not listed needs a complete listing; other states only warn."""

@@ -20,6 +20,9 @@ What it recorded:
   is a copy of what the client passed (ints stay ints); ``headers`` and ``timeout`` only when serving.
 - ``writes`` (every call but GET), ``lists`` (the GETs of the collection), ``stored`` (webhooks by ID).
 
+Workflows: ``fake.flows`` (a list, e.g. of ``flow(name, webhook_id)``) answers the workflow list with its
+``triggerFilter`` query, paged; a DELETE with ``includeWorkflows=true`` removes the webhook's workflows.
+
 To answer otherwise than the stored webhooks would:
 
 - ``fake.script(method, path, *answers)``: the next requests with that method and path get these
@@ -92,6 +95,12 @@ def bare_webhook(name: str, **fields: Any) -> dict[str, Any]:
     return stored
 
 
+def flow(name: str, *webhook_ids: str, enabled: bool = True) -> dict[str, Any]:
+    """A stored workflow with a webhook trigger on each of ``webhook_ids``."""
+    return {'id': '%024x' % next(_ids), 'name': name, 'enabled': enabled, 'flowClass': 'cloud',
+            'triggers': [{'type': 'webhook', 'key': webhook_id} for webhook_id in webhook_ids]}
+
+
 def listing(*hooks: dict[str, Any], total: Optional[int] = None, page: int = 0) -> dict[str, Any]:
     """A list answer holding ``hooks``; ``total`` defaults to their number."""
     return {'items': list(hooks), 'count': len(hooks), 'totalCount': len(hooks) if total is None else total,
@@ -117,6 +126,8 @@ class FakeApi:
         self.collection = '/applications/%s/webhooks' % APP_ID
         self.scripts: dict[tuple[str, str], list[Answer]] = {}
         self.scripted_only = scripted_only
+        self.flows_path = '/applications/%s/flows' % APP_ID
+        self.flows: list[dict[str, Any]] = []
         self.add(*(webhooks or []))
 
     def add(self, *webhooks: dict[str, Any]) -> None:
@@ -178,6 +189,8 @@ class FakeApi:
             raise LosantError(method, path, message, status, error_type)
         if path == self.collection:
             return self._list(params) if method == 'GET' else self._create(body)
+        if path == self.flows_path and method == 'GET':
+            return self._list_flows(params)
         webhook_id = path.rsplit('/', 1)[1]
         if path != '%s/%s' % (self.collection, webhook_id) or webhook_id not in self.stored:
             raise LosantError(method, path, 'Webhook was not found', 404, 'NotFound')
@@ -186,6 +199,8 @@ class FakeApi:
             return dict(self.stored[webhook_id])
         if method == 'DELETE':
             del self.stored[webhook_id]
+            if str(params.get('includeWorkflows')) == 'true':
+                self.flows = [item for item in self.flows if {'type': 'webhook', 'key': webhook_id} not in item['triggers']]
             return {'success': True}
         return dict(self.stored[webhook_id])
 
@@ -196,6 +211,18 @@ class FakeApi:
         per_page, page = params['perPage'], params['page']
         return dict(listing(*(dict(hook) for hook in hooks[page * per_page:(page + 1) * per_page]),
                             total=len(hooks), page=page), perPage=per_page)
+
+    def _list_flows(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Workflows with a trigger equal to one of the ``triggerFilter[N][type|key]`` entries, by name."""
+        wanted = [{'type': params['triggerFilter[%d][type]' % index], 'key': params['triggerFilter[%d][key]' % index]}
+                  for index in range(len(params)) if 'triggerFilter[%d][type]' % index in params]
+        if len(wanted) > 100:
+            raise LosantError('GET', self.flows_path, 'triggerFilter allows at most 100 entries', 400, 'Validation')
+        flows = sorted((item for item in self.flows if not wanted or any(trigger in wanted for trigger in item['triggers'])),
+                       key=lambda item: (item['name'], item['id']))
+        per_page, page = params.get('perPage', 100), params.get('page', 0)
+        return {'items': [dict(item) for item in flows[page * per_page:(page + 1) * per_page]], 'count': len(flows),
+                'totalCount': len(flows), 'perPage': per_page, 'page': page, '_type': 'flows'}
 
     def _create(self, body: dict[str, Any]) -> dict[str, Any]:
         fields = dict(body)

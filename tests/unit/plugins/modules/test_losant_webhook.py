@@ -44,6 +44,9 @@ def sent(fake: FakeApi) -> list[tuple[str, str, Any]]:
 LIST_ORDERS = ('GET', '%s?perPage=1000&sortField=name&sortDirection=asc&filterField=name&filter=orders&page=0'
                % LIST_PATH, None)
 GET_HOOK = ('GET', HOOK_PATH, None)
+# Before a delete, the workflows that the webhook triggers (see test_drift.py).
+FLOWS_OF_HOOK = ('GET', '/applications/%s/flows?triggerFilter%%5B0%%5D%%5Btype%%5D=webhook&triggerFilter%%5B0%%5D%%5Bkey%%5D=%s'
+                 '&perPage=100&sortField=name&sortDirection=asc&page=0' % (APP_ID, HOOK), None)
 
 
 # create
@@ -151,7 +154,7 @@ def test_missing_id_with_present_fails_without_writing(run_module, fake_api):
 def test_absent_deletes_with_one_request(run_module, fake_api):
     fake_api.add(webhook())
     run = run_module(main, args(name='orders', state='absent'), diff=True)
-    assert sent(fake_api) == [LIST_ORDERS, ('DELETE', GET_HOOK[1], None)]
+    assert sent(fake_api) == [LIST_ORDERS, FLOWS_OF_HOOK, ('DELETE', GET_HOOK[1], None)]
     assert run.result['changed'] is True and run.result['webhook'] == {}
     assert run.result['diff']['after'] == {} and run.result['diff']['before']['id'] == HOOK
     assert 'trigger_url' not in run.result
@@ -160,13 +163,13 @@ def test_absent_deletes_with_one_request(run_module, fake_api):
 def test_absent_with_workflows(run_module, fake_api):
     fake_api.add(webhook())
     run_module(main, args(webhook_id=HOOK, state='absent', include_workflows=True))
-    assert sent(fake_api)[1] == ('DELETE', GET_HOOK[1] + '?includeWorkflows=true', None)
+    assert sent(fake_api)[1:] == [FLOWS_OF_HOOK, ('DELETE', GET_HOOK[1] + '?includeWorkflows=true', None)]
 
 
 def test_absent_in_check_mode_sends_no_delete(run_module, fake_api):
     fake_api.add(webhook())
     run = run_module(main, args(name='orders', state='absent'), check_mode=True)
-    assert sent(fake_api) == [LIST_ORDERS] and run.result['changed'] is True
+    assert sent(fake_api) == [LIST_ORDERS, FLOWS_OF_HOOK] and run.result['changed'] is True
 
 
 @pytest.mark.parametrize('lookup', [{'name': 'orders'}, {'webhook_id': HOOK}])

@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Drift features in-process: ``changes``, ``before``/``after``, the guards of losant_webhooks, and the
+workflows a delete affects in losant_webhooks, losant_webhook and losant_webhook_info."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+import pytest
+
+from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
+from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, Reply, flow, webhook
+
+COLLECTION = '/applications/%s/webhooks' % APP_ID
+FLOWS = '/applications/%s/flows' % APP_ID
+ARGS = {'api_url': BASE_URL, 'api_token': 'unit-token', 'application_id': APP_ID}
+FORBIDDEN = Reply(403, {'type': 'Forbidden', 'message': 'Access token is not authorized for flows.get'})
+
+
+@pytest.fixture
+def run(run_module: Any) -> Any:
+    """``run(fake, module, check_mode=False, diff=False, **args)``: the module's run against ``fake``."""
+    def execute(fake: FakeApi, module: Any, check_mode: bool = False, diff: bool = False, **args: Any) -> Any:
+        with fake.serving():
+            return run_module(module.main, dict(ARGS, **args), check_mode=check_mode, diff=diff)
+    return execute
+
+
+def writes(fake: FakeApi) -> list[tuple]:
+    return [(call.method, call.path) for call in fake.writes]
+
+
+def warnings(outcome: Any) -> str:
+    """The warnings as text: plain strings before ansible-core 2.19, structured after."""
+    return json.dumps(outcome.result.get('warnings'))
+
+
+def flow_queries(fake: FakeApi) -> list[Optional[dict]]:
+    return [call.params for call in fake.calls if call.path == FLOWS]
+
+
+# -- changes, before and after -----------------------------------------------------------------
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_webhooks_return_changes_and_before_after_in_config_shape(run, check_mode):
+    hook, old = webhook('hook-07', responseCode=500, enabled=False), webhook('old')
+    fake = FakeApi([hook, old])
+    result = run(fake, losant_webhooks, check_mode, state='overridden',
+                 config=[{'name': 'hook-07', 'response_code': 200, 'enabled': True}, {'name': 'rogue'}]).result
+    assert result['changes'] == [
+        {'action': 'update', 'name': 'hook-07', 'id': hook['id'], 'fields': ['response_code', 'enabled']},
+        {'action': 'create', 'name': 'rogue', 'id': None, 'fields': ['name']},
+        {'action': 'delete', 'name': 'old', 'id': old['id'], 'fields': []},
+    ]
+    assert [entry['name'] for entry in result['before']] == ['hook-07', 'old']
+    assert result['before'][0]['response_code'] == 500 and 'id' not in result['before'][0]
+    assert [(entry['name'], entry['response_code'], entry['enabled']) for entry in result['after']] == [
+        ('hook-07', 200, True), ('rogue', 200, True)]
+
+
+def test_webhooks_without_changes_return_before_but_no_after(run):
+    fake = FakeApi([webhook('a')])
+    result = run(fake, losant_webhooks, state='merged', config=[{'name': 'a'}]).result
+    assert result['changes'] == [] and result['before'] == [result['before'][0]] and 'after' not in result
+
+
+def test_webhook_returns_its_change_for_create_update_and_delete(run):
+    fake = FakeApi([webhook('orders', responseCode=200)])
+    updated = run(fake, losant_webhook, name='orders', response_code=201, enabled=True).result
+    created = run(fake, losant_webhook, check_mode=True, name='new', description='x').result
+    deleted = run(fake, losant_webhook, name='orders', state='absent').result
+    unchanged = run(fake, losant_webhook, name='orders', state='absent').result
+    hook_id = deleted['changes'][0]['id']
+    assert updated['changes'] == [{'action': 'update', 'name': 'orders', 'id': hook_id, 'fields': ['response_code']}]
+    assert created['changes'] == [{'action': 'create', 'name': 'new', 'id': None, 'fields': ['name', 'description']}]
+    assert deleted['changes'] == [{'action': 'delete', 'name': 'orders', 'id': hook_id, 'fields': []}]
+    assert unchanged['changes'] == [] and unchanged['affected_workflows'] == []
+
+
+# -- max_deletions -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_max_deletions_refuses_a_larger_plan_before_any_write(run, check_mode):
+    fake = FakeApi([webhook('a'), webhook('b'), webhook('c')])
+    outcome = run(fake, losant_webhooks, check_mode, state='overridden', config=[{'name': 'a', 'enabled': False}],
+                  max_deletions=1)
+    assert outcome.exit_code == 1 and outcome.result['failed'] is True
+    assert outcome.result['msg'] == 'Nothing was changed: the plan deletes 2 webhooks, more than max_deletions=1: b, c.'
+    assert [change['action'] for change in outcome.result['changes']] == ['update', 'delete', 'delete']
+    assert fake.writes == [] and flow_queries(fake) == []
+
+
+def test_max_deletions_allows_a_plan_at_the_limit(run):
+    fake = FakeApi([webhook('a'), webhook('b')])
+    outcome = run(fake, losant_webhooks, state='deleted', config=[{'name': 'a'}, {'name': 'b'}], max_deletions=2)
+    assert outcome.exit_code == 0 and len(fake.writes) == 2
+
+
+def test_negative_max_deletions_fails_before_any_request(run):
+    fake = FakeApi()
+    outcome = run(fake, losant_webhooks, state='merged', config=[{'name': 'a'}], max_deletions=-1)
+    assert 'max_deletions must be 0 or more, got -1' in outcome.result['msg'] and fake.calls == []
+
+
+# -- ignore_fields -----------------------------------------------------------------------------
+
+def test_ignore_fields_are_neither_compared_nor_sent(run):
+    hook = webhook('a', enabled=False, responseCode=500, description='by hand')
+    fake = FakeApi([hook])
+    config = [{'name': 'a', 'enabled': True, 'response_code': 201}, {'name': 'b', 'enabled': False}]
+    result = run(fake, losant_webhooks, state='replaced', config=config, ignore_fields=['enabled']).result
+    assert [(call.method, call.body) for call in fake.writes] == [
+        ('PATCH', {'responseCode': 201, 'description': ''}), ('POST', {'name': 'b'})]
+    assert result['changes'][0]['fields'] == ['description', 'response_code']
+
+
+def test_ignore_fields_alone_leave_the_application_unchanged(run):
+    fake = FakeApi([webhook('a', enabled=False)])
+    result = run(fake, losant_webhooks, state='overridden', config=[{'name': 'a', 'enabled': True}],
+                 ignore_fields=['enabled']).result
+    assert result['changed'] is False and fake.writes == []
+
+
+def test_ignore_fields_refuses_name(run):
+    outcome = run(FakeApi(), losant_webhooks, state='merged', config=[{'name': 'a'}], ignore_fields=['name'])
+    assert outcome.exit_code == 1 and 'ignore_fields' in outcome.result['msg']
+
+
+# -- unmanaged ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('state, config, delete_all', [('overridden', [{'name': 'keep'}], False),
+                                                       ('deleted', [], True)])
+def test_unmanaged_webhooks_are_never_deleted(run, state, config, delete_all):
+    hooks = [webhook('keep'), webhook('ops-pager'), webhook('ops-Night'), webhook('stray')]
+    fake = FakeApi(hooks)
+    result = run(fake, losant_webhooks, state=state, config=config, delete_all=delete_all,
+                 unmanaged=['ops-*']).result
+    deleted = ['stray'] if state == 'overridden' else ['keep', 'stray']
+    assert [change['name'] for change in result['changes']] == deleted
+    assert writes(fake) == [('DELETE', '%s/%s' % (COLLECTION, hook['id'])) for hook in hooks
+                            if hook['name'] in deleted]
+
+
+def test_deleted_skips_a_listed_webhook_that_is_unmanaged_by_refusing_the_contradiction(run):
+    fake = FakeApi([webhook('ops-pager')])
+    outcome = run(fake, losant_webhooks, state='deleted', config=[{'name': 'ops-pager'}], unmanaged=['ops-*'])
+    assert outcome.exit_code == 1 and fake.calls == []
+    assert "config[0].name 'ops-pager' matches unmanaged, which deleted never touches" in outcome.result['msg']
+
+
+def test_gathered_puts_unmanaged_webhooks_apart(run):
+    fake = FakeApi([webhook('a'), webhook('ops-pager')])
+    result = run(fake, losant_webhooks, state='gathered', unmanaged=['ops-*']).result
+    assert [entry['name'] for entry in result['gathered']] == ['a']
+    assert [entry['name'] for entry in result['gathered_unmanaged']] == ['ops-pager']
+
+
+# -- workflows a delete affects ----------------------------------------------------------------
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('include_workflows', [False, True])
+def test_webhooks_list_the_workflows_of_deleted_webhooks_before_deleting(run, check_mode, include_workflows):
+    old, kept = webhook('old'), webhook('kept')
+    fake = FakeApi([old, kept])
+    router = flow('router', old['id'], enabled=False)
+    fake.flows = [router, flow('unrelated', kept['id'])]
+    outcome = run(fake, losant_webhooks, check_mode, diff=True, state='deleted', config=[{'name': 'old'}],
+                  include_workflows=include_workflows)
+    result = outcome.result
+    assert result['affected_workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': False,
+                                             'webhook': 'old', 'webhook_id': old['id'], 'deleted': include_workflows}]
+    assert flow_queries(fake)[0] == {'triggerFilter[0][type]': 'webhook', 'triggerFilter[0][key]': old['id'],
+                                     'perPage': 100, 'sortField': 'name', 'sortDirection': 'asc', 'page': 0}
+    flows_call = next(index for index, call in enumerate(fake.calls) if call.path == FLOWS)
+    assert all(call.method == 'GET' for call in fake.calls[:flows_call])
+    fate = 'deleted with its webhook (include_workflows)' if include_workflows else 'left without a trigger: its webhook is deleted'
+    assert result['diff']['before']['old']['workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': False}]
+    assert result['diff']['after']['old'] == {'workflows': [{'id': router['id'], 'name': 'router', 'enabled': False,
+                                                             'fate': fate}]}
+    assert len(fake.writes) == (0 if check_mode else 1)
+
+
+def test_webhooks_look_up_workflows_in_one_request_per_hundred_webhooks(run):
+    hooks = [webhook('hook-%03d' % index) for index in range(201)]
+    fake = FakeApi(hooks)
+    run(fake, losant_webhooks, check_mode=True, state='deleted', delete_all=True)
+    queries = flow_queries(fake)
+    assert [len([key for key in query if key.endswith('[key]')]) for query in queries] == [100, 100, 1]
+    assert queries[2]['triggerFilter[0][key]'] == hooks[200]['id']
+
+
+def test_webhooks_without_deletes_do_not_look_up_workflows(run):
+    fake = FakeApi([webhook('a')])
+    result = run(fake, losant_webhooks, state='merged', config=[{'name': 'a', 'enabled': False}]).result
+    assert flow_queries(fake) == [] and result['affected_workflows'] == []
+
+
+@pytest.mark.parametrize('module, args', [
+    (losant_webhooks, {'state': 'deleted', 'config': [{'name': 'old'}]}),
+    (losant_webhook, {'state': 'absent', 'name': 'old'}),
+])
+def test_a_token_without_flows_access_warns_and_still_deletes(run, module, args):
+    fake = FakeApi([webhook('old')])
+    fake.script('GET', FLOWS, FORBIDDEN)
+    outcome = run(fake, module, **args)
+    assert outcome.exit_code == 0 and outcome.result['changed'] is True and len(fake.writes) == 1
+    assert outcome.result['affected_workflows'] == []
+    assert 'may not list workflows' in warnings(outcome) and 'HTTP 403 Forbidden' in warnings(outcome)
+
+
+@pytest.mark.parametrize('module, args', [
+    (losant_webhooks, {'state': 'deleted', 'config': [{'name': 'old'}]}),
+    (losant_webhook, {'state': 'absent', 'name': 'old'}),
+])
+def test_another_flows_error_fails_before_the_delete(run, module, args):
+    fake = FakeApi([webhook('old')])
+    fake.script('GET', FLOWS, Reply(500, {'type': 'InternalServerError', 'message': 'boom'}))
+    outcome = run(fake, module, **args)
+    assert outcome.exit_code == 1 and fake.writes == []
+    assert 'GET %s failed with HTTP 500' % FLOWS in outcome.result['msg']
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_webhook_lists_the_workflows_of_its_delete(run, check_mode):
+    old = webhook('old')
+    fake = FakeApi([old])
+    router = flow('router', old['id'])
+    fake.flows = [router]
+    result = run(fake, losant_webhook, check_mode, diff=True, name='old', state='absent').result
+    assert result['affected_workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': True, 'webhook': 'old',
+                                             'webhook_id': old['id'], 'deleted': False}]
+    assert result['diff']['before']['workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': True}]
+    assert result['diff']['after']['workflows'][0]['fate'] == 'left without a trigger: its webhook is deleted'
+    assert [call.method for call in fake.calls] == ['GET', 'GET'] + ([] if check_mode else ['DELETE'])
+
+
+def test_webhook_info_with_workflows_lists_each_webhooks_workflows(run):
+    a, b = webhook('a'), webhook('b')
+    fake = FakeApi([a, b])
+    both, only_a = flow('both', a['id'], b['id']), flow('only-a', a['id'], enabled=False)
+    fake.flows = [both, only_a, flow('none')]
+    result = run(fake, losant_webhook_info, with_workflows=True).result
+    assert [hook['workflows'] for hook in result['webhooks']] == [
+        [{'id': both['id'], 'name': 'both', 'enabled': True}, {'id': only_a['id'], 'name': 'only-a', 'enabled': False}],
+        [{'id': both['id'], 'name': 'both', 'enabled': True}],
+    ]
+    assert len(flow_queries(fake)) == 1
+
+
+def test_webhook_info_without_flows_access_warns_and_returns_null_workflows(run):
+    fake = FakeApi([webhook('a')])
+    fake.script('GET', FLOWS, FORBIDDEN)
+    outcome = run(fake, losant_webhook_info, with_workflows=True)
+    assert outcome.exit_code == 0 and outcome.result['webhooks'][0]['workflows'] is None
+    assert 'webhooks are returned without their workflows' in warnings(outcome)
+
+
+def test_webhook_info_does_not_ask_for_workflows_by_default(run):
+    fake = FakeApi([webhook('a')])
+    result = run(fake, losant_webhook_info).result
+    assert flow_queries(fake) == [] and 'workflows' not in result['webhooks'][0]
