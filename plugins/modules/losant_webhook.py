@@ -194,6 +194,25 @@ webhook:
     enabled: true
     creationDate: "2026-01-01T12:00:00.000Z"
     lastUpdated: "2026-01-02T08:30:00.000Z"
+changes:
+  description:
+    - The write made (in check mode, that a real run would make), as in RV(losant.platform.losant_webhooks#module:changes);
+      empty when nothing changes.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - {action: update, name: orders, id: 575ed78e7ae143cd83dc4aab, fields: [response_code]}
+affected_workflows:
+  description:
+    - With O(state=absent), the workflows whose webhook trigger uses the webhook, looked up before the delete, as
+      in RV(losant.platform.losant_webhooks#module:affected_workflows). The diff shows them too.
+  returned: with O(state=absent)
+  type: list
+  elements: dict
+  sample:
+    - {id: 575ed78e7ae143cd83dc4ab0, name: order router, enabled: true, webhook: orders,
+       webhook_id: 575ed78e7ae143cd83dc4aab, deleted: false}
 trigger_url:
   description: The public URL that triggers the webhook. Absent when the webhook has no token yet or was deleted.
   returned: when the webhook exists

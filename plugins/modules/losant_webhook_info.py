@@ -52,6 +52,13 @@ options:
       - Names are not unique on the platform, so several webhooks may be returned.
       - Mutually exclusive with O(webhook_id).
     type: str
+  with_workflows:
+    description:
+      - Also return, for each webhook, the workflows whose webhook trigger uses it, as C(workflows) (a list of
+        C(id), C(name), C(enabled)). One workflow query per 100 webhooks.
+      - If the token may not list workflows, C(workflows) is V(null) and the module warns.
+    type: bool
+    default: false
 notes:
   - Without O(webhook_id) and O(name) the module returns every webhook of the application, sorted by name.
   - O(name) is looked up with an API filter made of its ASCII letters and digits (every other run of characters
@@ -62,6 +69,12 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: List every webhook with the workflows it triggers
+  losant.platform.losant_webhook_info:
+    application_id: 575ec8687ae143cd83dc4a97
+    with_workflows: true
+  register: listed
+
 - name: List every webhook of an application
   losant.platform.losant_webhook_info:
     api_token: "{{ losant_api_token }}"

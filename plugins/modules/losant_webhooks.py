@@ -168,6 +168,30 @@ options:
         met it.
     type: int
     default: 4
+  max_deletions:
+    description:
+      - The most webhooks one run may delete. A plan that deletes more fails before any write, naming the
+        webhooks, with RV(changes) holding the whole plan; check mode fails the same way.
+      - Unset means no limit.
+    type: int
+  ignore_fields:
+    description:
+      - Options of O(config) that are never compared nor sent, on update and on create, for example V(enabled)
+        when operations toggle it by hand. With O(state=replaced) and O(state=overridden) they are not reset either.
+    type: list
+    elements: str
+    choices: [description, response_code, verification_type, verification_code, wait_for_reply, basic_auth_username,
+              basic_auth_password, is_websocket, cast_buffers_as, annotate_multipart, enabled]
+    default: []
+  unmanaged:
+    description:
+      - Shell-style globs (C(*), C(?), C([...])), matched case-sensitively against webhook names. O(state=overridden)
+        and O(state=deleted) never delete a webhook whose name matches; a O(config) name that matches one fails
+        before any request.
+      - With O(state=gathered), matching webhooks are returned in RV(gathered_unmanaged) instead of RV(gathered).
+    type: list
+    elements: str
+    default: []
 notes:
   - A webhook created before a field existed on the platform (for example C(enabled)) lacks that field. An
     absent field counts as its platform default when O(state=replaced) resets fields, and is left out of
@@ -255,6 +279,21 @@ EXAMPLES = r"""
     state: deleted
     delete_all: true
 
+- name: Override unattended - at most 2 deletions, enabled is toggled by operations, ops-* webhooks are theirs
+  losant.platform.losant_webhooks:
+    api_token: "{{ losant_api_token }}"
+    application_id: 575ec8687ae143cd83dc4a97
+    state: overridden
+    config: "{{ declared_webhooks }}"
+    max_deletions: 2
+    ignore_fields: [enabled]
+    unmanaged: ["ops-*"]
+  register: deploy
+
+- name: Show the workflows the deletes left without a trigger
+  ansible.builtin.debug:
+    msg: "{{ deploy.affected_workflows | map(attribute='name') | list }}"
+
 - name: Read the webhooks of an application in the config shape
   losant.platform.losant_webhooks:
     api_token: "{{ losant_api_token }}"
@@ -290,6 +329,51 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changes:
+  description:
+    - One entry per write, in the order of RV(requests) (in check mode, those a real run would send).
+    - C(action) is V(create), V(update) or V(delete); C(id) is V(null) for a create; C(fields) lists the option
+      names a create or update sends (secrets by name only).
+  returned: success, unless O(state=gathered); and when O(max_deletions) refused the plan
+  type: list
+  elements: dict
+  sample:
+    - {action: update, name: hook-07, id: 575ed78e7ae143cd83dc4aab, fields: [response_code, enabled]}
+    - {action: create, name: rogue, id: null, fields: [name]}
+    - {action: delete, name: old, id: 575ed78e7ae143cd83dc4aac, fields: []}
+before:
+  description: Every webhook of the application before the run, in the shape of O(config) (as RV(gathered)).
+  returned: success, unless O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - {name: orders, response_code: 200, enabled: true}
+after:
+  description: Every webhook of the application after the run (in check mode, as it would be), in the shape of O(config).
+  returned: when changed
+  type: list
+  elements: dict
+  sample:
+    - {name: orders, response_code: 201, enabled: true}
+affected_workflows:
+  description:
+    - The workflows whose webhook trigger uses a webhook that is (or in check mode would be) deleted, looked up
+      before any write. One entry per workflow and webhook. C(deleted) is true with O(include_workflows);
+      otherwise the workflow is left without that trigger. The diff shows them under the webhook's name.
+    - Empty when the token may not list workflows; the module then warns.
+  returned: success, unless O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - {id: 575ed78e7ae143cd83dc4ab0, name: order router, enabled: true, webhook: old,
+       webhook_id: 575ed78e7ae143cd83dc4aac, deleted: false}
+gathered_unmanaged:
+  description: With O(state=gathered), the webhooks whose name matches O(unmanaged), in the shape of O(config).
+  returned: when O(state=gathered)
+  type: list
+  elements: dict
+  sample:
+    - {name: ops-pager, enabled: false}
 webhooks:
   description:
     - Every webhook of the application after the run, sorted by name, as the API returns them without its
