@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pytest
+
 from typing import Any
 
 from ansible_collections.losant.platform.plugins.module_utils import lock
@@ -17,6 +19,12 @@ from ansible_collections.losant.platform.plugins.modules import losant_webhook, 
 API = 'https://api.example.test'
 APP = '5b3a0c1e9f1d2c0012345678'
 LIST_URL = '%s/applications/%s/webhooks' % (API, APP)
+
+
+@pytest.fixture(autouse=True)
+def no_workflows(requests_mock):
+    """Deletes first look up the workflows of the webhooks (see test_drift.py): there are none here."""
+    requests_mock.get('%s/applications/%s/flows' % (API, APP), json={'items': [], 'count': 0, 'totalCount': 0})
 NOT_FOUND = {'type': 'NotFound', 'message': 'Webhook was not found'}
 
 
@@ -121,7 +129,7 @@ def test_absent_counts_a_webhook_deleted_meanwhile_as_deleted(run_module, reques
     run = run_module(losant_webhook.main, args(name='orders', state='absent'))
     assert run.exit_code == 0, run.result.get('msg')
     assert run.result['changed'] is True
-    assert methods(requests_mock) == ['GET', 'DELETE']
+    assert methods(requests_mock) == ['GET', 'GET', 'DELETE']  # the lookup, its workflows, the delete
 
 
 def test_deleted_counts_a_webhook_deleted_meanwhile_as_deleted(run_module, requests_mock):
