@@ -19,13 +19,13 @@ from ansible_collections.losant.platform.plugins.modules import losant_webhook, 
 API = 'https://api.example.test'
 APP = '5b3a0c1e9f1d2c0012345678'
 LIST_URL = '%s/applications/%s/webhooks' % (API, APP)
+NOT_FOUND = {'type': 'NotFound', 'message': 'Webhook was not found'}
 
 
 @pytest.fixture(autouse=True)
 def no_workflows(requests_mock):
     """Deletes first look up the workflows of the webhooks (see test_drift.py): there are none here."""
     requests_mock.get('%s/applications/%s/flows' % (API, APP), json={'items': [], 'count': 0, 'totalCount': 0})
-NOT_FOUND = {'type': 'NotFound', 'message': 'Webhook was not found'}
 
 
 def args(**extra: Any) -> dict[str, Any]:
