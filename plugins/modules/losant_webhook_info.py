@@ -156,6 +156,37 @@ webhooks:
       creationDate: "2026-01-01T12:00:00.000Z"
       lastUpdated: "2026-01-02T08:30:00.000Z"
       trigger_url: https://triggers.losant.com/webhooks/7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
+      workflows:
+        - {id: 575ed78e7ae143cd83dc4ab0, name: order router, enabled: true}
+  contains:
+    trigger_url:
+      description: The public URL that triggers the webhook; V(null) while the webhook has no token.
+      returned: always
+      type: str
+      sample: https://triggers.losant.com/webhooks/7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
+    workflows:
+      description:
+        - The workflows whose webhook trigger uses this webhook, sorted by name; an empty list when none does.
+        - V(null) when the token may not list workflows (the module then warns).
+      returned: with O(with_workflows=true)
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: The workflow's ID.
+          type: str
+          returned: always
+          sample: 575ed78e7ae143cd83dc4ab0
+        name:
+          description: The workflow's name.
+          type: str
+          returned: always
+          sample: order router
+        enabled:
+          description: Whether the workflow is enabled.
+          type: bool
+          returned: always
+          sample: true
 status:
   description: HTTP status of the API call that failed.
   returned: failed, when the API answered
