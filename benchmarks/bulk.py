@@ -64,10 +64,11 @@ def measure(emulator: Emulator, ansible: Ansible, size: int, drift: bool, approa
             'drifted': drifted, 'in_flight': emulator.max_in_flight(journal)}
 
 
-def check_floors(rows: list[dict[str, Any]]) -> list[str]:
+def call_failures(rows: list[dict[str, Any]]) -> list[str]:
+    """The floors on requests: list calls, other GETs, one write per change, writes in flight."""
     failures = []
     for row in rows:
-        where = 'ansible-core %s, %d ms, %s, N=%d' % (row['core'], row['latency_ms'], row['approach'], row['n'])
+        where = describe(row)
         if row['approach'] in (BULK, SERIAL):
             allowed = math.ceil(row['n'] / 1000)
             if row['lists'] > allowed or row['gets'] != row['lists']:
@@ -78,10 +79,18 @@ def check_floors(rows: list[dict[str, Any]]) -> list[str]:
                 failures.append('%s: %d writes in flight at once, at most %d allowed' % (where, row['in_flight'], limit))
         if row['writes'] != row['drifted']:
             failures.append('%s: %d writes for %d drifted webhooks' % (where, row['writes'], row['drifted']))
-        if (row['approach'] == BULK and row['drift'] and row['n'] == FLOOR_SIZE
-                and row['latency_ms'] == FLOOR_LATENCY_MS and row['seconds'] > FLOOR_SECONDS):
-            failures.append('%s, 10%% drift: %.2f s above start-up, floor %.1f s' % (where, row['seconds'], FLOOR_SECONDS))
     return failures
+
+
+def timing_failures(rows: list[dict[str, Any]]) -> list[str]:
+    """The floor on time: 1000 webhooks, 10% drift, 50 ms, one task, at most FLOOR_SECONDS above start-up."""
+    return ['%s, 10%% drift: %.2f s above start-up, floor %.1f s' % (describe(row), row['seconds'], FLOOR_SECONDS)
+            for row in rows if row['approach'] == BULK and row['drift'] and row['n'] == FLOOR_SIZE
+            and row['latency_ms'] == FLOOR_LATENCY_MS and row['seconds'] > FLOOR_SECONDS]
+
+
+def describe(row: dict[str, Any]) -> str:
+    return 'ansible-core %s, %d ms, %s, N=%d' % (row['core'], row['latency_ms'], row['approach'], row['n'])
 
 
 def floor_row(rows: list[dict[str, Any]], core: str) -> Optional[dict[str, Any]]:
@@ -123,4 +132,5 @@ def run(emulator: Emulator, ansibles: list[Ansible], repeats: int, quick: bool) 
     emulator.set_latency(0)
     rows.sort(key=lambda row: (row['core'], row['latency_ms'], row['n'], row['drift'], row['approach']))
     return {'rows': rows, 'repeats': repeats, 'concurrency': CONCURRENCY, 'floor_size': FLOOR_SIZE,
-            'floor_latency_ms': FLOOR_LATENCY_MS, 'floor_seconds': FLOOR_SECONDS, 'failures': check_floors(rows)}
+            'floor_latency_ms': FLOOR_LATENCY_MS, 'floor_seconds': FLOOR_SECONDS,
+            'failures': call_failures(rows) + timing_failures(rows)}
