@@ -15,10 +15,11 @@ tarballs=("$build_dir"/losant-platform-*.tar.gz)
 tarball=${tarballs[0]}
 
 # The file list: only what users need (allowed by top-level entry), nothing generated or local, and
-# every collection file from Git that users need is there (so build_ignore hides none of it).
+# every collection file from Git that users need is there (so build_ignore hides none of it). The README
+# links docs/performance.md, which shows docs/performance.png: the two ship together.
 contents=$(tar -tzf "$tarball" | sed 's|^\./||; s|/$||; /^$/d' | sort -u)
 allowed='^(MANIFEST\.json|FILES\.json|README\.md|LICENSE|CHANGELOG\.md|requirements\.txt|(changelogs|docs|meta|playbooks|plugins|tests)(/.*)?)$'
-unwanted='(^|/)(__pycache__|\.pytest_cache|\.ansible|\.git)(/|$)|\.pyc$|\.tar\.gz$|^tests/output(/|$)|integration_config\.yml$|^changelogs/\.plugin-cache\.yaml$|^docs/performance\.png$'
+unwanted='(^|/)(__pycache__|\.pytest_cache|\.ansible|\.git)(/|$)|\.pyc$|\.tar\.gz$|^tests/output(/|$)|integration_config\.yml$|^changelogs/\.plugin-cache\.yaml$'
 not_allowed=$({ grep -vE "$allowed" <<<"$contents"; grep -E "$unwanted" <<<"$contents"; } || true)
 if [ -n "$not_allowed" ]; then
     echo "$tarball contains files that must not ship (extend build_ignore in galaxy.yml):" >&2
@@ -26,7 +27,8 @@ if [ -n "$not_allowed" ]; then
     exit 1
 fi
 required=$(cd "$root" && {
-    printf '%s\n' README.md LICENSE CHANGELOG.md requirements.txt changelogs/changelog.yaml
+    printf '%s\n' README.md LICENSE CHANGELOG.md requirements.txt changelogs/changelog.yaml \
+        docs/performance.md docs/performance.png
     git ls-files --cached --others --exclude-standard -- plugins meta playbooks docs/docsite tests
 } | while IFS= read -r path; do if [ -e "$path" ]; then echo "$path"; fi; done | { grep -vE "$unwanted" || true; } | sort -u)
 missing=$(comm -23 <(echo "$required") <(echo "$contents"))
