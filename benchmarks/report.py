@@ -206,15 +206,20 @@ def section_bulk(results: dict[str, Any]) -> str:
                                 % (key[0], key[1], key[2], '10% drift' if key[3] else 'converged',
                                    'loop' if slower == bulk.LOOP else 'writes one at a time',
                                    pair[slower] / pair[bulk.BULK]))
+    loading = ', '.join('%s on ansible-core %s' % (ms(row['noop_seconds'] - row['bare_noop_seconds']), row['core'])
+                        for row in grouped['rows'] if row['n'] == grouped['floor_size'] and row['approach'] == bulk.BULK
+                        and row['drift'] and row['latency_ms'] == grouped['floor_latency_ms'])
     return ('## One losant_webhooks task against a loop, and parallel writes\n\n'
             'The application holds exactly the N webhooks of the list; already converged, or with every tenth '
             'webhook\'s description changed by hand (10%% drift), over TLS with 0 or 50 ms before every API answer. '
             'One `losant_webhooks` task with `state: merged` (default `concurrency: %d`, and `concurrency: 1`, '
             'which writes one at a time) against an in-process loop of `losant_webhook` over the same list, by '
-            'name. Time above a no-op playbook of the same ansible-core. The one task runs %d times per row (the '
+            'name. Time above start-up: the same play, with the same N-entry list, running a no-op task instead, '
+            'with the same ansible-core (loading the list is part of starting such a playbook; for N=%d it adds %s '
+            'to a bare no-op playbook). The one task runs %d times per row (the '
             'median is shown), the loop and the one-at-a-time writes once. "In flight" is the most writes the '
             'emulator held at once, from its journal (each answer\'s time less the latency).\n\n'
-            % (grouped['concurrency'], grouped['repeats'])
+            % (grouped['concurrency'], grouped['floor_size'], loading or 'nothing measured', grouped['repeats'])
             + table(['ansible-core', 'latency', 'N', 'drift', 'approach', 'runs', 'time', 'per webhook', 'calls',
                      'list calls', 'writes', 'in flight'], rows)
             + '\n\nSpeed-ups of one task: %s.\n' % '; '.join(speedups))
@@ -285,8 +290,8 @@ def write(results: dict[str, Any]) -> list[Path]:
         '`make test` uses. On the controller the modules run in the worker process (see the user guide, '
         '"Speed: in-process runs and parallel writes"); the "module processes" rows show the cost without that, '
         'as before and as on remote hosts. Every time is a median over repeated runs on the same machine, above '
-        'the start-up of a no-op playbook. This file and the plot are written by the benchmark; run it again to '
-        'refresh them.',
+        'the start-up of a no-op playbook (for `losant_webhooks`, of the same play and list with a no-op task). '
+        'This file and the plot are written by the benchmark; run it again to refresh them.',
         section_environment(results), section_floors(results), section_calls(results), section_comparison(results),
         section_lookup(results), section_bulk(results),
         '## Plot\n\nTime per webhook against N for each approach, ansible-core %s, 0 ms (solid) and 50 ms '
