@@ -51,7 +51,8 @@ DELAY_SECONDS = re.compile(r'\d+(\.\d+)?\Z')
 class LosantError(Exception):
     """A request that failed: the HTTP status and Losant's error type and message when there are any.
 
-    ``attempts`` is set when the failure is of a kind that is retried; ``outcome_unknown`` is true
+    ``attempts`` is set after more than one attempt, and on a failure of a retried kind even at the first
+    (``api_retries`` 0, a wait the budget refused, a create not sent again); ``outcome_unknown`` is true
     when a write may have been applied although it failed (timeout, broken connection, 502 or 504).
     """
 

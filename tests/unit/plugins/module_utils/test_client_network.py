@@ -221,15 +221,42 @@ def test_api_retries_sets_the_number_of_attempts(fake_time, requests_mock, retri
     assert str(error).endswith('bad gateway (%d attempt%s)' % (retries + 1, 's' if retries else ''))
 
 
-def test_an_error_after_retries_says_how_many_attempts_were_made(client, requests_mock):
-    requests_mock.get(URL, [{'status_code': 503}, {'status_code': 404, 'json': {'type': 'NotFound', 'message': 'gone'}}])
-    assert str(failure(lambda: client.request('GET', PATH))).endswith('gone (2 attempts)')
+THROTTLED = {'status_code': 429, 'headers': {'Retry-After': '1'}}
+UNAVAILABLE = {'status_code': 503}
+REFUSED = {'exc': requests.exceptions.ConnectionError('Connection refused')}
+UNAUTHORIZED = {'status_code': 401, 'json': {'type': 'Unauthorized', 'message': 'Invalid access token'}}
+INVALID = {'status_code': 400, 'json': {'type': 'Validation', 'message': 'name is too long'}}
+NOT_FOUND = {'status_code': 404, 'json': {'type': 'NotFound', 'message': 'gone'}}
+TIMED_OUT = {'exc': requests.exceptions.ReadTimeout('slow')}
 
 
-def test_an_error_at_the_first_attempt_is_unchanged(client, requests_mock):
-    requests_mock.get(URL, status_code=404, json={'type': 'NotFound', 'message': 'gone'})
+@pytest.mark.parametrize('method, answers, message', [
+    ('GET', [THROTTLED, UNAUTHORIZED], 'failed with HTTP 401 Unauthorized: Invalid access token (2 attempts)'),
+    ('GET', [UNAVAILABLE, INVALID], 'failed with HTTP 400 Validation: name is too long (2 attempts)'),
+    ('GET', [REFUSED, UNAVAILABLE, NOT_FOUND], 'failed with HTTP 404 NotFound: gone (3 attempts)'),
+    # A timeout is never retried (guide_troubleshooting), so it ends the attempts rather than starting them.
+    ('GET', [UNAVAILABLE, TIMED_OUT], 'failed: no answer from %s within 7 seconds (2 attempts)' % API),
+    ('PATCH', [THROTTLED, INVALID], 'failed with HTTP 400 Validation: name is too long (2 attempts)'),
+    ('POST', [THROTTLED, {'status_code': 502, 'text': 'bad gateway'}],
+     'failed with HTTP 502: bad gateway (2 attempts; the webhook may have been created: check before running again)'),
+])
+def test_every_error_after_a_retry_says_how_many_attempts_were_made(client, requests_mock, method, answers, message):
+    requests_mock.register_uri(method, URL, answers)
+    error = failure(lambda: client.request(method, PATH, body=None if method == 'GET' else {'name': 'n'}))
+    assert str(error) == '%s %s %s' % (method, PATH, message)
+    assert error.attempts == requests_mock.call_count == len(answers)
+    assert 'secret-token' not in str(error)
+
+
+@pytest.mark.parametrize('answer, message', [
+    (UNAUTHORIZED, 'failed with HTTP 401 Unauthorized: Invalid access token'),
+    (NOT_FOUND, 'failed with HTTP 404 NotFound: gone'),
+    (TIMED_OUT, 'failed: no answer from %s within 7 seconds' % API),
+])
+def test_an_error_at_the_first_attempt_is_unchanged(client, requests_mock, answer, message):
+    requests_mock.get(URL, [answer])
     error = failure(lambda: client.request('GET', PATH))
-    assert str(error) == 'GET %s failed with HTTP 404 NotFound: gone' % PATH and error.attempts is None
+    assert str(error) == 'GET %s %s' % (PATH, message) and error.attempts is None
 
 
 def test_a_429_delays_the_next_request_of_every_thread(client, requests_mock, fake_time):
