@@ -57,7 +57,7 @@ PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
               $(addprefix sanity-,$(CORES)) sanity-py$(OLDEST_MODULE_PYTHON) \
               $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES)) \
-              contract-emulator integration-2.21-module integration-personalities
+              contract-emulator integration-2.21-module integration-personalities docs-examples
 
 .PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test contract contract-emulator ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS)
@@ -85,6 +85,8 @@ help:
 	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ...; sanity-py$(OLDEST_MODULE_PYTHON): the"
 	@echo "modules' compile and import checks on Python $(OLDEST_MODULE_PYTHON) (ansible-core $(OLDEST_CORE))"
 	@echo "make integration-2.21-module   the integration targets with modules run as processes, not in-process"
+	@echo "make docs-examples  every YAML example of README.md, docs/ and the modules' EXAMPLES, run against the"
+	@echo "                    emulator normally and with --check --diff (tests/docs_examples, ansible-core 2.21)"
 
 # Runs every step even after a failure, so one run reports everything; fails if any step failed.
 test:
@@ -160,6 +162,12 @@ integration-personalities: .venv/core-$(PERSONALITY_CORE)/.installed sync
 	    --integration-config $(COLLECTION)/tests/integration/integration_config.yml \
 	    scripts/ansible-test.sh .venv/core-$(PERSONALITY_CORE) integration --requirements \
 	    --python $(PYTHON_FOR_$(PERSONALITY_CORE)) --allow-disabled personalities
+
+# The harness's own tests, then every example; both serve the emulator from a thread of their own
+# (tests/docs_examples/__init__.py describes the harness and the example markers).
+docs-examples: .venv/core-2.21/.installed sync
+	.venv/core-2.21/bin/python -m pytest -p no:cacheprovider -q tests/docs_examples/tests
+	.venv/core-2.21/bin/python -m tests.docs_examples
 
 # --- linters, emulator tests, build -------------------------------------------------------------
 

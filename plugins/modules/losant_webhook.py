@@ -158,7 +158,6 @@ EXAMPLES = r"""
   gather_facts: false
   module_defaults:
     group/losant.platform.losant:
-      api_url: https://api.losant.com
       api_token: "{{ losant_api_token }}"
   tasks:
     - name: Ensure the alerts webhook exists
