@@ -117,26 +117,31 @@ class _Scanner:
             self.pending = None
 
 
-def markdown_blocks(path: str, text: str) -> tuple:
+def _scan(path: str, text: str, marker_pattern: re.Pattern, block_pattern: re.Pattern, read_block) -> tuple:
+    """Markers and blocks line by line; read_block(lines, index, match) gives the block's language,
+    lines, index of its first content line, and index of its last line."""
     scanner, lines, index = _Scanner(path), text.splitlines(), 0
     while index < len(lines):
-        line = lines[index]
-        fence, marker = MD_FENCE.match(line), MD_MARKER.match(line)
+        marker, start = marker_pattern.match(lines[index]), block_pattern.match(lines[index])
         if marker:
             scanner.marker(marker["rest"], index + 1)
-        elif fence:
-            close, indent = fence["fence"], len(fence["indent"])
-            end = index + 1
-            while end < len(lines) and not _closes(lines[end], close):
-                end += 1
-            body = [_strip_indent(body_line, indent) for body_line in lines[index + 1:end]]
-            scanner.block(index + 1, (fence["info"].split() or [""])[0], body, index + 2)
-            index = end
+        elif start:
+            language, body, content_index, last = read_block(lines, index, start)
+            scanner.block(index + 1, language, body, content_index + 1)
+            index = last
         else:
-            scanner.other_line(line)
+            scanner.other_line(lines[index])
         index += 1
     scanner.dangling()
     return scanner.blocks, scanner.errors
+
+
+def _markdown_fence(lines: list, index: int, fence: re.Match) -> tuple:
+    close, indent, end = fence["fence"], len(fence["indent"]), index + 1
+    while end < len(lines) and not _closes(lines[end], close):
+        end += 1
+    body = [_strip_indent(line, indent) for line in lines[index + 1:end]]
+    return (fence["info"].split() or [""])[0], body, index + 1, end
 
 
 def _closes(line: str, fence: str) -> bool:
@@ -148,30 +153,24 @@ def _strip_indent(line: str, indent: int) -> str:
     return line[min(indent, len(line) - len(line.lstrip(" "))):]
 
 
+def _rst_directive(lines: list, index: int, directive: re.Match) -> tuple:
+    indent, end = len(directive["indent"]), index + 1
+    while end < len(lines) and lines[end].strip().startswith(":") and _indent(lines[end]) > indent:
+        end += 1  # directive options
+    start = end
+    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > indent):
+        end += 1
+    while start < end and not lines[start].strip():
+        start += 1
+    return directive["language"], lines[start:end], start, end - 1
+
+
+def markdown_blocks(path: str, text: str) -> tuple:
+    return _scan(path, text, MD_MARKER, MD_FENCE, _markdown_fence)
+
+
 def rst_blocks(path: str, text: str) -> tuple:
-    scanner, lines, index = _Scanner(path), text.splitlines(), 0
-    while index < len(lines):
-        line = lines[index]
-        directive, marker = RST_DIRECTIVE.match(line), RST_MARKER.match(line)
-        if marker:
-            scanner.marker(marker["rest"], index + 1)
-        elif directive:
-            indent = len(directive["indent"])
-            end = index + 1
-            while end < len(lines) and lines[end].strip().startswith(":") and _indent(lines[end]) > indent:
-                end += 1  # directive options
-            start = end
-            while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > indent):
-                end += 1
-            while start < end and not lines[start].strip():
-                start += 1
-            scanner.block(index + 1, directive["language"], lines[start:end], start + 1)
-            index = end - 1
-        else:
-            scanner.other_line(line)
-        index += 1
-    scanner.dangling()
-    return scanner.blocks, scanner.errors
+    return _scan(path, text, RST_MARKER, RST_DIRECTIVE, _rst_directive)
 
 
 def _indent(line: str) -> int:
