@@ -64,7 +64,9 @@ def test_good_examples_pass_with_their_markers(tmp_path, capsys):
                 "tasks after=deploy.yml vars=declared.yml")
         + fence("- losant.platform.losant_webhook_info:\n    application_id: 575ec8687ae143cd83dc4a97\n"
                 "    webhook_id: 575ed78e7ae143cd83dc4aab\n  register: found\n"
-                "- ansible.builtin.assert:\n    that: found.webhooks[0].name == 'seeded'\n",
+                "- ansible.builtin.assert:\n    that: found.webhooks[0].name == 'seeded'\n"
+                "- ansible.builtin.copy:\n    dest: \"{{ lookup('ansible.builtin.env', 'PWD') }}/in-pwd.txt\"\n"
+                "    content: written where the shell would be\n    mode: '0644'\n",
                 "tasks seed=seeded:575ed78e7ae143cd83dc4aab")
         + fence("- ansible.builtin.fail:\n    msg: shown on purpose\n", "tasks rc=2")
         + fence("- awx.awx.credential_type: {}\n", 'tasks skip="needs AWX"')
@@ -74,6 +76,8 @@ def test_good_examples_pass_with_their_markers(tmp_path, capsys):
     deploy, drift, seeded, failing, skipped = fence_lines(document)[1:]
     assert results(output) == {deploy: "ok", drift: "ok", seeded: "ok", failing: "ok"}
     assert f"SKIP doc.md:{skipped} (tasks): needs AWX" in output
+    assert [path.parent.name for path in (tmp_path / "work").rglob("in-pwd.txt")] == [f"002-doc-{seeded}"]
+    assert not (ROOT / "in-pwd.txt").exists()
     assert "4 examples run (normal and --check --diff), 1 skipped, 1 checked without running, 0 failures" in output
 
 
