@@ -35,6 +35,8 @@ FIELDS = (
 )
 FIELDS_BY_OPTION = {field.option: field for field in FIELDS}
 SECRET_KEYS = secret_keys(FIELDS)
+# Scrubbed from error messages as well: the trigger token, as whoever holds it can trigger the webhook.
+SCRUBBED_KEYS = SECRET_KEYS | {'token'}
 WEBHOOK = Shape('a webhook object', lambda body: isinstance(body, dict) and isinstance(body.get('id'), str))
 DELETED = Shape('{"success": true}', lambda body: isinstance(body, dict) and body.get('success') is True)
 # Optional text fields that a server may store as "" or leave out when they were never set: both mean empty.
@@ -100,7 +102,7 @@ def predicted_webhook(body: dict[str, Any], application_id: str) -> dict[str, An
 
 def webhook_api(module: LosantModule) -> WebhookApi:
     """The webhook API of the module's application, through a client that hides the webhooks' secrets."""
-    return WebhookApi(module.client(SECRET_KEYS), module.params['application_id'], check_mode=module.module.check_mode)
+    return WebhookApi(module.client(SCRUBBED_KEYS), module.params['application_id'], check_mode=module.module.check_mode)
 
 
 def name_filter(name: str) -> str:

@@ -224,6 +224,21 @@ def test_another_flows_error_fails_before_the_delete(run, module, args):
     assert 'GET %s failed with HTTP 500' % FLOWS in outcome.result['msg']
 
 
+@pytest.mark.parametrize('module, args', [
+    (losant_webhooks, {'state': 'deleted', 'config': [{'name': 'old'}]}),
+    (losant_webhook, {'state': 'absent', 'name': 'old'}),
+])
+def test_a_flows_error_that_echoes_the_trigger_token_or_a_secret_is_scrubbed(run, module, args):
+    old = webhook('old', basicAuthPassword='listed-password')
+    fake = FakeApi([old])
+    echo = 'no workflows for %s (%s)' % (old['token'], 'listed-password')
+    fake.script('GET', FLOWS, Reply(400, {'type': 'Validation', 'message': echo}))
+    outcome = run(fake, module, **args)
+    assert outcome.exit_code == 1 and fake.writes == []
+    assert outcome.result['error_message'] == 'no workflows for ******** (********)'
+    assert old['token'] not in outcome.output and 'listed-password' not in outcome.output
+
+
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_webhook_lists_the_workflows_of_its_delete(run, check_mode):
     old = webhook('old')
