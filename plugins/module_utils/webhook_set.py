@@ -11,7 +11,8 @@ of them at once.
 
 from __future__ import annotations
 
-import fnmatch
+import functools
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -85,9 +86,16 @@ def replaced_changes(desired: dict[str, Any], current: dict[str, Any],
     return changes
 
 
+@functools.lru_cache(maxsize=256)
+def glob_pattern(glob: str) -> re.Pattern[str]:
+    """``*`` matches any run of characters and ``?`` any one; every other character means itself, brackets
+    included, so that a name written as it is always matches itself (fnmatch would read ``[v1]`` as a class)."""
+    return re.compile('.'.join('.*'.join(map(re.escape, part.split('*'))) for part in glob.split('?')), re.DOTALL)
+
+
 def matches_any(name: Optional[str], globs: Iterable[str]) -> bool:
-    """Whether ``name`` matches one of the shell-style ``globs``, case-sensitively."""
-    return name is not None and any(fnmatch.fnmatchcase(name, glob) for glob in globs)
+    """Whether ``name`` matches one of ``globs`` (see ``glob_pattern``), case-sensitively."""
+    return name is not None and any(glob_pattern(glob).fullmatch(name) for glob in globs)
 
 
 @dataclass

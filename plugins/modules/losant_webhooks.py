@@ -185,9 +185,10 @@ options:
     default: []
   unmanaged:
     description:
-      - Shell-style globs (C(*), C(?), C([...])), matched case-sensitively against webhook names. O(state=overridden)
-        and O(state=deleted) never delete a webhook whose name matches; a O(config) name that matches one fails
-        before any request.
+      - Name globs, matched case-sensitively against whole webhook names. C(*) matches any run of characters and
+        C(?) any single character; every other character, brackets included, means itself, so a name written as it
+        is matches itself. O(state=overridden) and O(state=deleted) never delete a webhook whose name matches; a
+        O(config) name that matches one fails before any request.
       - With O(state=gathered), matching webhooks are returned in RV(gathered_unmanaged) instead of RV(gathered).
     type: list
     elements: str

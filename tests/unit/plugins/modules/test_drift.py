@@ -145,6 +145,14 @@ def test_unmanaged_webhooks_are_never_deleted(run, state, config, delete_all):
                             if hook['name'] in deleted]
 
 
+@pytest.mark.parametrize('unmanaged', [['legacy [v1]'], ['legacy [v1]*'], ['legacy ?v1?']])
+def test_unmanaged_protects_a_name_with_glob_characters_written_as_it_is(run, unmanaged):
+    hooks = [webhook('keep'), webhook('legacy [v1]'), webhook('stray')]
+    fake = FakeApi(hooks)
+    result = run(fake, losant_webhooks, state='overridden', config=[{'name': 'keep'}], unmanaged=unmanaged).result
+    assert [(change['action'], change['name']) for change in result['changes']] == [('delete', 'stray')]
+
+
 def test_deleted_skips_a_listed_webhook_that_is_unmanaged_by_refusing_the_contradiction(run):
     fake = FakeApi([webhook('ops-pager')])
     outcome = run(fake, losant_webhooks, state='deleted', config=[{'name': 'ops-pager'}], unmanaged=['ops-*'])
