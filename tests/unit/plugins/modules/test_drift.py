@@ -94,6 +94,17 @@ def test_max_deletions_refuses_a_larger_plan_before_any_write(run, check_mode):
     assert fake.writes == [] and flow_queries(fake) == []
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_max_deletions_zero_refuses_any_delete_and_allows_other_writes(run, check_mode):
+    fake = FakeApi([webhook('a'), webhook('b')])
+    refused = run(fake, losant_webhooks, check_mode, state='overridden', config=[{'name': 'a'}], max_deletions=0)
+    assert refused.exit_code == 1 and fake.writes == []
+    assert refused.result['msg'] == 'Nothing was changed: the plan deletes 1 webhooks, more than max_deletions=0: b.'
+    allowed = run(fake, losant_webhooks, check_mode, state='merged', config=[{'name': 'a', 'enabled': False}],
+                  max_deletions=0)
+    assert allowed.exit_code == 0 and allowed.result['changed'] is True
+
+
 def test_max_deletions_allows_a_plan_at_the_limit(run):
     fake = FakeApi([webhook('a'), webhook('b')])
     outcome = run(fake, losant_webhooks, state='deleted', config=[{'name': 'a'}, {'name': 'b'}], max_deletions=2)
@@ -199,6 +210,19 @@ def test_webhooks_look_up_workflows_in_one_request_per_hundred_webhooks(run):
     queries = flow_queries(fake)
     assert [len([key for key in query if key.endswith('[key]')]) for query in queries] == [100, 100, 1]
     assert queries[2]['triggerFilter[0][key]'] == hooks[200]['id']
+
+
+@pytest.mark.parametrize('served_per_page', [100, 30])
+def test_webhooks_page_through_the_workflows_of_a_delete(run, served_per_page):
+    old = webhook('old')
+    fake = FakeApi([old])
+    fake.flows = [flow('flow-%03d' % index, old['id']) for index in range(150)]
+    if served_per_page != 100:  # a server that serves fewer than asked
+        serve = fake._list_flows
+        fake._list_flows = lambda params: serve(dict(params, perPage=served_per_page))
+    result = run(fake, losant_webhooks, check_mode=True, state='deleted', config=[{'name': 'old'}]).result
+    assert [entry['name'] for entry in result['affected_workflows']] == ['flow-%03d' % index for index in range(150)]
+    assert [query['page'] for query in flow_queries(fake)] == list(range(-(-150 // served_per_page)))
 
 
 def test_webhooks_without_deletes_do_not_look_up_workflows(run):
