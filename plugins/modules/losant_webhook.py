@@ -110,9 +110,9 @@ EXAMPLES = r"""
     wait_for_reply: false
   register: orders_hook
 
-- name: Show where to send events
+- name: Show where to send events (in check mode a webhook that would be created has no URL yet)
   ansible.builtin.debug:
-    msg: "Send events to {{ orders_hook.trigger_url }}"
+    msg: "Send events to {{ orders_hook.trigger_url | default('the URL a real run creates') }}"
 
 - name: Rename a webhook and disable it, found by ID
   losant.platform.losant_webhook:
