@@ -28,6 +28,7 @@ NO_INTERNET = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.
                "https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9",
                "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 DIGEST_LINES = 30
+RECAP_HOST = re.compile(r"^\S+\s+: ok=\d+", re.MULTILINE)
 
 
 class Emulator:
@@ -170,6 +171,9 @@ class Runner:
             if code != plan.expected_rc:
                 problems.append(f"{mode} run: exit status {code}, expected {plan.expected_rc} (log: "
                                 f"{directory / (mode + '.log')}):\n{digest(output)}")
+            elif not RECAP_HOST.search(output):
+                problems.append(f"{mode} run: no task ran on any host (a play whose hosts match nothing but "
+                                "the implicit localhost?)")
             (directory / f"{mode}.log").write_text(output, encoding="utf-8")
             problems += leaks(output, secret_values, written_files(directory, plan, started_at), mode)
         return Outcome(plan.example.where, mode, time.monotonic() - start, problems)

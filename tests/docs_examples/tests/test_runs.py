@@ -92,11 +92,13 @@ def test_broken_leaking_and_unexpectedly_passing_examples_fail_the_step(tmp_path
         + fence("- ansible.builtin.debug:\n    msg: '{{ vault_password }}'\n",
                 "tasks vars=secret.yml")
         + fence("vault_password: hunter2-hunter2\n", "vars file=secret.yml")
+        + fence("- hosts: webservers\n  tasks:\n    - ansible.builtin.debug:\n")
     )
     status, output = run_doc(tmp_path, capsys, document)
     assert status == 1
     found = results(output)
-    good, broken, printed, written, passing, vault = fence_lines(document)[:6]
+    lines = fence_lines(document)
+    good, broken, printed, written, passing, vault, no_hosts = lines[:6] + lines[7:]
     assert found[good] == "ok"
     assert [message.split(" (log:")[0] for message in found[broken]] == [
         "normal run: exit status 2, expected 0", "check run: exit status 2, expected 0"]
@@ -108,4 +110,6 @@ def test_broken_leaking_and_unexpectedly_passing_examples_fail_the_step(tmp_path
         "normal run: exit status 0, expected 2", "check run: exit status 0, expected 2"]
     assert found[vault] == ["a secret (hun...) appears in the output of the normal run",
                             "a secret (hun...) appears in the output of the check run"]
-    assert "6 examples run (normal and --check --diff), 0 skipped, 1 checked without running, 9 failures" in output
+    assert found[no_hosts] == [f"{mode} run: no task ran on any host (a play whose hosts match nothing but the "
+                               "implicit localhost?)" for mode in ("normal", "check")]
+    assert "7 examples run (normal and --check --diff), 0 skipped, 1 checked without running, 11 failures" in output
