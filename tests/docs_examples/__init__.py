@@ -32,6 +32,8 @@ spaces go in double quotes. Keys:
 - ``seed=NAME[:ID],...``: webhooks the application holds before the run (platform defaults).
 - ``rc=N``: the exit status both runs must end with (default 0): for an example that shows a failure.
 - ``run=PLAYBOOK``: vars only: run that playbook (``losant.platform.drift_check``) with ``-e @FILE``.
+- ``report=clean|drift|error``: with ``run=``, required: the status the drift report (losant-drift.json)
+  must hold after each run, as drift and error end with the same exit status.
 - ``same_as=PATH``: vars, data and ci: the block must parse equal to that file of the repository.
 - ``skip="REASON"``: not run (still parsed and classified); the reason is printed with the skip.
 

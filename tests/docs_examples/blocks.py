@@ -19,6 +19,7 @@ MARKER_KEYS = {
     "seed": ("playbook", "tasks", "vars"),
     "rc": ("playbook", "tasks", "vars"),
     "run": ("vars",),
+    "report": ("vars",),
     "same_as": ("vars", "ci", "data"),
     "skip": KINDS,
 }

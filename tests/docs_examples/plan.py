@@ -9,6 +9,7 @@ from .blocks import ExampleError
 from .classify import Example, is_play
 from .run import Plan, api_tokens_in, loaded_by_playbook, parse_seeds, secrets_in, wrap_tasks
 
+REPORT_STATUSES = ("clean", "drift", "error")
 MODULE_FIXTURES = Path(__file__).with_name("module_examples.yml")
 
 
@@ -34,6 +35,7 @@ class Planner:
         plan = Plan(example, example.options.get("file", "example.yml"))
         if example.kind == "vars":
             plan.playbook = example.options["run"]
+            plan.expected_report = _report_status(example)
             vars_examples.insert(0, example)
         for before in _names(example.options.get("after", "")):
             if len(chain) > 10:
@@ -95,6 +97,15 @@ def _names(value: str) -> list:
 
 def _loaded_by_ansible(name: str) -> bool:
     return loaded_by_playbook([], name)
+
+
+def _report_status(example: Example) -> str:
+    value = example.options.get("report")
+    if value not in REPORT_STATUSES:
+        raise ExampleError(example.block.path, example.block.line,
+                           f"run= needs report={'|'.join(REPORT_STATUSES)}: the report's status tells "
+                           "drift from error, which exit with the same status")
+    return value
 
 
 def _exit_status(example: Example) -> int:

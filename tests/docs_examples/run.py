@@ -28,6 +28,7 @@ NO_INTERNET = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.
                "https_proxy": "http://127.0.0.1:9", "http_proxy": "http://127.0.0.1:9",
                "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 DIGEST_LINES = 30
+DRIFT_REPORT = "losant-drift.json"
 RECAP_HOST = re.compile(r"^\S+\s+: ok=\d+", re.MULTILINE)
 
 
@@ -79,6 +80,7 @@ class Plan:
     tokens: list = field(default_factory=list)
     secrets: list = field(default_factory=list)
     expected_rc: int = 0
+    expected_report: str | None = None                 # the drift report's status (run=drift_check)
 
 
 def secrets_in(variables: Any) -> list:
@@ -174,6 +176,8 @@ class Runner:
             elif not RECAP_HOST.search(output):
                 problems.append(f"{mode} run: no task ran on any host (a play whose hosts match nothing but "
                                 "the implicit localhost?)")
+            elif plan.expected_report:
+                problems += report_problems(directory / DRIFT_REPORT, plan.expected_report, mode)
             (directory / f"{mode}.log").write_text(output, encoding="utf-8")
             problems += leaks(output, secret_values, written_files(directory, plan, started_at), mode)
         return Outcome(plan.example.where, mode, time.monotonic() - start, problems)
@@ -183,6 +187,17 @@ class Runner:
         done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True, timeout=600,
                               check=False)
         return done.returncode, done.stdout + done.stderr
+
+
+def report_problems(path: Path, expected: str, mode: str) -> list:
+    """The drift report's status must be the expected one: an error and drift share an exit status."""
+    try:
+        status = json.loads(path.read_text(encoding="utf-8")).get("status")
+    except (OSError, ValueError, AttributeError) as error:
+        return [f"{mode} run: no readable {path.name} ({error.__class__.__name__})"]
+    if status != expected:
+        return [f"{mode} run: {path.name} says status {status!r}, expected {expected!r}"]
+    return []
 
 
 def written_files(directory: Path, plan: Plan, since: float) -> list:

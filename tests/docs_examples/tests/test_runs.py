@@ -113,3 +113,21 @@ def test_broken_leaking_and_unexpectedly_passing_examples_fail_the_step(tmp_path
     assert found[no_hosts] == [f"{mode} run: no task ran on any host (a play whose hosts match nothing but the "
                                "implicit localhost?)" for mode in ("normal", "check")]
     assert "7 examples run (normal and --check --diff), 0 skipped, 1 checked without running, 11 failures" in output
+
+
+def test_a_drift_check_example_must_end_with_the_report_status_it_names(tmp_path, capsys):
+    declared = "losant_application_id: 575ec8687ae143cd83dc4a97\nlosant_webhooks:\n  - name: orders\n"
+    document = (
+        fence(declared, "vars file=drift.yml run=losant.platform.drift_check rc=2 report=drift")
+        + fence(declared, "vars file=error.yml run=losant.platform.drift_check rc=2 report=error")
+        + fence(declared, "vars file=unsaid.yml run=losant.platform.drift_check rc=2")
+    )
+    status, output = run_doc(tmp_path, capsys, document)
+    assert status == 1
+    found = results(output)
+    drift, error, unsaid = fence_lines(document)
+    assert found[drift] == "ok"
+    assert found[error] == [f"{mode} run: losant-drift.json says status 'drift', expected 'error'"
+                            for mode in ("normal", "check")]
+    assert found[unsaid] == ["run= needs report=clean|drift|error: the report's status tells drift from error, "
+                             "which exit with the same status"]
