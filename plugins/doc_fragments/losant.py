@@ -44,11 +44,13 @@ options:
       - It is read before any request; a file without a certificate fails the task.
       - Not used when O(validate_certs=false).
     type: path
+    version_added: 0.2.0
   api_retries:
     description:
       - How many times a request is retried after HTTP 429, 502, 503 or 504, or a connection that failed or
         was reset, before the task fails. V(0) sends every request once.
     type: int
+    version_added: 0.2.0
     default: 4
   api_retry_max_wait:
     description:
@@ -56,6 +58,7 @@ options:
       - When the API asks, with C(Retry-After), for a longer wait than what is left, the task fails at once
         and the message says when to retry. Waits of parallel requests that overlap count once.
     type: int
+    version_added: 0.2.0
     default: 60
 requirements:
   - requests

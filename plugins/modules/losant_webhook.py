@@ -199,6 +199,7 @@ changes:
       empty when nothing changes.
   returned: success
   type: list
+  version_added: 0.2.0
   elements: dict
   sample:
     - {action: update, name: orders, id: 575ed78e7ae143cd83dc4aab, fields: [response_code]}
@@ -208,6 +209,7 @@ affected_workflows:
       in RV(losant.platform.losant_webhooks#module:affected_workflows). The diff shows them too.
   returned: with O(state=absent)
   type: list
+  version_added: 0.2.0
   elements: dict
   sample:
     - {id: 575ed78e7ae143cd83dc4ab0, name: order router, enabled: true, webhook: orders,
@@ -231,6 +233,7 @@ fields_not_applied:
   description: The options that the write sent and the API's answer did not hold.
   returned: failed, when the platform ignored a field it was sent
   type: list
+  version_added: 0.2.0
   elements: str
   sample: [is_websocket]
 error_message:

@@ -58,6 +58,7 @@ options:
         C(id), C(name), C(enabled)). One workflow query per 100 webhooks.
       - If the token may not list workflows, C(workflows) is V(null) and the module warns.
     type: bool
+    version_added: 0.2.0
     default: false
 notes:
   - Without O(webhook_id) and O(name) the module returns every webhook of the application, sorted by name.
@@ -170,6 +171,7 @@ webhooks:
         - V(null) when the token may not list workflows (the module then warns).
       returned: with O(with_workflows=true)
       type: list
+      version_added: 0.2.0
       elements: dict
       contains:
         id:

@@ -167,6 +167,7 @@ options:
       - An HTTP 429 from the API delays the next request of every write in flight, not only the one that
         met it.
     type: int
+    version_added: 0.2.0
     default: 4
   max_deletions:
     description:
@@ -174,11 +175,13 @@ options:
         webhooks, with RV(changes) holding the whole plan; check mode fails the same way.
       - Unset means no limit.
     type: int
+    version_added: 0.2.0
   ignore_fields:
     description:
       - Options of O(config) that are never compared nor sent, on update and on create, for example V(enabled)
         when operations toggle it by hand. With O(state=replaced) and O(state=overridden) they are not reset either.
     type: list
+    version_added: 0.2.0
     elements: str
     choices: [description, response_code, verification_type, verification_code, wait_for_reply, basic_auth_username,
               basic_auth_password, is_websocket, cast_buffers_as, annotate_multipart, enabled]
@@ -191,6 +194,7 @@ options:
         O(config) name that matches one fails before any request.
       - With O(state=gathered), matching webhooks are returned in RV(gathered_unmanaged) instead of RV(gathered).
     type: list
+    version_added: 0.2.0
     elements: str
     default: []
 notes:
@@ -337,6 +341,7 @@ changes:
       names a create or update sends (secrets by name only).
   returned: success, unless O(state=gathered); and when O(max_deletions) refused the plan
   type: list
+  version_added: 0.2.0
   elements: dict
   sample:
     - {action: update, name: hook-07, id: 575ed78e7ae143cd83dc4aab, fields: [response_code, enabled]}
@@ -346,6 +351,7 @@ before:
   description: Every webhook of the application before the run, in the shape of O(config) (as RV(gathered)).
   returned: success, unless O(state=gathered)
   type: list
+  version_added: 0.2.0
   elements: dict
   sample:
     - {name: orders, response_code: 200, enabled: true}
@@ -353,6 +359,7 @@ after:
   description: Every webhook of the application after the run (in check mode, as it would be), in the shape of O(config).
   returned: when changed
   type: list
+  version_added: 0.2.0
   elements: dict
   sample:
     - {name: orders, response_code: 201, enabled: true}
@@ -364,6 +371,7 @@ affected_workflows:
     - Empty when the token may not list workflows; the module then warns.
   returned: success, unless O(state=gathered)
   type: list
+  version_added: 0.2.0
   elements: dict
   sample:
     - {id: 575ed78e7ae143cd83dc4ab0, name: order router, enabled: true, webhook: old,
@@ -372,6 +380,7 @@ gathered_unmanaged:
   description: With O(state=gathered), the webhooks whose name matches O(unmanaged), in the shape of O(config).
   returned: when O(state=gathered)
   type: list
+  version_added: 0.2.0
   elements: dict
   sample:
     - {name: ops-pager, enabled: false}
@@ -470,6 +479,7 @@ outcome_unknown:
       again.
   returned: failed, after a write failed
   type: list
+  version_added: 0.2.0
   elements: dict
   sample:
     - method: DELETE
@@ -495,6 +505,7 @@ fields_not_applied:
     - The options that a create or update sent and the API's answer did not hold, keyed by webhook name.
   returned: failed, when the platform ignored a field it was sent
   type: dict
+  version_added: 0.2.0
   sample:
     orders: [is_websocket]
 error_message:
