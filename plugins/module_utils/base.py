@@ -37,10 +37,17 @@ CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 
 def validate_api_url(value: str) -> list[str]:
     """requests refuses a URL without an http(s) scheme or a host with an exception, not an HTTP error."""
-    parts = urlparse(value)
-    if parts.scheme in ('http', 'https') and parts.hostname:
-        return []
-    return ['api_url must be an http:// or https:// URL with a host name, got %r' % value]
+    try:
+        parts = urlparse(value)
+    except ValueError:  # an unclosed IPv6 address: https://[::1
+        parts = None
+    if parts is None or parts.scheme not in ('http', 'https') or not parts.hostname:
+        return ['api_url must be an http:// or https:// URL with a host name, got %r' % value]
+    try:
+        valid_port = parts.port != 0
+    except ValueError:
+        valid_port = False
+    return [] if valid_port else ['api_url must have a port from 1 to 65535 if any, got %r' % value]
 
 
 class LosantModule:

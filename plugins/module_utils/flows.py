@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, page_of
 
 # The API takes at most 100 trigger filters per request.
 TRIGGER_FILTER_MAX = 100
@@ -17,6 +17,16 @@ NO_FLOWS_SCOPE = ('The API token may not list workflows (that needs a scope such
                   'all.Application.read), so %s: %s')
 LEFT_WITHOUT_TRIGGER = 'left without a trigger: its webhook is deleted'
 DELETED_WITH_WEBHOOK = 'deleted with its webhook (include_workflows)'
+
+
+def is_flow(body: Any) -> bool:
+    """An object with a string ``id`` whose ``triggers``, if any, are a list of objects."""
+    triggers = body.get('triggers') if isinstance(body, dict) else None
+    return isinstance(body, dict) and isinstance(body.get('id'), str) and (
+        triggers is None or (isinstance(triggers, list) and all(isinstance(one, dict) for one in triggers)))
+
+
+FLOW_PAGE = page_of('workflow objects', is_flow)
 
 
 class FlowApi:
@@ -40,11 +50,13 @@ class FlowApi:
         page = 0
         while True:
             params['page'] = page
-            body = self.client.request('GET', self.path, params=params)
+            body = self.client.request('GET', self.path, params=params, expect=FLOW_PAGE)
             items = body.get('items') or []
             flows.extend(items)
             page += 1
-            if not items or len(flows) >= body.get('totalCount', 0):
+            total = body.get('totalCount')
+            # Without a totalCount, only an empty page says there are no more: servers may page by fewer.
+            if not items or (total is not None and len(flows) >= total):
                 return flows
 
 

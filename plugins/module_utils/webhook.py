@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, Shape
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, Shape, page_of
 from ansible_collections.losant.platform.plugins.module_utils.fields import MASK, Field, changed_fields, mask, secret_keys
 
 TRIGGER_URL = 'https://triggers.losant.com/webhooks/%s'
@@ -37,7 +37,16 @@ FIELDS_BY_OPTION = {field.option: field for field in FIELDS}
 SECRET_KEYS = secret_keys(FIELDS)
 # Scrubbed from error messages as well: the trigger token, as whoever holds it can trigger the webhook.
 SCRUBBED_KEYS = SECRET_KEYS | {'token'}
-WEBHOOK = Shape('a webhook object', lambda body: isinstance(body, dict) and isinstance(body.get('id'), str))
+
+
+def is_webhook(body: Any) -> bool:
+    """An object with a string ``id``, and a string ``name`` or none: what the modules index and match by."""
+    return isinstance(body, dict) and isinstance(body.get('id'), str) and (
+        body.get('name') is None or isinstance(body['name'], str))
+
+
+WEBHOOK = Shape('a webhook object', is_webhook)
+WEBHOOK_PAGE = page_of('webhook objects', is_webhook)
 DELETED = Shape('{"success": true}', lambda body: isinstance(body, dict) and body.get('success') is True)
 # Optional text fields that a server may store as "" or leave out when they were never set: both mean empty.
 EMPTY_TEXT_KEYS = tuple(field.api_key for field in FIELDS if field.platform_default == '')
@@ -192,12 +201,12 @@ class WebhookApi:
     def _page(self, query: dict[str, Any], page: int) -> dict[str, Any]:
         """One page; a server that refuses our page size (400) is asked again with its default page size."""
         try:
-            return self.client.request('GET', self.path, params=self._page_params(query, page))
+            return self.client.request('GET', self.path, params=self._page_params(query, page), expect=WEBHOOK_PAGE)
         except LosantError as error:
             if error.status != 400 or page or self.per_page != PAGE_SIZE:
                 raise
         self.per_page = None
-        return self.client.request('GET', self.path, params=self._page_params(query, page))
+        return self.client.request('GET', self.path, params=self._page_params(query, page), expect=WEBHOOK_PAGE)
 
     def _page_params(self, query: dict[str, Any], page: int) -> dict[str, Any]:
         params: dict[str, Any] = {'perPage': self.per_page} if self.per_page else {}

@@ -24,6 +24,7 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
     retry_errors,
     token_errors,
 )
+from ansible_collections.losant.platform.plugins.module_utils.flows import FlowApi
 from ansible_collections.losant.platform.plugins.module_utils.webhook import WebhookApi
 
 API = 'https://api.example.test'
@@ -384,3 +385,49 @@ def test_webhook_answers_of_the_right_shape_pass(client, requests_mock):
     requests_mock.post(URL, status_code=201, json={'id': hook, 'name': 'n', '_links': {}})
     requests_mock.delete('%s/%s' % (URL, hook), json={'success': True, '_type': 'success'})
     assert api.create({'name': 'n'})['id'] == hook and api.delete(hook) == {'success': True, '_type': 'success'}
+
+
+@pytest.mark.parametrize('page', [
+    {'items': [1], 'count': 1, 'totalCount': 1},
+    {'items': [{'name': 'no id'}], 'totalCount': 1},
+    {'items': [{'id': 'x', 'name': ['a', 'list']}], 'totalCount': 1},
+    {'items': {'id': 'x'}, 'totalCount': 1},
+    {'items': [], 'totalCount': 'none'},
+    [{'id': 'x', 'name': 'n'}],
+])
+def test_a_webhook_listing_of_another_shape_fails_naming_the_request(client, requests_mock, page):
+    requests_mock.get(URL, json=page)
+    error = failure(lambda: WebhookApi(client, '5b3a0c1e9f1d2c0012345678').listing())
+    assert str(error).startswith('GET %s failed with HTTP 200: the API answered HTTP 200 with ' % PATH)
+    assert str(error).endswith(' where a page of webhook objects was expected')
+    assert requests_mock.call_count == 1
+
+
+def test_a_webhook_listing_with_unnamed_webhooks_passes(client, requests_mock):
+    requests_mock.get(URL, json={'items': [{'id': 'x'}, {'id': 'y', 'name': None}], 'totalCount': 2})
+    assert [hook['id'] for hook in WebhookApi(client, '5b3a0c1e9f1d2c0012345678').listing().webhooks] == ['x', 'y']
+
+
+FLOWS = API + '/applications/5b3a0c1e9f1d2c0012345678/flows'
+
+
+@pytest.mark.parametrize('page', [
+    {'items': ['flow'], 'totalCount': 1},
+    {'items': [{'id': 7}], 'totalCount': 1},
+    {'items': [{'id': 'f', 'triggers': {'type': 'webhook'}}], 'totalCount': 1},
+    {'items': [{'id': 'f', 'triggers': ['webhook']}], 'totalCount': 1},
+    {'items': [{'id': 'f'}], 'totalCount': 1.5},
+])
+def test_a_workflow_listing_of_another_shape_fails_naming_the_request(client, requests_mock, page):
+    requests_mock.get(FLOWS, json=page)
+    error = failure(lambda: FlowApi(client, '5b3a0c1e9f1d2c0012345678').triggered_by(['a' * 24]))
+    assert str(error).endswith(' where a page of workflow objects was expected')
+
+
+def test_a_workflow_listing_without_total_count_is_read_until_an_empty_page(client, requests_mock):
+    flows = [{'id': 'f%d' % index, 'triggers': [{'type': 'webhook', 'key': 'a' * 24}]} for index in range(3)]
+    pages = [{'items': flows[:2]}, {'items': flows[2:]}, {'items': []}]
+    requests_mock.get(FLOWS, [{'json': page} for page in pages])
+    assert [flow['id'] for flow in FlowApi(client, '5b3a0c1e9f1d2c0012345678').triggered_by(['a' * 24])] == [
+        'f0', 'f1', 'f2']
+    assert [request.qs['page'] for request in requests_mock.request_history] == [['0'], ['1'], ['2']]

@@ -285,6 +285,11 @@ def test_update_secrets_on_create_sends_secrets_when_creating(run_module, fake_a
      "api_url must be an http:// or https:// URL with a host name, got 'api.losant.com'"),
     ({'name': 'x', 'api_url': 'https://'}, 'api_url must be an http:// or https:// URL with a host name'),
     ({'name': 'x', 'api_url': 'ftp://api.losant.com'}, 'api_url must be an http:// or https:// URL'),
+    ({'name': 'x', 'api_url': 'https://[::1'},
+     "api_url must be an http:// or https:// URL with a host name, got 'https://[::1'"),
+    ({'name': 'x', 'api_url': 'https://api.losant.com:99999'},
+     "api_url must have a port from 1 to 65535 if any, got 'https://api.losant.com:99999'"),
+    ({'name': 'x', 'api_url': 'https://api.losant.com:https'}, 'api_url must have a port from 1 to 65535'),
 ])
 def test_bad_input_fails_before_any_request(run_module, fake_api, extra, message):
     run = run_module(main, dict(args(), **extra))
