@@ -39,6 +39,12 @@ try:
 except ImportError:  # ansible-core 2.21: the task result object removes them itself
     remove_internal_keys = None
 
+try:
+    # Since ansible-core 2.19 the AnsiballZ wrapper turns a module's exception into a JSON failure result.
+    from ansible.module_utils._internal._ansiballz._loader import _handle_exception as report_crash
+except ImportError:  # before 2.19 the traceback on stderr is the report
+    report_crash = None
+
 display = Display()
 
 SWITCH = 'losant_in_process'
@@ -108,10 +114,9 @@ class InProcessModuleAction(ActionBase):
                 try:
                     module.main()
                 except SystemExit as exit_:
-                    status = exit_.code if isinstance(exit_.code, int) else 1
-                except Exception:  # pylint: disable=broad-exception-caught
-                    traceback.print_exc()  # to ``errors``: parsed as the crash of a module process
-                    status = 1
+                    status = exit_code(exit_)
+                except Exception as crash:  # pylint: disable=broad-exception-caught
+                    status = report_module_crash(crash)
         return self.module_result({'rc': status, 'stdout': output.getvalue(), 'stderr': errors.getvalue()})
 
     def module_result(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -123,6 +128,21 @@ class InProcessModuleAction(ActionBase):
             return parsed
         parsed.remove_internal_keys()
         return parsed.as_result_dict(for_round_trip=True)
+
+
+def exit_code(exit_: SystemExit) -> int:
+    return exit_.code if isinstance(exit_.code, int) else 1
+
+
+def report_module_crash(crash: Exception) -> int:
+    """Print what a module process prints when its module raises, and return its exit status."""
+    if report_crash is not None:
+        try:
+            report_crash(crash, SERIALIZATION_PROFILE)
+        except SystemExit as exit_:
+            return exit_code(exit_)
+    traceback.print_exception(type(crash), crash, crash.__traceback__)  # to stderr, as before 2.19
+    return 1
 
 
 def encoded_arguments(arguments: dict[str, Any]) -> bytes:
