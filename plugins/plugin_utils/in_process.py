@@ -63,6 +63,20 @@ class InProcessModuleAction(ActionBase):
     _supports_check_mode = True
     _supports_async = True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Import the module along with its action plugin.
+
+        Ansible's strategy loads action plugins in the controller's main process, which forks a worker
+        process for every task: imported here, the module, its module_utils and ``requests`` are already
+        in every worker, instead of being imported again by each task. Any import problem shows when the
+        task runs the module (``run_in_process``), or makes it run as a module process.
+        """
+        super().__init_subclass__(**kwargs)
+        try:
+            importlib.import_module(MODULES_PACKAGE + cls.module_name)
+        except Exception:  # pylint: disable=broad-exception-caught
+            pass
+
     def run(self, tmp: Any = None, task_vars: Optional[dict[str, Any]] = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         del tmp  # no longer has any effect

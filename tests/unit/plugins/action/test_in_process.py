@@ -104,3 +104,22 @@ def test_a_module_crash_is_reported_as_a_module_process_reports_it(monkeypatch):
     else:  # since 2.19: the failure result the AnsiballZ wrapper prints, which names the error
         assert result['exception'].event.msg == "'no such key'"
         assert not {'msg', 'rc', 'module_stdout', 'module_stderr'} & set(result)
+
+
+def test_an_action_plugin_imports_its_module_when_it_is_defined(monkeypatch):
+    imported = []
+    monkeypatch.setattr(in_process.importlib, 'import_module', imported.append)
+
+    class Plugin(in_process.InProcessModuleAction):  # pylint: disable=unused-variable
+        module_name = 'losant_webhooks'
+    assert imported == [in_process.MODULES_PACKAGE + 'losant_webhooks']
+
+
+def test_an_action_plugin_whose_module_cannot_be_imported_still_loads(monkeypatch):
+    def broken(name):
+        raise ImportError('no module named %s' % name)
+    monkeypatch.setattr(in_process.importlib, 'import_module', broken)
+
+    class Plugin(in_process.InProcessModuleAction):
+        module_name = 'missing'
+    assert Plugin.module_name == 'missing'
