@@ -616,7 +616,7 @@ class WebhooksModule(LosantModule):
         if limit is not None and len(doomed) > limit:
             self.module.fail_json(
                 msg='Nothing was changed: the plan deletes %d webhooks, more than max_deletions=%d: %s.'
-                    % (len(doomed), limit, ', '.join(doomed)),
+                    % (len(doomed), limit, ', '.join(repr(name) for name in doomed)),
                 changes=described)
 
     def affected_workflows(self, api: WebhookApi, changes: list[Change]) -> list[dict[str, Any]]:

@@ -89,7 +89,7 @@ def test_max_deletions_refuses_a_larger_plan_before_any_write(run, check_mode):
     outcome = run(fake, losant_webhooks, check_mode, state='overridden', config=[{'name': 'a', 'enabled': False}],
                   max_deletions=1)
     assert outcome.exit_code == 1 and outcome.result['failed'] is True
-    assert outcome.result['msg'] == 'Nothing was changed: the plan deletes 2 webhooks, more than max_deletions=1: b, c.'
+    assert outcome.result['msg'] == "Nothing was changed: the plan deletes 2 webhooks, more than max_deletions=1: 'b', 'c'."
     assert [change['action'] for change in outcome.result['changes']] == ['update', 'delete', 'delete']
     assert fake.writes == [] and flow_queries(fake) == []
 
@@ -99,7 +99,7 @@ def test_max_deletions_zero_refuses_any_delete_and_allows_other_writes(run, chec
     fake = FakeApi([webhook('a'), webhook('b')])
     refused = run(fake, losant_webhooks, check_mode, state='overridden', config=[{'name': 'a'}], max_deletions=0)
     assert refused.exit_code == 1 and fake.writes == []
-    assert refused.result['msg'] == 'Nothing was changed: the plan deletes 1 webhooks, more than max_deletions=0: b.'
+    assert refused.result['msg'] == "Nothing was changed: the plan deletes 1 webhooks, more than max_deletions=0: 'b'."
     allowed = run(fake, losant_webhooks, check_mode, state='merged', config=[{'name': 'a', 'enabled': False}],
                   max_deletions=0)
     assert allowed.exit_code == 0 and allowed.result['changed'] is True
