@@ -15,10 +15,11 @@ from benchmarks.harness import (APP_ID, MODULE_PROCESS, PYTHON, ROOT, TOKEN, WOR
 SIZE = 20
 QUICK_SIZE = 3
 IN_PROCESS = 'losant_webhook loop, in-process'
+SEPARATE = 'losant_webhook, a task per webhook, in-process'
 MODULE = 'losant_webhook loop, module processes'
 URI_GET = 'uri GET loop'
 SCRIPT = 'losant-rest script'
-APPROACHES = (IN_PROCESS, MODULE, URI_GET, SCRIPT)
+APPROACHES = (IN_PROCESS, SEPARATE, MODULE, URI_GET, SCRIPT)
 HEADERS = {'Authorization': 'Bearer {{ token }}'}
 WEBHOOK_URL = '{{ api }}/applications/{{ app }}/webhooks/{{ item.id }}'
 # The floor: a loop of converged losant_webhook tasks (in-process) at most this fraction of a bare uri GET loop.
@@ -35,6 +36,17 @@ def module_tasks() -> list[dict[str, Any]]:
         'loop': '{{ hooks }}',
         'loop_control': {'label': '{{ item.name }}'},
     }]
+
+
+def separate_tasks(hooks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same as ``module_tasks``, written out as one task per webhook: each task has a worker process of its own."""
+    return [{
+        'name': 'converge %s' % webhook['name'],
+        'losant.platform.losant_webhook': {
+            'application_id': '{{ app }}', 'webhook_id': webhook['id'],
+            'description': webhook['description'], 'response_code': webhook['response_code'],
+        },
+    } for webhook in hooks]
 
 
 def uri_get_tasks() -> list[dict[str, Any]]:
@@ -60,7 +72,7 @@ def script_run(hooks: list[dict[str, Any]], emulator: Emulator) -> Run:
 def run_approach(approach: str, ansible: Ansible, emulator: Emulator, hooks: list[dict[str, Any]]) -> Run:
     if approach == SCRIPT:
         return script_run(hooks, emulator)
-    tasks = uri_get_tasks() if approach == URI_GET else module_tasks()
+    tasks = {URI_GET: uri_get_tasks(), SEPARATE: separate_tasks(hooks)}.get(approach) or module_tasks()
     return ansible.run(ansible.play(tasks, {'hooks': hooks}), environment=MODULE_PROCESS if approach == MODULE else None)
 
 

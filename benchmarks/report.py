@@ -159,13 +159,16 @@ def section_comparison(results: dict[str, Any]) -> str:
             '%d converged webhooks, found by ID, over TLS, with 0 and 50 ms added before every API answer; nothing '
             'to change, so every approach makes exactly %d GETs. The loops are one task each with `loop:`; '
             '"in-process" is the collection\'s default on localhost (the action plugin runs the module in the '
-            'worker process), "module processes" the same loop with `LOSANT_IN_PROCESS=false`, as before. The '
+            'worker process), "a task per webhook" the same written out as %d tasks, each run by a worker process of '
+            'its own (which starts with the module already imported, see the user guide), "module processes" the '
+            'loop with `LOSANT_IN_PROCESS=false`, as before. The '
             'losant-rest script is one Python process doing the same GET (and a PATCH where a field differs) with '
             'Losant\'s own client. Ansible times are above a no-op playbook of the same ansible-core, the script\'s '
             'above a bare interpreter start (%s). Medians of %d runs, the approaches interleaved; the ratio to the '
             'uri loop is the median of the ratios of runs made back to back. CPU is user + system time of all '
             'processes involved.\n\n'
-            % (compared['size'], compared['size'], ms(compared['interpreter_seconds']), compared['repeats'])
+            % (compared['size'], compared['size'], compared['size'], ms(compared['interpreter_seconds']),
+               compared['repeats'])
             + table(['ansible-core', 'latency', 'approach', 'calls', 'wall time', 'per webhook', 'CPU per webhook',
                      'time against the uri loop'], rows) + '\n')
 
@@ -227,7 +230,8 @@ def section_bulk(results: dict[str, Any]) -> str:
 
 COLOURS = {
     bulk.BULK: 'tab:green', bulk.SERIAL: 'tab:olive', bulk.LOOP: 'tab:blue', comparison.IN_PROCESS: 'tab:cyan',
-    comparison.MODULE: 'tab:purple', comparison.URI_GET: 'tab:orange', comparison.SCRIPT: 'tab:gray',
+    comparison.SEPARATE: 'tab:brown', comparison.MODULE: 'tab:purple', comparison.URI_GET: 'tab:orange',
+    comparison.SCRIPT: 'tab:gray',
 }
 PLOTTED_CORE = CORES[-1]
 
