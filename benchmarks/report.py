@@ -273,7 +273,7 @@ def plot(results: dict[str, Any]) -> Path:
     axes.yaxis.set_minor_formatter(ticker.FuncFormatter(minor_label))
     axes.set_xlabel('N, webhooks converged in one run')
     axes.set_ylabel('wall time per webhook above start-up, ms')
-    axes.set_title('Time per webhook against N, ansible-core %s, TLS, log-log (%s, %d cores)'
+    axes.set_title('Time per webhook against N\nansible-core %s, TLS, log-log (%s, %d cores)'
                    % (PLOTTED_CORE, results['environment']['date'], results['environment']['cpus']))
     axes.grid(True, which='major', alpha=0.4)
     axes.grid(True, which='minor', alpha=0.15)
