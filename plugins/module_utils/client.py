@@ -100,12 +100,12 @@ JSON_OBJECT = Shape('a JSON object', lambda body: isinstance(body, dict))
 
 
 def page_of(items: str, item: Callable[[Any], bool]) -> Shape:
-    """One page of a listing of ``items``: an object whose ``items`` (a list, or absent when there are none)
-    each match ``item``, and whose ``totalCount``, if any, is a whole number."""
+    """One page of a listing of ``items``: an object whose ``items`` (a list, or absent or null when there are
+    none) each match ``item``, and whose ``totalCount``, if any, is a whole number."""
     def matches(body: Any) -> bool:
         if not isinstance(body, dict):
             return False
-        listed = body.get('items') or []
+        listed = [] if body.get('items') is None else body['items']
         total = body.get('totalCount')
         return (isinstance(listed, list) and all(item(one) for one in listed)
                 and (total is None or (isinstance(total, int) and not isinstance(total, bool))))

@@ -17,6 +17,8 @@ NO_FLOWS_SCOPE = ('The API token may not list workflows (that needs a scope such
                   'all.Application.read), so %s: %s')
 LEFT_WITHOUT_TRIGGER = 'left without a trigger: its webhook is deleted'
 DELETED_WITH_WEBHOOK = 'deleted with its webhook (include_workflows)'
+REPEATED_PAGE = ('The workflow listing answered a later page with workflows of earlier pages, so reading stopped there: '
+                 'the workflows listed for the webhooks may be incomplete.')
 
 
 def is_flow(body: Any) -> bool:
@@ -35,6 +37,7 @@ class FlowApi:
     def __init__(self, client: LosantClient, application_id: str) -> None:
         self.client = client
         self.path = '/applications/%s/flows' % application_id
+        self.repeated_page = False  # a page held only workflows of earlier pages: the server ignored the page number
 
     def triggered_by(self, webhook_ids: Sequence[str]) -> list[dict[str, Any]]:
         """Every workflow with a webhook trigger on one of ``webhook_ids``, one query per 100 webhooks."""
@@ -47,12 +50,17 @@ class FlowApi:
     def _list(self, filters: dict[str, str]) -> list[dict[str, Any]]:
         params: dict[str, Any] = dict(filters, perPage=PAGE_SIZE, sortField='name', sortDirection='asc')
         flows: list[dict[str, Any]] = []
+        ids: set[str] = set()
         page = 0
         while True:
             params['page'] = page
             body = self.client.request('GET', self.path, params=params, expect=FLOW_PAGE)
-            items = body.get('items') or []
+            items = [flow for flow in body.get('items') or [] if flow['id'] not in ids]
+            if body.get('items') and not items:
+                self.repeated_page = True
+                return flows
             flows.extend(items)
+            ids.update(flow['id'] for flow in items)
             page += 1
             total = body.get('totalCount')
             # Without a totalCount, only an empty page says there are no more: servers may page by fewer.
@@ -121,9 +129,12 @@ class WorkflowImpact:
         if not webhooks:
             return []
         try:
-            return self.api.triggered_by([webhook['id'] for webhook in webhooks])
+            flows = self.api.triggered_by([webhook['id'] for webhook in webhooks])
         except LosantError as error:
             if error.status != 403:
                 raise
             self.warn(NO_FLOWS_SCOPE % (consequence, error))
             return None
+        if self.api.repeated_page:
+            self.warn(REPEATED_PAGE)
+        return flows

@@ -24,7 +24,7 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
     retry_errors,
     token_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils.flows import FlowApi
+from ansible_collections.losant.platform.plugins.module_utils.flows import REPEATED_PAGE, FlowApi, WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils.webhook import WebhookApi
 
 API = 'https://api.example.test'
@@ -393,6 +393,8 @@ def test_webhook_answers_of_the_right_shape_pass(client, requests_mock):
     {'items': [{'id': 'x', 'name': ['a', 'list']}], 'totalCount': 1},
     {'items': {'id': 'x'}, 'totalCount': 1},
     {'items': [], 'totalCount': 'none'},
+    {'items': {}, 'totalCount': 0},
+    {'items': '', 'totalCount': 0},
     [{'id': 'x', 'name': 'n'}],
 ])
 def test_a_webhook_listing_of_another_shape_fails_naming_the_request(client, requests_mock, page):
@@ -431,3 +433,14 @@ def test_a_workflow_listing_without_total_count_is_read_until_an_empty_page(clie
     assert [flow['id'] for flow in FlowApi(client, '5b3a0c1e9f1d2c0012345678').triggered_by(['a' * 24])] == [
         'f0', 'f1', 'f2']
     assert [request.qs['page'] for request in requests_mock.request_history] == [['0'], ['1'], ['2']]
+
+
+def test_a_workflow_listing_that_ignores_the_page_number_stops_at_the_repeat_and_warns(client, requests_mock):
+    hook = {'id': 'a' * 24, 'name': 'hook'}
+    flow = {'id': 'f1', 'name': 'router', 'enabled': True, 'triggers': [{'type': 'webhook', 'key': hook['id']}]}
+    requests_mock.get(FLOWS, json={'items': [flow]})  # every page, without a totalCount
+    warnings = []
+    affected = WorkflowImpact(client, '5b3a0c1e9f1d2c0012345678', warnings.append).of([hook], include_workflows=False)
+    assert [one['id'] for one in affected] == ['f1']
+    assert [request.qs['page'] for request in requests_mock.request_history] == [['0'], ['1']]
+    assert warnings == [REPEATED_PAGE]
