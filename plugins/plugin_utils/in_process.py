@@ -155,6 +155,8 @@ def report_module_crash(crash: Exception) -> int:
             report_crash(crash, SERIALIZATION_PROFILE)
         except SystemExit as exit_:
             return exit_code(exit_)
+        except Exception:  # pylint: disable=broad-exception-caught
+            pass  # it failed too (an exception without a text): a module process then prints the traceback
     traceback.print_exception(type(crash), crash, crash.__traceback__)  # to stderr, as before 2.19
     return 1
 

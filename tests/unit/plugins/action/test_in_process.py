@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import types
+from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
@@ -89,13 +90,26 @@ def crashing_module() -> None:
     raise KeyError('no such key')
 
 
-def test_a_module_crash_is_reported_as_a_module_process_reports_it(monkeypatch):
-    monkeypatch.setitem(sys.modules, in_process.MODULES_PACKAGE + 'crashing', types.SimpleNamespace(main=crashing_module))
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError('no text')
+
+
+def unprintable_crash() -> None:
+    raise Unprintable()
+
+
+def run_crashing(monkeypatch: pytest.MonkeyPatch, main: Any) -> dict[str, Any]:
+    monkeypatch.setitem(sys.modules, in_process.MODULES_PACKAGE + 'crashing', types.SimpleNamespace(main=main))
     crashing = action()
     crashing.module_name = 'crashing'
     crashing._update_module_args = lambda *unused: None
     crashing._compute_environment_string = lambda environment: None
-    result = crashing.run_in_process({})
+    return crashing.run_in_process({})
+
+
+def test_a_module_crash_is_reported_as_a_module_process_reports_it(monkeypatch):
+    result = run_crashing(monkeypatch, crashing_module)
     assert result['failed'] is True
     if in_process.report_crash is None:  # before ansible-core 2.19: the traceback on stderr
         assert result['msg'] == 'MODULE FAILURE\nSee stdout/stderr for the exact error'
@@ -104,6 +118,12 @@ def test_a_module_crash_is_reported_as_a_module_process_reports_it(monkeypatch):
     else:  # since 2.19: the failure result the AnsiballZ wrapper prints, which names the error
         assert result['exception'].event.msg == "'no such key'"
         assert not {'msg', 'rc', 'module_stdout', 'module_stderr'} & set(result)
+
+
+def test_a_crash_whose_error_has_no_text_is_reported_by_its_traceback(monkeypatch):
+    result = run_crashing(monkeypatch, unprintable_crash)
+    assert result['failed'] is True and result['rc'] == 1
+    assert result['module_stderr'].rstrip().endswith('Unprintable: <exception str() failed>')
 
 
 def test_an_action_plugin_imports_its_module_when_it_is_defined(monkeypatch):
@@ -116,10 +136,13 @@ def test_an_action_plugin_imports_its_module_when_it_is_defined(monkeypatch):
 
 
 def test_an_action_plugin_whose_module_cannot_be_imported_still_loads(monkeypatch):
+    attempted = []
+
     def broken(name):
+        attempted.append(name)
         raise ImportError('no module named %s' % name)
     monkeypatch.setattr(in_process.importlib, 'import_module', broken)
 
-    class Plugin(in_process.InProcessModuleAction):
+    class Plugin(in_process.InProcessModuleAction):  # pylint: disable=unused-variable
         module_name = 'missing'
-    assert Plugin.module_name == 'missing'
+    assert attempted == [in_process.MODULES_PACKAGE + 'missing']
