@@ -72,7 +72,10 @@ def script_run(hooks: list[dict[str, Any]], emulator: Emulator) -> Run:
 def run_approach(approach: str, ansible: Ansible, emulator: Emulator, hooks: list[dict[str, Any]]) -> Run:
     if approach == SCRIPT:
         return script_run(hooks, emulator)
-    tasks = {URI_GET: uri_get_tasks(), SEPARATE: separate_tasks(hooks)}.get(approach) or module_tasks()
+    if approach == URI_GET:
+        tasks = uri_get_tasks()
+    else:
+        tasks = separate_tasks(hooks) if approach == SEPARATE else module_tasks()
     return ansible.run(ansible.play(tasks, {'hooks': hooks}), environment=MODULE_PROCESS if approach == MODULE else None)
 
 
