@@ -615,8 +615,8 @@ class WebhooksModule(LosantModule):
         doomed = [change.name for change in changes if change.action == 'delete']
         if limit is not None and len(doomed) > limit:
             self.module.fail_json(
-                msg='Nothing was changed: the plan deletes %d webhooks, more than max_deletions=%d: %s.'
-                    % (len(doomed), limit, ', '.join(repr(name) for name in doomed)),
+                msg='Nothing was changed: the plan deletes %d webhook%s, more than max_deletions=%d: %s.'
+                    % (len(doomed), '' if len(doomed) == 1 else 's', limit, ', '.join(repr(name) for name in doomed)),
                 changes=described)
 
     def affected_workflows(self, api: WebhookApi, changes: list[Change]) -> list[dict[str, Any]]:

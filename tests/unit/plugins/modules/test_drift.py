@@ -99,7 +99,7 @@ def test_max_deletions_zero_refuses_any_delete_and_allows_other_writes(run, chec
     fake = FakeApi([webhook('a'), webhook('b')])
     refused = run(fake, losant_webhooks, check_mode, state='overridden', config=[{'name': 'a'}], max_deletions=0)
     assert refused.exit_code == 1 and fake.writes == []
-    assert refused.result['msg'] == "Nothing was changed: the plan deletes 1 webhooks, more than max_deletions=0: 'b'."
+    assert refused.result['msg'] == "Nothing was changed: the plan deletes 1 webhook, more than max_deletions=0: 'b'."
     allowed = run(fake, losant_webhooks, check_mode, state='merged', config=[{'name': 'a', 'enabled': False}],
                   max_deletions=0)
     assert allowed.exit_code == 0 and allowed.result['changed'] is True
