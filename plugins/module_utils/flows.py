@@ -55,8 +55,9 @@ class FlowApi:
         while True:
             params['page'] = page
             body = self.client.request('GET', self.path, params=params, expect=FLOW_PAGE)
-            items = [flow for flow in body.get('items') or [] if flow['id'] not in ids]
-            if body.get('items') and not items:
+            listed = body.get('items') or []
+            items = [flow for flow in listed if flow['id'] not in ids]
+            if listed and not items:
                 self.repeated_page = True
                 return flows
             flows.extend(items)
