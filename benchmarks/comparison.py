@@ -26,13 +26,17 @@ WEBHOOK_URL = '{{ api }}/applications/{{ app }}/webhooks/{{ item.id }}'
 FLOOR_RATIO = 0.3
 
 
+def converge_arguments(webhook: dict[str, Any]) -> dict[str, Any]:
+    """losant_webhook's arguments for one webhook of ``hooks`` (or, with Jinja values, for ``item``)."""
+    return {'application_id': '{{ app }}', 'webhook_id': webhook['id'], 'description': webhook['description'],
+            'response_code': webhook['response_code']}
+
+
 def module_tasks() -> list[dict[str, Any]]:
+    item = {key: '{{ item.%s }}' % key for key in ('id', 'description', 'response_code')}
     return [{
         'name': 'converge each webhook',
-        'losant.platform.losant_webhook': {
-            'application_id': '{{ app }}', 'webhook_id': '{{ item.id }}',
-            'description': '{{ item.description }}', 'response_code': '{{ item.response_code }}',
-        },
+        'losant.platform.losant_webhook': converge_arguments(item),
         'loop': '{{ hooks }}',
         'loop_control': {'label': '{{ item.name }}'},
     }]
@@ -40,13 +44,8 @@ def module_tasks() -> list[dict[str, Any]]:
 
 def separate_tasks(hooks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The same as ``module_tasks``, written out as one task per webhook: each task has a worker process of its own."""
-    return [{
-        'name': 'converge %s' % webhook['name'],
-        'losant.platform.losant_webhook': {
-            'application_id': '{{ app }}', 'webhook_id': webhook['id'],
-            'description': webhook['description'], 'response_code': webhook['response_code'],
-        },
-    } for webhook in hooks]
+    return [{'name': 'converge %s' % webhook['name'], 'losant.platform.losant_webhook': converge_arguments(webhook)}
+            for webhook in hooks]
 
 
 def uri_get_tasks() -> list[dict[str, Any]]:
@@ -74,8 +73,10 @@ def run_approach(approach: str, ansible: Ansible, emulator: Emulator, hooks: lis
         return script_run(hooks, emulator)
     if approach == URI_GET:
         tasks = uri_get_tasks()
+    elif approach == SEPARATE:
+        tasks = separate_tasks(hooks)
     else:
-        tasks = separate_tasks(hooks) if approach == SEPARATE else module_tasks()
+        tasks = module_tasks()
     return ansible.run(ansible.play(tasks, {'hooks': hooks}), environment=MODULE_PROCESS if approach == MODULE else None)
 
 
