@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote
 
-from . import flows
+from . import audit, flows
 from .errors import ApiError, not_found, validation
 from .settings import PERSONALITIES
 from .state import ConfigError, Fault, State
@@ -25,6 +25,7 @@ def handle_admin(state: State, method: str, path: str, body: Any) -> tuple:
                    "DELETE": lambda: _clear_faults(state)},
         "settings": {"GET": lambda: _settings(state), "POST": lambda: _update_settings(state, body)},
         "personalities": {"GET": lambda: (200, {"personalities": PERSONALITIES})},
+        "audit-logs": {"GET": lambda: _audit_logs(state), "POST": lambda: _add_audit_logs(state, body)},
     }
     try:
         if len(parts) == 1 and key in handlers:
@@ -149,12 +150,33 @@ def _applications(state: State, method: str, path: str, rest: list, body: Any) -
             "GET": lambda: _stored_webhooks(state, rest[0]),
             "POST": lambda: _seed(state, rest[0], body),
         }, method, path)
+    if len(rest) == 2 and rest[1] == "owner":
+        return _dispatch({"POST": lambda: _set_owner(state, rest[0], body)}, method, path)
     if len(rest) == 2 and rest[1] == "flows":
         return _dispatch({
             "GET": lambda: _stored_flows(state, rest[0]),
             "POST": lambda: _seed_flows(state, rest[0], body),
         }, method, path)
     raise not_found(f"Admin route {method} {path} was not found")
+
+
+def _audit_logs(state: State) -> tuple:
+    with state.lock:
+        return 200, {"entries": list(state.audit_logs)}
+
+
+def _add_audit_logs(state: State, body: Any) -> tuple:
+    if not isinstance(body, dict) or set(body) != {"entries"}:
+        raise validation('the body must be {"entries": [...]}')
+    with state.lock:
+        return 201, {"created": audit.add_entries(state, body["entries"])}
+
+
+def _set_owner(state: State, app_id: str, body: Any) -> tuple:
+    with state.lock:
+        if state.webhooks_of(app_id) is None:
+            raise not_found("Application was not found")
+        return 200, audit.set_owner(state, app_id, body)
 
 
 def _list_applications(state: State) -> tuple:

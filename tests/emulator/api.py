@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from . import flows
+from . import audit, flows
 from .errors import ApiError, not_found, validation
 from .listing import ListQuery
 from .schema import load_schema, validate
@@ -26,15 +26,22 @@ SCOPES = {
     "webhook.patch": _FULL + ("webhook.*", "webhook.patch"),
     "webhook.delete": _FULL + ("webhook.*", "webhook.delete"),
     "flows.get": _FULL + _READ + ("flows.*", "flows.get"),
+    "application.get": _FULL + _READ + ("application.*", "application.get"),
+    "auditLogs.get": ("all.Organization", "all.Organization.read", "all.Organization.bounded", "all.User",
+                      "all.User.read", "all.User.bounded", "auditLogs.*", "auditLogs.get"),
 }
 
 _COLLECTION = re.compile(r"^/applications/([^/]+)/webhooks/?$")
 _ITEM = re.compile(r"^/applications/([^/]+)/webhooks/([^/]+)/?$")
 _FLOWS = re.compile(r"^/applications/([^/]+)/flows/?$")
+_APPLICATION = re.compile(r"^/applications/([^/%]+)/?$")  # not an encoded sub-path
+_AUDIT_LOGS = re.compile(r"^/orgs/([^/]+)/audit-logs/?$")
 _ROUTES = {
     "collection": {"GET": "webhooks.get", "POST": "webhooks.post"},
     "item": {"GET": "webhook.get", "PATCH": "webhook.patch", "DELETE": "webhook.delete"},
     "flows": {"GET": "flows.get"},
+    "application": {"GET": "application.get"},
+    "audit": {"GET": "auditLogs.get"},
 }
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
@@ -53,13 +60,14 @@ class Request:
 @dataclass
 class Route:
     action: str
-    application_id: str
+    application_id: str  # the organization's id for auditLogs.get
     webhook_id: str | None = None
 
 
 def route(method: str, path: str) -> Route:
     """Find the action for a request, or raise 404 (unknown path) / 405 (unknown method)."""
-    for kind, pattern in (("collection", _COLLECTION), ("item", _ITEM), ("flows", _FLOWS)):
+    for kind, pattern in (("collection", _COLLECTION), ("item", _ITEM), ("flows", _FLOWS),
+                          ("application", _APPLICATION), ("audit", _AUDIT_LOGS)):
         found = pattern.match(path)
         if found:
             actions = _ROUTES[kind]
@@ -76,7 +84,7 @@ def handle(state: State, request: Request) -> tuple:
     target = route(request.method, request.path)
     token = authenticate(state, request.headers)
     require_scope(token, target.action)
-    _check_id("applicationId", target.application_id)
+    _check_id("orgId" if target.action == "auditLogs.get" else "applicationId", target.application_id)
     if target.webhook_id is not None:
         _check_id("webhookId", target.webhook_id)
     links = _boolean(request.query, "_links", True)
@@ -180,7 +188,9 @@ def create_webhook(state, request, token, target, links):
     with state.lock:
         _application(state, token, target.application_id)
         webhook = state.create_webhook(target.application_id, fields)
-        return 201, render(state, webhook, links), {}
+        body = render(state, webhook, links)
+        audit.record_write(state, target.action, target.application_id, webhook, request, token, 201, body)
+        return 201, body, {}
 
 
 def get_webhook(state, request, token, target, links):
@@ -198,7 +208,9 @@ def patch_webhook(state, request, token, target, links):
         webhook.update(fields)
         webhook["lastUpdated"] = iso_after(webhook.get("lastUpdated"))
         webhook = hooks[target.webhook_id.lower()] = ordered(webhook)
-        return 200, render(state, webhook, links), {}
+        body = render(state, webhook, links)
+        audit.record_write(state, target.action, target.application_id, webhook, request, token, 200, body)
+        return 200, body, {}
 
 
 def _websocket_rule(rule: str, webhook: dict, fields: dict) -> dict:
@@ -220,6 +232,8 @@ def delete_webhook(state, request, token, target, links):
         del hooks[target.webhook_id.lower()]
         if include_workflows:
             flows.delete_triggered_by(state, target.application_id, webhook["id"])
+        audit.record_write(state, target.action, target.application_id, webhook, request, token, 200,
+                           {"success": True})
     return 200, {"success": True}, {}
 
 
@@ -230,6 +244,25 @@ def list_flows(state, request, token, target, links):
         return 200, flows.list_body(state, target.application_id, query, links), {}
 
 
+def get_application(state, request, token, target, links):
+    with state.lock:
+        _application(state, token, target.application_id)
+        return 200, audit.application_body(state, target.application_id), {}
+
+
+def list_audit_logs(state, request, token, target, links):
+    org_id = target.application_id.lower()
+    with state.lock:
+        owned = [app for app in state.applications if audit.owner(state, app)["ownerId"] == org_id
+                 and audit.owner(state, app)["ownerType"] == "organization"]
+        if not owned and org_id != audit.DEFAULT_ORG_ID:
+            raise not_found("Organization was not found")
+        if token.applications is not None and not set(owned) & token.applications:
+            raise ApiError(403, "Forbidden", "Access token is not authorized for this organization")
+        audit.forbidden_unless_available(state)
+        return 200, audit.list_body(state, org_id, request.query), {}
+
+
 ACTIONS = {
     "webhooks.get": list_webhooks,
     "webhooks.post": create_webhook,
@@ -237,4 +270,6 @@ ACTIONS = {
     "webhook.patch": patch_webhook,
     "webhook.delete": delete_webhook,
     "flows.get": list_flows,
+    "application.get": get_application,
+    "auditLogs.get": list_audit_logs,
 }

@@ -53,6 +53,8 @@ SETTINGS: dict = {
     "token_length": (40, _token_length),
     "redirect_status": (None, _one_of("redirect_status", (None, *REDIRECT_STATUSES))),
     "latency_ms": (0, _int_between("latency_ms", 0, MAX_LATENCY_MS)),
+    # Whether an organization's plan has audit logs: served, 403, 404, or kept empty.
+    "audit_logs": ("available", _one_of("audit_logs", ("available", "forbidden", "missing", "empty"))),
 }
 
 DEFAULT_SETTINGS = {name: default for name, (default, _check) in SETTINGS.items()}

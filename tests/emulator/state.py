@@ -108,13 +108,14 @@ class Token:
     value: str
     scopes: tuple
     applications: frozenset | None  # None: every application
+    name: str = "API token"  # the actor name of its writes in audit logs
 
     def can_access(self, application_id: str) -> bool:
         return self.applications is None or application_id.lower() in self.applications
 
     def describe(self) -> dict:
         apps = None if self.applications is None else sorted(self.applications)
-        return {"token": self.value, "scopes": list(self.scopes), "applications": apps}
+        return {"token": self.value, "scopes": list(self.scopes), "applications": apps, "name": self.name}
 
 
 @dataclass
@@ -139,6 +140,8 @@ class State:
     applications: dict = field(default_factory=dict)  # app id (lower case) -> {webhook id: webhook}
     flows: dict = field(default_factory=dict)  # app id (lower case) -> {flow id: flow}, see flows.py
     tokens: dict = field(default_factory=dict)  # token value -> Token
+    owners: dict = field(default_factory=dict)  # app id (lower case) -> owner, see audit.py
+    audit_logs: list = field(default_factory=list)  # organizations' audit log entries, see audit.py
     settings: dict = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     journal: list = field(default_factory=list)
     faults: deque = field(default_factory=deque)
@@ -148,15 +151,18 @@ class State:
     def mark_initial(self) -> None:
         """Remember the current applications, flows, tokens and settings as the reset target."""
         with self.lock:
-            self._initial = copy.deepcopy((self.applications, self.flows, self.tokens, self.settings))
+            self._initial = copy.deepcopy((self.applications, self.flows, self.tokens, self.settings, self.owners))
 
     def reset(self) -> None:
         with self.lock:
-            applications, flows, tokens, settings = copy.deepcopy(self._initial or ({}, {}, {}, DEFAULT_SETTINGS))
+            applications, flows, tokens, settings, owners = copy.deepcopy(
+                self._initial or ({}, {}, {}, DEFAULT_SETTINGS, {}))
             self.applications = applications
             self.flows = flows
             self.tokens = tokens
             self.settings = dict(settings)
+            self.owners = owners
+            self.audit_logs.clear()
             self.journal.clear()
             self.faults.clear()
 
@@ -195,6 +201,7 @@ class State:
     def remove_application(self, app_id: str) -> bool:
         with self.lock:
             self.flows.pop(app_id.lower(), None)
+            self.owners.pop(app_id.lower(), None)
             return self.applications.pop(app_id.lower(), None) is not None
 
     def webhooks_of(self, app_id: str) -> dict | None:
@@ -203,7 +210,7 @@ class State:
     def add_token(self, spec: Any) -> Token:
         if not isinstance(spec, dict):
             raise ConfigError("a token must be an object with token, scopes and applications")
-        unknown = sorted(set(spec) - {"token", "scopes", "applications"})
+        unknown = sorted(set(spec) - {"token", "scopes", "applications", "name"})
         if unknown:
             raise ConfigError(f"unknown token keys: {', '.join(unknown)}")
         value = spec.get("token")
@@ -219,7 +226,10 @@ class State:
             if bad:
                 raise ConfigError(f"token applications must be 24-hex ids, got {bad!r}")
             applications = frozenset(app.lower() for app in applications)
-        token = Token(value, tuple(scopes), applications)
+        name = spec.get("name", "API token")
+        if not isinstance(name, str) or not name:
+            raise ConfigError('"name" must be a non-empty string')
+        token = Token(value, tuple(scopes), applications, name)
         with self.lock:
             self.tokens[value] = token
         return token

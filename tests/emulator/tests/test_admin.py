@@ -133,7 +133,8 @@ def test_tokens_can_be_added_listed_and_removed(emulator):
     response = emulator.admin("POST", "/tokens", json={"token": "t2", "scopes": ["webhooks.get"],
                                                        "applications": [APP_ID]})
     assert response.status_code == 201
-    assert response.json() == {"token": "t2", "scopes": ["webhooks.get"], "applications": [APP_ID]}
+    assert response.json() == {"token": "t2", "scopes": ["webhooks.get"], "applications": [APP_ID],
+                               "name": "API token"}
     assert "t2" in [token["token"] for token in emulator.admin("GET", "/tokens").json()["tokens"]]
     assert emulator.call("GET", emulator.hooks_path(), token="t2").status_code == 200
     assert emulator.admin("DELETE", "/tokens/t2").json() == {"success": True}
