@@ -19,6 +19,7 @@ from .state import Fault, State
 MAX_BODY = 8 * 1024 * 1024
 _HIDDEN_HEADERS = ("authorization", "proxy-authorization", "cookie")
 MOVED = "/moved"  # where the setting redirect_status sends API requests; served as the API
+WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
 _sleep = time.sleep  # replaced in the emulator's own tests
 
 
@@ -41,13 +42,17 @@ class EmulatorServer(ThreadingHTTPServer):
         return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def finish_request(self, request: Any, client_address: Any) -> None:
+        connection_id = self.state.open_connection()
+        connect_latency_ms = self.state.settings["connect_latency_ms"]
+        if connect_latency_ms:  # the round trip of a TLS handshake over a real network
+            _sleep(connect_latency_ms / 1000)
         if self.tls is None:
-            super().finish_request(request, client_address)
+            EmulatorHandler(request, client_address, self, connection_id)
             return
         request.settimeout(EmulatorHandler.timeout)
         try:  # the handshake runs here, in the connection's own thread
             with self.tls.wrap_socket(request, server_side=True) as connection:
-                super().finish_request(connection, client_address)
+                EmulatorHandler(connection, client_address, self, connection_id)
         except (ssl.SSLError, ConnectionError, TimeoutError):
             pass  # a client that does not speak TLS, distrusts the certificate or hangs up
 
@@ -65,6 +70,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 60
     server: EmulatorServer
+
+    def __init__(self, request: Any, client_address: Any, server: EmulatorServer, connection_id: int = 0) -> None:
+        self.connection_id = connection_id
+        super().__init__(request, client_address, server)
 
     def do_GET(self) -> None:
         self._serve()
@@ -98,12 +107,27 @@ class EmulatorHandler(BaseHTTPRequestHandler):
 
     # -- one request ----------------------------------------------------------------------
     def _serve(self) -> None:
+        state = self.server.state
+        if _is_admin(urlsplit(self.path).path):
+            self._answer()
+            return
+        writing = self.command in WRITE_METHODS
+        admitted = not writing or state.start_write()
+        try:
+            latency_ms = state.settings["latency_ms"]
+            if latency_ms:
+                _sleep(latency_ms / 1000)
+            self._answer(throttled=not admitted)
+        finally:
+            if writing and admitted:
+                state.end_write()
+
+    def _answer(self, throttled: bool = False) -> None:
         request = None
-        latency_ms = self.server.state.settings["latency_ms"]
-        if latency_ms and not _is_admin(urlsplit(self.path).path):
-            _sleep(latency_ms / 1000)
         try:
             request = self._read_request()
+            if throttled:  # max_writes_in_flight: Losant's fair-use 429, without rate headers
+                raise ApiError(429, status_type(429), status_phrase(429))
             if _is_admin(request.path):
                 self._serve_admin(request)
             else:
@@ -220,7 +244,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         entry = {
             "method": request.method, "path": request.path, "query": request.query,
             "body": None if request.body_error else request.body, "status": status,
-            "headers": headers, "time": time.time(),
+            "headers": headers, "time": time.time(), "connection": self.connection_id,
         }
         if request.body_error:
             entry["raw_body"] = request.raw_body[:4096].decode("utf-8", "replace")

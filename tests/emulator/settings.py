@@ -11,6 +11,7 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 TOKEN_LENGTHS = range(27, 45)
 MAX_PER_PAGE_LIMIT = 100_000
 MAX_LATENCY_MS = 60_000
+MAX_WRITES_IN_FLIGHT_LIMIT = 1000
 
 
 class ConfigError(ValueError):
@@ -30,6 +31,13 @@ def _int_between(name: str, low: int, high: int) -> Callable[[Any], None]:
     def check(value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ConfigError(f'"{name}" must be an integer from {low} to {high}; got {value!r}')
+    return check
+
+
+def _optional_int_between(name: str, low: int, high: int) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value is not None:
+            _int_between(name, low, high)(value)
     return check
 
 
@@ -55,6 +63,8 @@ SETTINGS: dict = {
     "latency_ms": (0, _int_between("latency_ms", 0, MAX_LATENCY_MS)),
     # Whether an organization's plan has audit logs: served, 403, 404, or kept empty.
     "audit_logs": ("available", _one_of("audit_logs", ("available", "forbidden", "missing", "empty"))),
+    "connect_latency_ms": (0, _int_between("connect_latency_ms", 0, MAX_LATENCY_MS)),
+    "max_writes_in_flight": (None, _optional_int_between("max_writes_in_flight", 1, MAX_WRITES_IN_FLIGHT_LIMIT)),
 }
 
 DEFAULT_SETTINGS = {name: default for name, (default, _check) in SETTINGS.items()}

@@ -145,6 +145,8 @@ class State:
     settings: dict = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     journal: list = field(default_factory=list)
     faults: deque = field(default_factory=deque)
+    connections: int = 0  # connections accepted since start-up; each request's journal entry names its own
+    writes_in_flight: int = 0
     _initial: tuple | None = None
 
     # -- start-up state and reset -------------------------------------------------------
@@ -286,6 +288,26 @@ class State:
             webhook = ordered(webhook)
             self.applications[app_id.lower()][webhook_id] = webhook
             return webhook
+
+    # -- connections and writes in flight ----------------------------------------------------
+    def open_connection(self) -> int:
+        """Count a new connection; returns its number, from 1."""
+        with self.lock:
+            self.connections += 1
+            return self.connections
+
+    def start_write(self) -> bool:
+        """Count a write in flight, or return False when ``max_writes_in_flight`` are already."""
+        with self.lock:
+            limit = self.settings["max_writes_in_flight"]
+            if limit is not None and self.writes_in_flight >= limit:
+                return False
+            self.writes_in_flight += 1
+            return True
+
+    def end_write(self) -> None:
+        with self.lock:
+            self.writes_in_flight -= 1
 
     # -- journal and faults ---------------------------------------------------------------
     def record(self, entry: dict) -> None:

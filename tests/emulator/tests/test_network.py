@@ -136,3 +136,74 @@ def test_cli_latency_is_a_start_up_setting_that_reset_and_personalities_keep():
 def test_cli_refuses_a_latency_out_of_range(value):
     with pytest.raises(ConfigError):
         build_state(build_parser().parse_args(["--latency-ms", value]))
+
+
+# -- connections ----------------------------------------------------------------------------
+def test_each_journal_entry_names_its_connection(emulator):
+    emulator.call("GET", emulator.hooks_path())
+    emulator.call("GET", emulator.hooks_path())
+    requests.get(emulator.url + emulator.hooks_path(), headers=HEADERS, timeout=10)
+    first, reused, fresh = (entry["connection"] for entry in emulator.journal())
+    assert first == reused and fresh > first
+
+
+def test_connect_latency_delays_each_new_connection_once(emulator, monkeypatch):
+    emulator.admin("POST", "/settings", json={"connect_latency_ms": 40})
+    slept = []
+    monkeypatch.setattr(server_module, "_sleep", slept.append)
+    emulator.session.close()  # the next request opens a connection
+    emulator.call("GET", emulator.hooks_path())
+    emulator.call("GET", emulator.hooks_path())
+    assert slept == [0.04]
+
+
+def test_connect_latency_is_really_waited_over_tls(tls_emulator):
+    server, certificate = tls_emulator
+    server.state.update_settings({"connect_latency_ms": 30})
+    started = time.monotonic()
+    response = requests.get(server.url + f"/applications/{APP_ID}/webhooks", headers=HEADERS, timeout=10,
+                            verify=certificate.cert_path)
+    assert response.status_code == 200 and time.monotonic() - started >= 0.03
+
+
+# -- writes in flight -------------------------------------------------------------------------
+def test_writes_above_max_writes_in_flight_are_answered_429_and_change_nothing(emulator, monkeypatch):
+    emulator.admin("POST", "/settings", json={"max_writes_in_flight": 1})
+    inside = []
+
+    def write_while_one_is_in_flight(seconds):
+        if not inside:  # the first write, held by its latency: a second one arrives meanwhile
+            inside.append(None)
+            inside[0] = requests.post(emulator.url + emulator.hooks_path(), headers=HEADERS,
+                                      json={"name": "second"}, timeout=10)
+
+    emulator.admin("POST", "/settings", json={"latency_ms": 1})
+    monkeypatch.setattr(server_module, "_sleep", write_while_one_is_in_flight)
+    assert emulator.call("POST", emulator.hooks_path(), json={"name": "first"}).status_code == 201
+    throttled = inside[0]
+    assert throttled.status_code == 429 and "Retry-After" not in throttled.headers
+    assert throttled.json() == {"type": "TooManyRequests", "message": "Too Many Requests"}
+    assert [hook["name"] for hook in emulator.call("GET", emulator.hooks_path()).json()["items"]] == ["first"]
+    assert [(entry["method"], entry["status"]) for entry in emulator.journal()] == [
+        ("POST", 429), ("POST", 201), ("GET", 200)]
+    assert emulator.state.writes_in_flight == 0
+    assert emulator.call("POST", emulator.hooks_path(), json={"name": "third"}).status_code == 201
+
+
+def test_reads_are_never_throttled(emulator, monkeypatch):
+    emulator.admin("POST", "/settings", json={"max_writes_in_flight": 1, "latency_ms": 1})
+    reads = []
+
+    def read_while_a_write_is_in_flight(seconds):
+        if not reads:
+            reads.append(None)
+            reads[0] = requests.get(emulator.url + emulator.hooks_path(), headers=HEADERS, timeout=10)
+
+    monkeypatch.setattr(server_module, "_sleep", read_while_a_write_is_in_flight)
+    assert emulator.call("POST", emulator.hooks_path(), json={"name": "first"}).status_code == 201
+    assert reads[0].status_code == 200
+
+
+@pytest.mark.parametrize("value", [0, 1001, True, "2"])
+def test_max_writes_in_flight_refuses_values_out_of_range(emulator, value):
+    assert emulator.admin("POST", "/settings", json={"max_writes_in_flight": value}).status_code == 400
