@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 from typing import Any, Iterable, NoReturn
 from urllib.parse import urlparse
 
@@ -48,6 +50,33 @@ def validate_api_url(value: str) -> list[str]:
     except ValueError:
         valid_port = False
     return [] if valid_port else ['api_url must have a port from 1 to 65535 if any, got %r' % value]
+
+
+DEFAULT_PORTS = {'http': 80, 'https': 443}
+
+
+def server_identity(api_url: str) -> str:
+    """One spelling for every spelling of the server of a valid ``api_url``, for keys such as the name lock.
+
+    Scheme and host case, a default port, trailing slashes, credentials, query and fragment, the final dot of
+    a host name, and how an IP address or a host name of other than ASCII characters is written make no other
+    server. The path is kept: it may lead to
+    another API on the same host.
+    """
+    parts = urlparse(api_url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or '').rstrip('.')
+    try:
+        host = ipaddress.ip_address(host).compressed
+    except ValueError:
+        with contextlib.suppress(UnicodeError):
+            host = host.encode('idna').decode('ascii')  # as requests sends a host name of other characters
+    if ':' in host:
+        host = '[%s]' % host
+    port = parts.port
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        host = '%s:%d' % (host, port)
+    return '%s://%s%s' % (scheme, host, parts.path.rstrip('/'))
 
 
 class LosantModule:

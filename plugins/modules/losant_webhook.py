@@ -84,7 +84,8 @@ notes:
     as C(*)), as Losant does not document the filter's syntax or case rules; the module keeps the exact match.
   - Tasks on one machine for the same O(api_url), O(application_id) and O(name) take turns (a lock file in the
     temporary directory held over lookup and create), so parallel hosts that delegate to C(localhost) create
-    one webhook. The lock does not reach across machines, so delegate such tasks to one machine.
+    one webhook. Spellings of one server, such as V(http://LOCALHOST:8080/) and V(http://localhost:8080), are one
+    O(api_url) here. The lock does not reach across machines, so delegate such tasks to one machine.
   - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request),
     so the task succeeds and reports a change, as the webhook existed when it was looked up.
   - If the answer of a write does not hold a value that was sent (for example O(is_websocket), which Losant
@@ -247,7 +248,7 @@ import contextlib
 from typing import Any, ContextManager, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils import lock
-from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
+from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import (
     desired_fields,
@@ -305,7 +306,8 @@ class WebhookModule(LosantModule):
         """Tasks on one machine for one name (parallel hosts delegating to it) look up and create one at a time."""
         if self.params['webhook_id'] or self.module.check_mode:
             return contextlib.nullcontext()
-        return lock.held(self.params['api_url'].rstrip('/'), self.params['application_id'].lower(), self.params['name'])
+        return lock.held(server_identity(self.params['api_url']), self.params['application_id'].lower(),
+                         self.params['name'])
 
     def find(self, api: WebhookApi) -> Optional[dict[str, Any]]:
         webhook_id, name = self.params['webhook_id'], self.params['name']

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import pytest
 
 from typing import Any
@@ -144,7 +145,10 @@ def test_deleted_counts_a_webhook_deleted_meanwhile_as_deleted(run_module, reque
 
 # parallel hosts (item 11)
 
-def test_the_lookup_and_the_create_happen_under_the_name_lock(run_module, requests_mock, tmp_path, monkeypatch):
+@pytest.mark.parametrize('api_url', [API, API + '/', 'HTTPS://API.Example.test:443/', 'https://user@api.example.test'])
+def test_the_lookup_and_the_create_happen_under_the_name_lock(run_module, requests_mock, tmp_path, monkeypatch,
+                                                              api_url):
+    """Every spelling of the server takes the one lock of the server, application and name."""
     monkeypatch.setattr(lock.tempfile, 'gettempdir', lambda: str(tmp_path))
     held_during = []
 
@@ -159,9 +163,9 @@ def test_the_lookup_and_the_create_happen_under_the_name_lock(run_module, reques
             os.close(descriptor)
         context.status_code = 201 if request.method == 'POST' else 200
         return hook(1, 'orders') if request.method == 'POST' else listing()
-    requests_mock.get(LIST_URL, json=record)
-    requests_mock.post(LIST_URL, json=record)
-    run = run_module(losant_webhook.main, args(api_url=API + '/', name='orders'))
+    requests_mock.get(re.compile('/applications/%s/webhooks' % APP), json=record)
+    requests_mock.post(re.compile('/applications/%s/webhooks' % APP), json=record)
+    run = run_module(losant_webhook.main, args(api_url=api_url, name='orders'))
     assert run.result['changed'] is True
     assert held_during == [True, True]
 
