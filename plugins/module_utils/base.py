@@ -142,7 +142,9 @@ class LosantModule:
         return text
 
     def fail(self, error: LosantError, **result: Any) -> NoReturn:
+        """Fail with the API error; a write that may have been applied reports ``changed`` unless told otherwise."""
         error.error_message = self.scrub(error.error_message)
+        result.setdefault('changed', error.outcome_unknown)
         self.module.fail_json(msg=str(error), **error.as_result(), **result)
 
     def exit(self, **result: Any) -> NoReturn:

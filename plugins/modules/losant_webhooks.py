@@ -476,7 +476,7 @@ outcome_unknown:
   description:
     - When a write fails, the writes that failed in a way that may have left them applied (a timeout, a
       broken connection, or a gateway error), as in RV(requests), in plan order. Check them before running
-      again.
+      again. The task then reports C(changed), as it may have changed the application.
   returned: failed, after a write failed
   type: list
   version_added: 0.2.0
@@ -587,7 +587,7 @@ class WebhooksModule(LosantModule):
         try:
             answers = apply_changes(api, changes, app_id, self.params['concurrency'])
         except PartialFailure as failure:
-            self.fail(failure.error, changed=bool(failure.applied), applied=failure.applied,
+            self.fail(failure.error, changed=bool(failure.applied or failure.outcome_unknown), applied=failure.applied,
                       not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,
                       affected_workflows=affected)
         after = after_state(webhooks.webhooks, changes, answers, app_id)

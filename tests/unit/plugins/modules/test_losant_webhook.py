@@ -351,6 +351,21 @@ def test_a_timeout_fails_at_once_with_a_clear_message(run_module, fake_api):
         APP_ID, BASE_URL)
 
 
+@pytest.mark.parametrize('failure', [requests.exceptions.ReadTimeout(), requests.exceptions.ConnectionError('reset')])
+def test_a_create_of_unknown_outcome_is_reported_as_maybe_changed(run_module, fake_api, failure):
+    fake_api.script('POST', LIST_PATH, failure)
+    run = run_module(main, args(name='orders'))
+    assert [call.method for call in fake_api.calls] == ['GET', 'POST']
+    assert run.exit_code == 1 and run.result['changed'] is True
+    assert 'the webhook may have been created: check before running again)' in run.result['msg'], run.result['msg']
+
+
+def test_a_write_refused_by_the_api_is_reported_unchanged(run_module, fake_api):
+    fake_api.script('POST', LIST_PATH, Reply(400, {'type': 'Validation', 'message': 'bad name'}))
+    run = run_module(main, args(name='orders'))
+    assert run.exit_code == 1 and run.result['changed'] is False
+
+
 def test_connection_options_come_from_the_environment(run_module, monkeypatch):
     monkeypatch.setenv('LOSANT_API_URL', 'https://env.example.test')
     monkeypatch.setenv('LOSANT_API_TOKEN', 'env-token-5c2')

@@ -10,6 +10,7 @@ import json
 from typing import Any, Optional
 
 import pytest
+import requests
 
 from ansible_collections.losant.platform.plugins.modules import losant_webhooks
 from ansible_collections.losant.platform.tests.unit.api_double import (
@@ -325,6 +326,16 @@ def test_a_failed_first_write_reports_nothing_applied_and_unchanged(converge):
     assert run.result['applied'] == [] and len(run.result['not_applied']) == 1
     assert run.result['outcome_unknown'] == []
     assert 'HTTP 403 Forbidden: Token lacks webhook.patch' in run.result['msg']
+
+
+def test_a_create_of_unknown_outcome_is_reported_as_maybe_changed(converge):
+    fake = FakeApi([webhook('a')])
+    fake.script('POST', COLLECTION, requests.exceptions.ReadTimeout())
+    run = converge(fake, 'merged', [{'name': 'new'}])
+    assert run.exit_code == 1 and run.result['changed'] is True
+    assert run.result['applied'] == [] and run.result['not_applied'] == []
+    assert run.result['outcome_unknown'] == [{'method': 'POST', 'path': COLLECTION, 'body': {'name': 'new'}}]
+    assert run.result['msg'].endswith('(the webhook may have been created: check before running again)')
 
 
 def test_a_failed_list_fails_with_the_api_error_and_writes_nothing(converge):
