@@ -12,6 +12,7 @@ options:
     description:
       - Base URL of the Losant REST API.
       - If not set, the value of the E(LOSANT_API_URL) environment variable is used.
+      - Whitespace around the URL is removed.
     type: str
     default: https://api.losant.com
   api_token:
@@ -42,7 +43,8 @@ options:
         TLS certificate of O(api_url) with, instead of the system's or E(REQUESTS_CA_BUNDLE). Use it for a
         self-hosted Losant installation or a proxy that inspects TLS.
       - It is read before any request; a file without a certificate fails the task.
-      - Not used when O(validate_certs=false).
+      - Neither read nor checked when O(validate_certs=false), so that validation can be turned off for one task
+        while O(ca_path) stays set in C(module_defaults).
     type: path
     version_added: 0.2.0
   api_retries:

@@ -89,8 +89,9 @@ class LosantModule:
         self.params = self.module.params
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-        # Whitespace around a token (the final newline of a vault block scalar) is never part of it.
+        # Whitespace around a token or URL (the final newline of a vault block scalar) is never part of it.
         self.api_token: str = self.params['api_token'].strip()
+        self.params['api_url'] = self.params['api_url'].strip()
         if self.api_token:
             self.module.no_log_values.add(self.api_token)
         self.api_secrets: set[str] = set()
@@ -98,7 +99,7 @@ class LosantModule:
     def check_input(self, errors: list[str]) -> None:
         """Fail before any request when the input is invalid; the API would refuse it anyway."""
         errors = (validate_api_url(self.params['api_url']) + token_errors(self.api_token)
-                  + ca_path_errors(self.params['ca_path'])
+                  + (ca_path_errors(self.params['ca_path']) if self.params['validate_certs'] else [])
                   + retry_errors(self.params['api_retries'], self.params['api_retry_max_wait'])
                   + validate_id('application_id', self.params.get('application_id')) + errors)
         if self.params['timeout'] <= 0:

@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info
 from ansible_collections.losant.platform.tests.unit.api_double import Reply
 from ansible_collections.losant.platform.tests.unit.plugins.modules.test_losant_webhook import (
+    BASE_URL,
     HOOK,
     HOOK_PATH,
     LIST_PATH,
@@ -75,3 +76,16 @@ def test_api_retries_reaches_the_client(run_module, fake_api):
     fake_api.script('GET', LIST_PATH, down, down, down)
     run = run_module(losant_webhook_info.main, args(api_retries=1))
     assert len(fake_api.calls) == 2 and run.result['msg'].endswith('Down (2 attempts)')
+
+
+@pytest.mark.parametrize('api_url', [BASE_URL + '\n', '  %s ' % BASE_URL, '\t%s/\r\n' % BASE_URL])
+def test_whitespace_around_the_api_url_is_removed(run_module, fake_api, api_url):
+    run = run_module(losant_webhook_info.main, args(api_url=api_url))
+    assert run.exit_code == 0, run.result['msg']
+    assert [call.path for call in fake_api.calls] == [LIST_PATH]
+
+
+def test_ca_path_is_neither_used_nor_checked_without_certificate_validation(run_module, fake_api):
+    run = run_module(losant_webhook_info.main, args(validate_certs=False, ca_path='/nonexistent/ca.pem'))
+    assert run.exit_code == 0, run.result['msg']
+    assert [call.path for call in fake_api.calls] == [LIST_PATH]
