@@ -143,6 +143,14 @@ def incomplete_listing(problem: str) -> str:
             'read, so it may lack some.' % problem)
 
 
+def unconfirmed_absence(problem: str, names: list[str], consequence: str) -> str:
+    """Why nothing was written for ``names``, which an inconsistent listing did not show: they may exist."""
+    return ('Nothing was changed: %s %s not listed, but the webhook listing stayed inconsistent when read a second '
+            'time (%s), so %s may exist all the same and %s. Run the task again when the webhooks stop changing.'
+            % (', '.join(repr(name) for name in names), 'was' if len(names) == 1 else 'were', problem,
+               'it' if len(names) == 1 else 'they', consequence))
+
+
 class WebhookApi:
     """The five webhook actions of one application. Every write goes through ``_write``."""
 

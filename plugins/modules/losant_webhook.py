@@ -86,6 +86,9 @@ notes:
     temporary directory held over lookup and create), so parallel hosts that delegate to C(localhost) create
     one webhook. Spellings of one server, such as V(http://LOCALHOST:8080/) and V(http://localhost:8080), are one
     O(api_url) here. The lock does not reach across machines, so delegate such tasks to one machine.
+  - A listing whose pages disagree (webhooks created or deleted while it is read) is read once more. If it still
+    disagrees and does not show O(name), the task fails before any write, as the webhook may exist; it is neither
+    created nor reported absent.
   - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request),
     so the task succeeds and reports a change, as the webhook existed when it was looked up.
   - If the answer of a write does not hold a value that was sent (for example O(is_websocket), which Losant
@@ -268,10 +271,15 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     trigger_url,
     unapplied_message,
     unapplied_options,
+    unconfirmed_absence,
     webhook_api,
     webhook_changes,
 )
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change
+
+# What a name missing from an inconsistent listing would lead to, by state.
+ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
+                        'absent': 'reporting it absent could be wrong'}
 
 
 class WebhookModule(LosantModule):
@@ -319,13 +327,16 @@ class WebhookModule(LosantModule):
                                       % (webhook_id, self.params['application_id']))
             return webhook
         found = api.find_by_name(name)
-        if found.problem:
-            self.module.warn(incomplete_listing(found.problem))
         matches = found.webhooks
         if len(matches) > 1:
             ids = ', '.join(webhook['id'] for webhook in matches)
             self.module.fail_json(msg='%d webhooks are named %r (IDs %s); set webhook_id to choose one.'
                                   % (len(matches), name, ids), webhook_ids=[webhook['id'] for webhook in matches])
+        if found.problem and not matches:
+            consequence = ABSENCE_CONSEQUENCES[self.params['state']]
+            self.module.fail_json(msg=unconfirmed_absence(found.problem, [name], consequence))
+        if found.problem:
+            self.module.warn(incomplete_listing(found.problem))
         return matches[0] if matches else None
 
     def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:

@@ -205,7 +205,9 @@ notes:
   - Names are not unique on the platform. V(gathered) still returns every webhook when names repeat, with a
     warning naming them, because such a list cannot be fed back as it is.
   - A listing whose pages disagree (webhooks created or deleted while it is read) is read once more. If it still
-    disagrees, O(state=overridden) and O(state=deleted) fail before any write; the other states warn and go on.
+    disagrees, O(state=overridden) and O(state=deleted) fail before any write, and so do O(state=merged) and
+    O(state=replaced) when a name of O(config) is not listed (it may exist, and creating it could make a duplicate);
+    otherwise they warn and go on, as O(state=gathered) does.
   - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request),
     so it counts as done.
   - If the answer of a create or update does not hold a value that was sent (for example C(isWebsocket), which
@@ -527,6 +529,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     WebhookApi,
     incomplete_listing,
     unapplied_message,
+    unconfirmed_absence,
     webhook_api,
 )
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
@@ -572,8 +575,8 @@ class WebhooksModule(LosantModule):
             listing = api.listing()
         except LosantError as error:
             self.fail(error)
-        self.refuse_incomplete(listing)
         webhooks = WebhookSet(listing.webhooks)
+        self.refuse_incomplete(listing, webhooks)
         if self.state == 'gathered':
             self.gather(webhooks)
         self.refuse_duplicates(webhooks)
@@ -661,13 +664,18 @@ class WebhooksModule(LosantModule):
         unmanaged = self.params['unmanaged']
         self.exit(changed=False, gathered=webhooks.gathered(unmanaged), gathered_unmanaged=webhooks.unmanaged(unmanaged))
 
-    def refuse_incomplete(self, listing: Listing) -> None:
-        """Deleting what is not listed needs a complete listing; other states only warn."""
+    def refuse_incomplete(self, listing: Listing, webhooks: WebhookSet) -> None:
+        """Deleting by the listing, or creating what it lacks, needs a complete listing; otherwise a warning."""
         if not listing.problem:
             return
         if self.state in DELETING_STATES:
             self.module.fail_json(msg='Nothing was changed, as state=%s deletes webhooks by the listing. %s Run the '
                                       'task again.' % (self.state, incomplete_listing(listing.problem)))
+        unlisted = [entry['name'] for entry in self.entries if entry['name'] not in webhooks.by_name]
+        if unlisted:
+            self.module.fail_json(msg=unconfirmed_absence(listing.problem, unlisted,
+                                                          'creating %s could make duplicates'
+                                                          % ('it' if len(unlisted) == 1 else 'them')))
         self.module.warn(incomplete_listing(listing.problem))
 
     def refuse_duplicates(self, webhooks: WebhookSet) -> None:

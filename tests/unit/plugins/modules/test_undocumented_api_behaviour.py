@@ -122,6 +122,45 @@ def test_merged_on_a_listing_that_stays_inconsistent_goes_on_with_a_warning(run_
     assert 'listing stayed inconsistent' in str(run.result['warnings'])
 
 
+PHANTOM = 'the pages held 0 webhooks, totalCount says 1'
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('state, consequence', [('present', 'creating it could make a second webhook'),
+                                                ('absent', 'reporting it absent could be wrong')])
+def test_a_name_an_inconsistent_listing_lacks_is_neither_created_nor_called_absent(
+        run_module, requests_mock, check_mode, state, consequence):
+    requests_mock.get(LIST_URL, json=listing(total=1))
+    run = run_module(losant_webhook.main, args(name='orders', state=state), check_mode=check_mode)
+    assert run.exit_code == 1 and not run.result.get('changed')
+    assert run.result['msg'].startswith("Nothing was changed: 'orders' was not listed, but the webhook listing stayed "
+                                        "inconsistent when read a second time (%s)" % PHANTOM)
+    assert consequence in run.result['msg']
+    assert methods(requests_mock) == ['GET', 'GET'], 'two readings, no write'
+
+
+def test_a_name_an_inconsistent_listing_shows_is_updated_with_a_warning(run_module, requests_mock):
+    requests_mock.get(LIST_URL, json=short_pages(hook(1, 'orders')))
+    requests_mock.patch('%s/%024x' % (LIST_URL, 1), json=hook(1, 'orders', description='new'))
+    run = run_module(losant_webhook.main, args(name='orders', description='new'))
+    assert run.exit_code == 0 and run.result['changed'] is True
+    assert 'listing stayed inconsistent' in str(run.result['warnings'])
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('state', ['merged', 'replaced'])
+def test_config_names_an_inconsistent_listing_lacks_are_not_created(run_module, requests_mock, check_mode, state):
+    requests_mock.get(LIST_URL, json=short_pages(hook(1, 'a')))
+    run = run_module(losant_webhooks.main, args(state=state, config=[{'name': 'a'}, {'name': 'b'}, {'name': 'c'}]),
+                     check_mode=check_mode)
+    assert run.exit_code == 1 and not run.result.get('changed')
+    assert run.result['msg'].startswith("Nothing was changed: 'b', 'c' were not listed, but the webhook listing "
+                                        "stayed inconsistent when read a second time (the pages held 1 webhooks, "
+                                        "totalCount says 2), so they may exist all the same and creating them could "
+                                        "make duplicates.")
+    assert methods(requests_mock) == ['GET'] * 4, 'two readings of two pages, no write'
+
+
 # DELETE answered 404 (item 6)
 
 def test_absent_counts_a_webhook_deleted_meanwhile_as_deleted(run_module, requests_mock):
