@@ -82,8 +82,8 @@ notes:
   - Fields you do not set are left as they are on the platform, and never sent.
   - O(name) is looked up with an API filter made of its ASCII letters and digits (every other run of characters
     as C(*)), as Losant does not document the filter's syntax or case rules; the module keeps the exact match.
-  - Tasks on one machine for the same O(api_url), O(application_id) and O(name) take turns (a lock file in the
-    temporary directory held over lookup and create), so parallel hosts that delegate to C(localhost) create
+  - Tasks on one machine for the same O(api_url), O(application_id) and O(name) take turns (a lock file in a
+    private directory under C(/tmp), whatever E(TMPDIR) says, held over lookup and create), so parallel hosts that delegate to C(localhost) create
     one webhook. Spellings of one server, such as V(http://LOCALHOST:8080/) and V(http://localhost:8080), are one
     O(api_url) here. The lock does not reach across machines, so delegate such tasks to one machine.
   - A listing whose pages disagree (webhooks created or deleted while it is read) is read once more. If it still

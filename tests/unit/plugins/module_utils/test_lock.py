@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import tempfile
 import threading
 
 import pytest
@@ -15,7 +16,7 @@ from ansible_collections.losant.platform.plugins.module_utils import lock
 
 @pytest.fixture(autouse=True)
 def private_tmp(tmp_path, monkeypatch):
-    monkeypatch.setattr(lock.tempfile, 'gettempdir', lambda: str(tmp_path))
+    monkeypatch.setattr(lock, 'LOCK_ROOT', str(tmp_path))
 
 
 def is_held(*key: str) -> bool:
@@ -58,7 +59,18 @@ def test_other_names_and_applications_have_other_locks():
         assert not is_held('api', 'app', 'orders\0x')
 
 
-def test_any_name_makes_a_file_name_in_the_temporary_directory(tmp_path):
+def test_any_name_makes_a_file_name_in_the_lock_directory(tmp_path):
     path = lock.lock_path('https://api.losant.com', 'app', '../../etc/passwd \udcff ü/x')
-    assert os.path.dirname(path) == str(tmp_path)
-    assert os.path.basename(path).startswith('losant.platform-')
+    assert os.path.dirname(path) == str(tmp_path / ('losant.platform-%d' % os.geteuid()))
+    assert os.path.basename(path).endswith('.lock')
+
+
+def test_the_lock_directory_is_the_same_whatever_the_temporary_directory(tmp_path, monkeypatch):
+    monkeypatch.undo()  # the real LOCK_ROOT
+    places = set()
+    for tmpdir in (tmp_path / 'one', tmp_path / 'two'):
+        monkeypatch.setenv('TMPDIR', str(tmpdir))
+        monkeypatch.setattr(tempfile, 'tempdir', None)  # as a new process would choose it
+        tmpdir.mkdir()
+        places.add(os.path.dirname(lock.lock_path('api', 'app', 'orders')))
+    assert places == {'/tmp/losant.platform-%d' % os.geteuid()}

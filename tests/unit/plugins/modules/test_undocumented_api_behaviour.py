@@ -188,7 +188,7 @@ def test_deleted_counts_a_webhook_deleted_meanwhile_as_deleted(run_module, reque
 def test_the_lookup_and_the_create_happen_under_the_name_lock(run_module, requests_mock, tmp_path, monkeypatch,
                                                               api_url):
     """Every spelling of the server takes the one lock of the server, application and name."""
-    monkeypatch.setattr(lock.tempfile, 'gettempdir', lambda: str(tmp_path))
+    monkeypatch.setattr(lock, 'LOCK_ROOT', str(tmp_path))
     held_during = []
 
     def record(request, context):
