@@ -82,10 +82,10 @@ notes:
   - Fields you do not set are left as they are on the platform, and never sent.
   - O(name) is looked up with an API filter made of its ASCII letters and digits (every other run of characters
     as C(*)), as Losant does not document the filter's syntax or case rules; the module keeps the exact match.
-  - Tasks on one machine for the same O(api_url), O(application_id) and O(name) take turns (a lock file in a
-    private directory under C(/tmp), whatever E(TMPDIR) says, held over lookup and create), so parallel hosts that delegate to C(localhost) create
-    one webhook. Spellings of one server, such as V(http://LOCALHOST:8080/) and V(http://localhost:8080), are one
-    O(api_url) here. The lock does not reach across machines, so delegate such tasks to one machine.
+  - Tasks on one machine for the same O(api_url) (however spelled), O(application_id) and O(name) take turns (a lock
+    file in a private directory under C(/tmp), held over lookup and create), so parallel hosts that delegate to
+    C(localhost) create one webhook. The lock does not reach across machines, so delegate such tasks to one machine.
+  - A task waits for that lock at most 4 x (O(api_retries) + 1) x O(timeout) + O(api_retry_max_wait) seconds.
   - A listing whose pages disagree (webhooks created or deleted while it is read) is read once more. If it still
     disagrees and does not show O(name), the task fails before any write, as the webhook may exist; it is neither
     created nor reported absent.
@@ -281,6 +281,15 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook_set import
 ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
                         'absent': 'reporting it absent could be wrong'}
 
+# The requests a task makes holding the name lock at most: two readings of the listing, the workflow lookup of a
+# delete and the write.
+LOCKED_REQUESTS = 4
+
+
+def lock_wait(params: dict[str, Any]) -> int:
+    """Seconds to wait for the name lock: what its holder may take, each request retried to the limit."""
+    return LOCKED_REQUESTS * (params['api_retries'] + 1) * params['timeout'] + params['api_retry_max_wait']
+
 
 class WebhookModule(LosantModule):
     def __init__(self) -> None:
@@ -297,25 +306,30 @@ class WebhookModule(LosantModule):
     def run(self) -> None:
         self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params))
         api = webhook_api(self)
-        with self.name_lock():
-            try:
-                current = self.find(api)
-                if self.params['state'] == 'absent':
-                    result = self.remove(api, current)
-                else:
-                    result = self.converge(api, current)
-            except LosantError as error:
-                self.fail(error)
+        try:
+            with self.name_lock():
+                result = self.apply(api)
+        except lock.LockError as error:
+            self.module.fail_json(msg='Nothing was changed: %s' % error)
         if not self.module._diff:
             result.pop('diff')
         self.exit(**result)
+
+    def apply(self, api: WebhookApi) -> dict[str, Any]:
+        try:
+            current = self.find(api)
+            if self.params['state'] == 'absent':
+                return self.remove(api, current)
+            return self.converge(api, current)
+        except LosantError as error:
+            self.fail(error)
 
     def name_lock(self) -> ContextManager[None]:
         """Tasks on one machine for one name (parallel hosts delegating to it) look up and create one at a time."""
         if self.params['webhook_id'] or self.module.check_mode:
             return contextlib.nullcontext()
         return lock.held(server_identity(self.params['api_url']), self.params['application_id'].lower(),
-                         self.params['name'])
+                         self.params['name'], wait=lock_wait(self.params))
 
     def find(self, api: WebhookApi) -> Optional[dict[str, Any]]:
         webhook_id, name = self.params['webhook_id'], self.params['name']

@@ -34,3 +34,18 @@ LOSANT_IN_PROCESS=false ansible-playbook paths.yml -i inventory.ini -e "@$work/c
 expect_way "$work/environment.log" 'In-process, local connection' Module
 expect_way "$work/environment.log" 'In-process, losant_in_process templated to true' In-process
 echo "OK: LOSANT_IN_PROCESS=false turns the in-process path off unless the variable says otherwise"
+
+# Both ways wait for one name lock, whatever TMPDIR says, and give up naming it (lock.yml): hold_lock.py holds
+# it as a stuck task would.
+api_url=$(sed -n 's/^losant_api_url: *//p' "$work/config.yml")
+application_id=$(sed -n "s/^losant_application_id: *'\{0,1\}\([0-9a-fA-F]*\)'\{0,1\}$/\1/p" "$work/config.yml")
+python hold_lock.py "$api_url" "$application_id" locked >"$work/held" &
+holder=$!
+trap 'kill "$holder" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do [ -s "$work/held" ] && break; sleep 0.1; done
+[ -s "$work/held" ] || { echo "FAIL: hold_lock.py did not take the lock" >&2; exit 1; }
+ansible-playbook lock.yml -i inventory.ini -e "@$work/config.yml" -e "lock_path=$(cat "$work/held")" -vvv \
+    >"$work/lock.log" 2>&1 || { cat "$work/lock.log"; exit 1; }
+expect_way "$work/lock.log" 'In-process, lock held elsewhere' In-process
+expect_way "$work/lock.log" 'Module, lock held elsewhere' Module
+echo "OK: both ways waited for the one lock, whatever their TMPDIR, and failed naming it"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import tempfile
 import threading
 
@@ -13,14 +14,23 @@ import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils import lock
 
+KEY = ('api', 'app', 'orders')
+
 
 @pytest.fixture(autouse=True)
 def private_tmp(tmp_path, monkeypatch):
     monkeypatch.setattr(lock, 'LOCK_ROOT', str(tmp_path))
 
 
+def held(*key: str, **options):
+    return lock.held(*(key or KEY), **dict({'wait': 5}, **options))
+
+
 def is_held(*key: str) -> bool:
-    descriptor = os.open(lock.lock_path(*key), os.O_RDONLY | os.O_CREAT)
+    try:
+        descriptor = os.open(lock.lock_path(*key), os.O_RDONLY)
+    except FileNotFoundError:
+        return False
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -36,23 +46,23 @@ def test_a_held_lock_makes_another_holder_wait_until_it_is_released():
 
     def second() -> None:
         first_holds.wait()
-        with lock.held('api', 'app', 'orders'):
+        with held():
             order.append('second')
 
     thread = threading.Thread(target=second)
     thread.start()
-    with lock.held('api', 'app', 'orders'):
+    with held():
         first_holds.set()
         thread.join(0.3)
         assert thread.is_alive(), 'the second holder must wait'
         order.append('first')
     thread.join(5)
     assert order == ['first', 'second']
-    assert not is_held('api', 'app', 'orders')
+    assert not is_held(*KEY)
 
 
 def test_other_names_and_applications_have_other_locks():
-    with lock.held('api', 'app', 'orders'):
+    with held('api', 'app', 'orders'):
         assert is_held('api', 'app', 'orders')
         assert not is_held('api', 'app', 'Orders')
         assert not is_held('api', 'other-app', 'orders')
@@ -72,5 +82,113 @@ def test_the_lock_directory_is_the_same_whatever_the_temporary_directory(tmp_pat
         monkeypatch.setenv('TMPDIR', str(tmpdir))
         monkeypatch.setattr(tempfile, 'tempdir', None)  # as a new process would choose it
         tmpdir.mkdir()
-        places.add(os.path.dirname(lock.lock_path('api', 'app', 'orders')))
+        places.add(os.path.dirname(lock.lock_path(*KEY)))
     assert places == {'/tmp/losant.platform-%d' % os.geteuid()}
+
+
+def test_the_lock_directory_is_private_and_the_lock_file_goes_when_released():
+    with held():
+        directory = os.stat(lock.lock_directory())
+        assert (stat.S_IMODE(directory.st_mode), directory.st_uid) == (0o700, os.geteuid())
+        assert stat.S_IMODE(os.stat(lock.lock_path(*KEY)).st_mode) == 0o600
+    assert os.listdir(lock.lock_directory()) == []
+
+
+def test_a_lock_directory_open_to_others_is_made_private():
+    os.mkdir(lock.lock_directory())
+    os.chmod(lock.lock_directory(), 0o777)
+    with held():
+        assert stat.S_IMODE(os.stat(lock.lock_directory()).st_mode) == 0o700
+
+
+def test_a_lock_held_too_long_fails_naming_its_path_and_how_to_clear_it(fake_time):
+    with held():
+        with pytest.raises(lock.LockError) as failure:
+            with held(wait=30, clock=fake_time.clock, sleep=fake_time.sleep):
+                pytest.fail('the lock was taken twice')
+    path = lock.lock_path(*KEY)
+    assert str(failure.value) == (
+        'Waited 30 seconds for the lock %s, which another task or process of this user holds. If none is running for '
+        'the same webhook, the one holding it is stuck: "fuser -v %s" names it, and the lock is released when it '
+        'ends.' % (path, path))
+    assert sum(fake_time.sleeps) == pytest.approx(30)
+    assert max(fake_time.sleeps) == lock.LAST_POLL
+
+
+def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch):
+    """The holder removes its file when done: a waiter that opened the file before must not hold its lock
+    while the next task holds the lock of the new file."""
+    opened, go_on, entered = threading.Event(), threading.Event(), threading.Event()
+    real_open = lock.open_lock_file
+
+    def open_and_pause(*args):
+        descriptor = real_open(*args)
+        if threading.current_thread().name == 'waiter' and not opened.is_set():
+            opened.set()
+            go_on.wait(5)
+        return descriptor
+    monkeypatch.setattr(lock, 'open_lock_file', open_and_pause)
+
+    def waiter() -> None:
+        with held():
+            entered.set()
+
+    thread = threading.Thread(target=waiter, name='waiter')
+    with held():
+        thread.start()
+        assert opened.wait(5)
+    with held():  # the file the waiter opened is gone, and this is the lock of the new one
+        go_on.set()
+        assert not entered.wait(0.3), 'the waiter took the lock of the removed file'
+    thread.join(5)
+    assert entered.is_set()
+
+
+def test_a_symbolic_link_at_the_lock_directory_is_refused_and_not_followed(tmp_path):
+    elsewhere = tmp_path / 'elsewhere'
+    elsewhere.mkdir()
+    os.symlink(str(elsewhere), lock.lock_directory())
+    with pytest.raises(lock.LockError, match='The lock directory %s is a symbolic link or not a directory, so it was '
+                                             'not used' % lock.lock_directory()):
+        with held():
+            pytest.fail('a planted link was used')
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_file_at_the_lock_directory_is_refused():
+    with open(lock.lock_directory(), 'w'):
+        pass
+    with pytest.raises(lock.LockError, match='is a symbolic link or not a directory'):
+        with held():
+            pytest.fail('a file was used as the lock directory')
+
+
+def test_a_lock_directory_of_another_user_is_refused(monkeypatch):
+    other = os.geteuid() + 1
+    monkeypatch.setattr(lock, 'user_id', lambda: other)
+    os.mkdir(lock.lock_directory(), 0o700)  # made by this process, so another user's to the patched user_id
+    with pytest.raises(lock.LockError, match=r'The lock directory %s belongs to user ID %d, not to this user \(%d\)'
+                                             % (lock.lock_directory(), os.geteuid(), other)):
+        with held():
+            pytest.fail("another user's directory was used")
+
+
+def test_a_symbolic_link_at_the_lock_file_is_removed_not_followed(tmp_path):
+    victim = tmp_path / 'victim'
+    victim.write_text('keep')
+    os.mkdir(lock.lock_directory(), 0o700)
+    os.symlink(str(victim), lock.lock_path(*KEY))
+    with held():
+        assert not os.path.islink(lock.lock_path(*KEY)) and is_held(*KEY)
+    assert victim.read_text() == 'keep'
+    assert os.listdir(lock.lock_directory()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='only root can give a file to another user')
+def test_a_lock_file_of_another_user_is_replaced():
+    os.mkdir(lock.lock_directory(), 0o700)
+    with open(lock.lock_path(*KEY), 'w'):
+        pass
+    os.chown(lock.lock_path(*KEY), 12345, 12345)
+    with held():
+        assert os.stat(lock.lock_path(*KEY)).st_uid == os.geteuid() and is_held(*KEY)

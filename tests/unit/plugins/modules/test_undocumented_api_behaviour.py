@@ -209,6 +209,20 @@ def test_the_lookup_and_the_create_happen_under_the_name_lock(run_module, reques
     assert held_during == [True, True]
 
 
+def test_a_name_lock_held_too_long_fails_the_task_before_any_request(run_module, requests_mock, monkeypatch):
+    """The wait is what a holder may take: 4 requests, each with every attempt timing out, and the retry waits."""
+    waits = []
+
+    def stuck(*key, wait):
+        waits.append(wait)
+        raise lock.LockError('Waited %s seconds for the lock /tmp/x.lock.' % wait)
+    monkeypatch.setattr(lock, 'held', stuck)
+    run = run_module(losant_webhook.main, args(name='orders', timeout=7, api_retries=2, api_retry_max_wait=10))
+    assert run.exit_code == 1 and not run.result.get('changed')
+    assert run.result['msg'] == 'Nothing was changed: Waited 94 seconds for the lock /tmp/x.lock.'
+    assert waits == [4 * 3 * 7 + 10] and requests_mock.request_history == []
+
+
 # fields a write did not apply (item 12)
 
 def test_a_patch_that_ignores_is_websocket_fails_naming_it_and_the_way_out(run_module, requests_mock):
