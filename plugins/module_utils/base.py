@@ -79,13 +79,25 @@ def server_identity(api_url: str) -> str:
     return '%s://%s%s' % (scheme, host, parts.path.rstrip('/'))
 
 
+# Every failure carries these, so that a pipeline can tell a failure worth retrying from one that needs a
+# person without reading the message; a failure before or without an API answer has no status or type.
+FAILURE_DEFAULTS: dict[str, Any] = {'error_status': None, 'error_type': None, 'retryable': False}
+
+
+class FailureDetailsModule(AnsibleModule):
+    """An AnsibleModule whose every failure, its own argument checks included, carries ``FAILURE_DEFAULTS``."""
+
+    def fail_json(self, msg: str, **kwargs: Any) -> NoReturn:
+        super().fail_json(msg, **dict(FAILURE_DEFAULTS, **kwargs))
+
+
 class LosantModule:
     """An AnsibleModule with the connection options, input checks, a client and failure reporting."""
 
     def __init__(self, argument_spec: dict[str, Any], **kwargs: Any) -> None:
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **kwargs)
+        self.module = FailureDetailsModule(argument_spec=spec, supports_check_mode=True, **kwargs)
         self.params = self.module.params
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)

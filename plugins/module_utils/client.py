@@ -53,7 +53,8 @@ class LosantError(Exception):
 
     ``attempts`` is set after more than one attempt, and on a failure of a retried kind even at the first
     (``api_retries`` 0, a wait the budget refused, a create not sent again); ``outcome_unknown`` is true
-    when a write may have been applied although it failed (timeout, broken connection, 502 or 504).
+    when a write may have been applied although it failed (timeout, broken connection, 502 or 504);
+    ``transient`` marks a timeout or a connection that failed or broke, which a later run may not meet.
     """
 
     def __init__(self, method: str, path: str, message: str, status: Optional[int] = None,
@@ -65,8 +66,15 @@ class LosantError(Exception):
         self.error_message = message
         self.attempts: Optional[int] = None
         self.outcome_unknown = False
+        self.transient = False
         self.notes: list[str] = []
         super().__init__(message)
+
+    @property
+    def retryable(self) -> bool:
+        """Whether running the task again later may succeed: throttled, a server error, a timeout or a
+        broken connection. Anything else (refused token, missing application, bad input) fails again."""
+        return self.transient or self.status == 429 or (self.status is not None and self.status >= 500)
 
     def __str__(self) -> str:
         return self.describe()
@@ -85,7 +93,8 @@ class LosantError(Exception):
             self.method, self.path, self.status, kind, self.error_message, suffix)
 
     def as_result(self) -> dict[str, Any]:
-        return {'status': self.status, 'error_type': self.error_type, 'error_message': self.error_message}
+        return {'status': self.status, 'error_status': self.status, 'error_type': self.error_type,
+                'error_message': self.error_message, 'retryable': self.retryable}
 
 
 @dataclass(frozen=True)
@@ -367,6 +376,7 @@ class LosantClient:
                                             timeout=self.timeout, verify=self.verify, allow_redirects=False)
         except requests.Timeout as exc:
             error = LosantError(method, path, 'no answer from %s within %s seconds' % (self.base_url, self.timeout))
+            error.transient = True
             error.outcome_unknown = writing and not isinstance(exc, requests.ConnectTimeout)
             raise error
         except requests.exceptions.SSLError as exc:
@@ -374,6 +384,7 @@ class LosantClient:
         except requests.ConnectionError as exc:
             never_sent = isinstance(getattr(exc.args[0] if exc.args else None, 'reason', None), NewConnectionError)
             error = LosantError(method, path, 'cannot connect to %s: %s' % (self.base_url, connection_reason(exc)))
+            error.transient = True
             error.outcome_unknown = writing and not never_sent
             if never_sent or not creating:
                 raise RetryLater(error)

@@ -194,11 +194,31 @@ status:
   returned: failed, when the API answered
   type: int
   sample: 401
+error_status:
+  description:
+    - HTTP status of the API call that failed; null when the failure had no answer (bad input found before any
+      request, a timeout, a connection or TLS failure) or was not an API call's (a webhook not found, duplicate
+      names, a refused plan).
+  returned: failed
+  type: int
+  version_added: 0.2.0
+  sample: 503
 error_type:
-  description: Losant's error type of the API call that failed, such as C(NotFound) or C(Unauthorized).
-  returned: failed, when the API answered with one
+  description:
+    - Losant's error type of the API call that failed, such as C(NotFound), C(Validation) or C(Unauthorized);
+      null when the answer had none or there was no answer.
+  returned: failed
   type: str
-  sample: NotFound
+  sample: Validation
+retryable:
+  description:
+    - Whether running the task again later may succeed without changing anything. True after HTTP 429, a 5xx
+      answer, a timeout or a connection that failed or broke (once the task's own retries, O(api_retries), are
+      used up); false for every other failure, such as HTTP 400, 401, 403 or 404, a TLS failure or bad input.
+  returned: failed
+  type: bool
+  version_added: 0.2.0
+  sample: true
 error_message:
   description: Losant's error message, or what went wrong with the connection.
   returned: failed

@@ -187,7 +187,8 @@ def test_errors_are_not_retried_and_carry_status_type_and_message(
     assert (error.method, error.path, error.status, error.error_type, error.error_message) == (
         'PATCH', PATH, status, error_type, message)
     assert str(error) == 'PATCH %s failed with HTTP %d %s: %s' % (PATH, status, error_type, message)
-    assert error.as_result() == {'status': status, 'error_type': error_type, 'error_message': message}
+    assert error.as_result() == {'status': status, 'error_status': status, 'error_type': error_type,
+                                 'error_message': message, 'retryable': status >= 500}
 
 
 def test_an_error_without_a_losant_body_shows_the_text(client, requests_mock):

@@ -73,3 +73,13 @@ def test_every_module_uses_the_same_attribute_fragments_and_attributes(module):
     assert sorted(documentation(ModuleDocFragment.ATTRIBUTES)['attributes']) == ['action_group', 'platform']
     assert all('description' not in attribute for attribute in doc['attributes'].values()), \
         'the description of a common attribute comes from the fragment'
+
+
+# ansible-core 2.16 has no RETURN fragments, so each module documents them; a pipeline reads them alike.
+FAILURE_DETAILS = ['error_status', 'error_type', 'retryable']
+
+
+def test_every_module_documents_the_failure_details_alike():
+    documented = [{key: documentation(module.RETURN)[key] for key in FAILURE_DETAILS} for module in MODULES]
+    assert all(details == documented[0] for details in documented)
+    assert all(documented[0][key]['returned'] == 'failed' for key in FAILURE_DETAILS)
