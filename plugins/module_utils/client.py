@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
@@ -279,11 +280,56 @@ class RetryBudget:
             return max(0.0, self.gate - self.clock())
 
 
+class BearerToken:
+    """Set as auth, not as a header, so that a ~/.netrc entry for the host cannot replace the token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, prepared: Any) -> Any:
+        prepared.headers['Authorization'] = 'Bearer %s' % self.token
+        return prepared
+
+
+# Sessions of this process, so that the tasks and loop items a worker process runs in-process reuse their
+# connections (and TLS sessions) instead of opening new ones. Keyed by process too: a forked child never
+# uses its parent's sockets. Never shared between tokens, URLs or TLS settings.
+SESSIONS: dict[tuple[Any, ...], Any] = {}
+SESSIONS_LOCK = threading.Lock()
+
+
+def shared_session(base_url: str, token: str, verify: Any, pool_size: int) -> Any:
+    """This process's session for the API at ``base_url`` with ``token``, made on first use."""
+    key = (os.getpid(), base_url, hashlib.sha256(token.encode('utf-8')).hexdigest(), verify, pool_size)
+    with SESSIONS_LOCK:
+        session = SESSIONS.get(key)
+        if session is None:
+            for other in [other for other in SESSIONS if other[0] != key[0]]:
+                del SESSIONS[other]  # a parent's, inherited by fork: its sockets are the parent's to close
+            session = SESSIONS[key] = new_session(token, pool_size)
+        return session
+
+
+def new_session(token: str, pool_size: int) -> Any:
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
+    session.mount('https://', adapter)
+    session.mount('http://', adapter)
+    session.auth = BearerToken(token)
+    session.headers.update({
+        'Accept': 'application/json',
+        'Accept-Version': ACCEPT_VERSION,
+        'User-Agent': 'losant.platform-ansible-collection',
+    })
+    return session
+
+
 class LosantClient:
     """Sends requests to the API; retries throttling, gateway errors and reset connections.
 
     Safe to use from several threads at once: they share the session (its pool holds ``pool_size``
-    connections), the retry budget and the 429 gate.
+    connections), the retry budget and the 429 gate. The session is this process's for the URL and token
+    (``shared_session``), so later clients reuse its open connections.
     """
 
     def __init__(self, api_url: str, api_token: str, timeout: int = 30, validate_certs: bool = True,
@@ -299,22 +345,7 @@ class LosantClient:
         self.on_response: Callable[[Any], None] = lambda body: None
         # Passed with every request: a session-wide setting loses to REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
         self.verify: Any = (ca_path or True) if validate_certs else False
-        self._token = api_token
-        self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(pool_size, 1))
-        self.session.mount('https://', adapter)
-        self.session.mount('http://', adapter)
-        # Set as auth, not as a header, so that a ~/.netrc entry for the host cannot replace the token.
-        self.session.auth = self._authorize
-        self.session.headers.update({
-            'Accept': 'application/json',
-            'Accept-Version': ACCEPT_VERSION,
-            'User-Agent': 'losant.platform-ansible-collection',
-        })
-
-    def _authorize(self, prepared: Any) -> Any:
-        prepared.headers['Authorization'] = 'Bearer %s' % self._token
-        return prepared
+        self.session = shared_session(self.base_url, api_token, self.verify, max(pool_size, 1))
 
     def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None,
                 expect: Shape = JSON_OBJECT) -> Any:

@@ -60,6 +60,41 @@ def test_one_session_serves_every_request(client, requests_mock):
     assert client.session is session and requests_mock.call_count == 2
 
 
+def test_later_clients_of_the_same_api_and_token_reuse_the_session(client, requests_mock):
+    """The next loop item run in-process reuses the open connections of the one before."""
+    requests_mock.get(URL, json={})
+    again = LosantClient(API, 'secret-token', validate_certs=False)
+    assert again.session is client.session
+    again.request('GET', PATH)
+    assert requests_mock.request_history[0].headers['Authorization'] == 'Bearer secret-token'
+
+
+@pytest.mark.parametrize('other', [
+    {'api_url': API + ':8443'},
+    {'api_token': 'other-token'},
+    {'validate_certs': True},
+    {'pool_size': 16},
+])
+def test_a_session_is_never_shared_with_another_api_token_or_tls_setting(client, requests_mock, other):
+    requests_mock.get(URL, json={})
+    options = dict({'api_url': API, 'api_token': 'secret-token', 'validate_certs': False}, **other)
+    another = LosantClient(options.pop('api_url'), options.pop('api_token'), **options)
+    assert another.session is not client.session
+    if 'api_token' in other:
+        another.request('GET', PATH)
+        client.request('GET', PATH)
+        assert [sent.headers['Authorization'] for sent in requests_mock.request_history] == [
+            'Bearer other-token', 'Bearer secret-token']
+
+
+def test_a_forked_process_makes_its_own_session(client, monkeypatch):
+    parent_session = client.session
+    monkeypatch.setattr(client_module.os, 'getpid', lambda: -1)
+    child = LosantClient(API, 'secret-token', validate_certs=False)
+    assert child.session is not parent_session
+    assert all(key[0] == -1 for key in client_module.SESSIONS)
+
+
 def test_every_successful_body_goes_to_on_response(client, requests_mock):
     seen = []
     client.on_response = seen.append
