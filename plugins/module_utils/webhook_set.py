@@ -162,6 +162,11 @@ class WebhookSet:
         """The webhooks in ``config`` shape, without those whose name matches an ``unmanaged`` glob."""
         return [config_entry(webhook) for webhook in self.webhooks if not matches_any(webhook.get('name'), unmanaged)]
 
+    def touched(self, changes: Iterable[Change]) -> list[dict[str, Any]]:
+        """The webhooks that ``changes`` update or delete, in listing order and ``config`` shape."""
+        ids = {change.current['id'] for change in changes if change.current}
+        return [config_entry(webhook) for webhook in self.webhooks if webhook['id'] in ids]
+
     def unmanaged(self, globs: Iterable[str]) -> list[dict[str, Any]]:
         """The webhooks whose name matches one of ``globs``, in ``config`` shape."""
         globs = list(globs)
@@ -296,8 +301,9 @@ def unapplied_changes(changes: list[Change], answers: list[Optional[dict[str, An
 
 
 def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],
-                application_id: str) -> list[dict[str, Any]]:
-    """The application's webhooks after the changes, sorted by name, masked, each with its trigger URL.
+                application_id: str, touched_only: bool = False) -> list[dict[str, Any]]:
+    """The application's webhooks after the changes (``touched_only``: those created or updated), sorted by
+    name, masked, each with its trigger URL.
 
     In check mode (no answers) updates are predicted by overlaying the body, and creates from the
     platform defaults.
@@ -312,7 +318,10 @@ def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: 
             updated[change.current['id']] = answer or dict(change.current, **(change.body or {}))
         else:
             deleted.add(change.current['id'])
-    after = [updated.get(webhook['id'], webhook) for webhook in webhooks if webhook['id'] not in deleted] + created
+    kept = [webhook for webhook in webhooks if webhook['id'] not in deleted]
+    if touched_only:
+        kept = [webhook for webhook in kept if webhook['id'] in updated]
+    after = [updated.get(webhook['id'], webhook) for webhook in kept] + created
     after.sort(key=lambda webhook: (webhook.get('name') or '', webhook.get('id') or ''))
     return [with_trigger_url(webhook) for webhook in after]
 

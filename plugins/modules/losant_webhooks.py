@@ -169,6 +169,14 @@ options:
     type: int
     version_added: 0.2.0
     default: 4
+  return_all:
+    description:
+      - Return every webhook of the application in RV(webhooks), RV(before) and RV(after), not only those the run
+        creates, updates or deletes (in check mode, would). Large applications make large results, which Ansible
+        keeps in memory and may print.
+    type: bool
+    version_added: 0.2.0
+    default: false
   max_deletions:
     description:
       - The most webhooks one run may delete. A plan that deletes more fails before any write, naming the
@@ -350,7 +358,9 @@ changes:
     - {action: create, name: rogue, id: null, fields: [name]}
     - {action: delete, name: old, id: 575ed78e7ae143cd83dc4aac, fields: []}
 before:
-  description: Every webhook of the application before the run, in the shape of O(config) (as RV(gathered)).
+  description:
+    - The webhooks the run updates or deletes (in check mode, would), before the run, in the shape of O(config)
+      (as RV(gathered)), sorted by name. With O(return_all), every webhook of the application.
   returned: success, unless O(state=gathered)
   type: list
   version_added: 0.2.0
@@ -358,7 +368,9 @@ before:
   sample:
     - {name: orders, response_code: 200, enabled: true}
 after:
-  description: Every webhook of the application after the run (in check mode, as it would be), in the shape of O(config).
+  description:
+    - The webhooks the run creates or updates, after the run (in check mode, as they would be), in the shape of
+      O(config), sorted by name. With O(return_all), every webhook of the application.
   returned: when changed
   type: list
   version_added: 0.2.0
@@ -388,8 +400,9 @@ gathered_unmanaged:
     - {name: ops-pager, enabled: false}
 webhooks:
   description:
-    - Every webhook of the application after the run, sorted by name, as the API returns them without its
-      hypermedia keys, each with its C(trigger_url).
+    - The webhooks the run creates or updates, after the run, sorted by name, as the API returns them without
+      its hypermedia keys, each with its C(trigger_url). With O(return_all), every webhook of the application.
+    - Before version 0.2.0, every webhook of the application, also without O(return_all).
     - In check mode, the webhooks as they would be; a webhook that would be created has no ID or token yet,
       and its C(trigger_url) is V(null).
     - V(verificationCode) and V(basicAuthPassword) are masked as C(********) when present.
@@ -582,6 +595,7 @@ class WebhooksModule(LosantModule):
             'include_workflows': {'type': 'bool', 'default': False},
             'concurrency': {'type': 'int', 'default': 4},
             'max_deletions': {'type': 'int'},
+            'return_all': {'type': 'bool', 'default': False},
             'ignore_fields': {'type': 'list', 'elements': 'str', 'default': [], 'choices': IGNORABLE_FIELDS},
             'unmanaged': {'type': 'list', 'elements': 'str', 'default': []},
         })
@@ -613,14 +627,15 @@ class WebhooksModule(LosantModule):
             self.fail(failure.error, changed=bool(failure.applied or failure.outcome_unknown), applied=failure.applied,
                       not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,
                       affected_workflows=affected)
-        after = after_state(webhooks.webhooks, changes, answers, app_id)
+        everything = self.params['return_all']
+        after = after_state(webhooks.webhooks, changes, answers, app_id, touched_only=not everything)
         result: dict[str, Any] = {
             'changed': bool(changes),
             'webhooks': after,
             'requests': api.writes,
             'changes': described,
             'affected_workflows': affected,
-            'before': webhooks.gathered(),
+            'before': webhooks.gathered() if everything else webhooks.touched(changes),
         }
         if changes:
             result['after'] = [config_entry(webhook) for webhook in after]

@@ -62,10 +62,10 @@ def test_webhooks_return_changes_and_before_after_in_config_shape(run, check_mod
         ('hook-07', 200, True), ('rogue', 200, True)]
 
 
-def test_webhooks_without_changes_return_before_but_no_after(run):
+def test_webhooks_without_changes_return_an_empty_before_and_no_after(run):
     fake = FakeApi([webhook('a')])
     result = run(fake, losant_webhooks, state='merged', config=[{'name': 'a'}]).result
-    assert result['changes'] == [] and result['before'] == [result['before'][0]] and 'after' not in result
+    assert result['changes'] == [] and result['before'] == [] and result['webhooks'] == [] and 'after' not in result
 
 
 def test_webhook_returns_its_change_for_create_update_and_delete(run):

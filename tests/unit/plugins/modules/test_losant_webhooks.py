@@ -51,6 +51,21 @@ def writes(fake: FakeApi) -> list[tuple]:
 
 # -- merged -------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_return_all_returns_the_untouched_webhooks_too(converge, check_mode):
+    orders, other = webhook('orders', responseCode=201), webhook('other', enabled=False)
+    config = [{'name': 'orders', 'response_code': 202}]
+    touched = converge(FakeApi([orders, other]), 'merged', config, check_mode=check_mode).result
+    everything = converge(FakeApi([orders, other]), 'merged', config, check_mode=check_mode, return_all=True).result
+    assert [hook['name'] for hook in touched['webhooks']] == ['orders']
+    assert [hook['name'] for hook in touched['before']] == [hook['name'] for hook in touched['after']] == ['orders']
+    assert [hook['name'] for hook in everything['webhooks']] == ['orders', 'other']
+    assert everything['webhooks'][1]['enabled'] is False
+    assert [hook['name'] for hook in everything['before']] == [hook['name'] for hook in everything['after']] == [
+        'orders', 'other']
+    assert touched['webhooks'][0] == everything['webhooks'][0] and touched['requests'] == everything['requests']
+
+
 def test_merged_creates_and_updates_given_fields_with_one_list_and_one_write_each(converge):
     orders, other = webhook('orders', responseCode=201, description='keep'), webhook('other', enabled=False)
     fake = FakeApi([orders, other])
@@ -64,9 +79,8 @@ def test_merged_creates_and_updates_given_fields_with_one_list_and_one_write_eac
         {'method': 'POST', 'path': COLLECTION, 'body': {'name': 'alerts', 'enabled': False}},
     ]
     after = {hook['name']: hook for hook in run.result['webhooks']}
-    assert sorted(after) == ['alerts', 'orders', 'other']
+    assert sorted(after) == ['alerts', 'orders']  # other is untouched
     assert after['orders']['responseCode'] == 202 and after['orders']['description'] == 'keep'
-    assert after['other']['enabled'] is False
     assert after['alerts']['trigger_url'] == 'https://triggers.losant.com/webhooks/' + after['alerts']['token']
     assert 'diff' not in run.result
 
@@ -158,7 +172,8 @@ def test_deleted_deletes_the_listed_webhooks_only(converge):
     assert fake.writes[0][3] is None
     assert set(run.result['diff']['before']) == {'a', 'c'} and run.result['diff']['after'] == {}
     assert run.result['diff']['before']['a']['basicAuthPassword'] == '********'
-    assert [hook['name'] for hook in run.result['webhooks']] == ['b']
+    assert run.result['webhooks'] == []
+    assert [hook['name'] for hook in run.result['before']] == ['a', 'c']
     again = converge(fake, 'deleted', [{'name': 'c'}, {'name': 'a'}])
     assert again.result['changed'] is False and len(fake.writes) == 2
 
