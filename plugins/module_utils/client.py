@@ -36,6 +36,8 @@ RETRIED_STATUSES = frozenset((429, 502, 503, 504))
 CREATE_RETRIED_STATUSES = frozenset((429, 503))
 # Statuses after which a write may have been applied although it failed.
 UNKNOWN_OUTCOME_STATUSES = frozenset((502, 504))
+# Statuses by which the API says it is overloaded, to which callers sending in parallel slow down.
+THROTTLED_STATUSES = frozenset((429, 503))
 WRITE_METHODS = frozenset(('POST', 'PATCH', 'PUT', 'DELETE'))
 MAYBE_CREATED = 'the webhook may have been created: check before running again'
 MAYBE_APPLIED = 'the change may have been applied: check before running again'
@@ -343,6 +345,7 @@ class LosantClient:
         self.budget = RetryBudget(retry_max_wait, clock)
         self.sleep = sleep
         self.on_response: Callable[[Any], None] = lambda body: None
+        self.on_throttled: Callable[[], None] = lambda: None
         # Passed with every request: a session-wide setting loses to REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
         self.verify: Any = (ca_path or True) if validate_certs else False
         self.session = shared_session(self.base_url, api_token, self.verify, max(pool_size, 1))
@@ -359,6 +362,8 @@ class LosantClient:
                 answer = self._exchange(method, path, body, params, expect)
             except RetryLater as retry:
                 error = retry.error
+                if error.status in THROTTLED_STATUSES:
+                    self.on_throttled()
                 outcome_unknown = outcome_unknown or error.outcome_unknown
                 error.attempts = attempt
                 if attempt <= self.retries and self._wait_before_retry(error, attempt, retry.retry_after):

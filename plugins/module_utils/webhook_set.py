@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Optional, get_args
 
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils.concurrency import AdaptiveLimit
 from ansible_collections.losant.platform.plugins.module_utils.fields import desired_fields, field_argument_spec, update_diff
 from ansible_collections.losant.platform.plugins.module_utils.flows import delete_diff
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
@@ -244,29 +245,43 @@ def apply_changes(api: WebhookApi, changes: list[Change], application_id: str,
                   concurrency: int = 1) -> list[Optional[dict[str, Any]]]:
     """Send the writes, at most ``concurrency`` at once, and return the API's answers (None in check mode).
 
-    Writes start in plan order; with ``concurrency`` 1 each starts when the one before has succeeded.
-    After a failure no further write starts, those in flight finish, and ``PartialFailure`` is raised.
-    ``api.writes`` gets the requests in plan order, whatever order they finished in.
+    Writes start in plan order, as many at once as ``AdaptiveLimit`` allows under ``concurrency``: more
+    while answers come back clean, fewer after the API throttles. With ``concurrency`` 1 each starts when
+    the one before has succeeded. After a failure no further write starts, those in flight finish, and
+    ``PartialFailure`` is raised. ``api.writes`` gets the requests in plan order, whatever order they
+    finished in.
     """
     outcomes = [Outcome() for unused in changes]
     failed = threading.Event()
+    limit = AdaptiveLimit(concurrency)
+    api.client.on_throttled = limit.throttled
 
-    def send(index: int) -> None:
-        if failed.is_set():
-            return
+    def send(index: int, round_: int) -> None:
+        limit.started(round_)
         alone = WebhookApi(api.client, application_id, check_mode=api.check_mode)
         outcome = outcomes[index]
         outcome.sent = True
+        succeeded = False
         try:
             outcome.answer = changes[index].send(alone)
+            succeeded = True
         except LosantError as error:
             outcome.error = error
             failed.set()
+        finally:
+            limit.release(succeeded)
         outcome.writes = alone.writes
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        for unused in pool.map(send, range(len(changes))):
-            pass  # re-raises what a write raised other than a LosantError
+        sent = []
+        for index in range(len(changes)):
+            round_ = limit.acquire()
+            if failed.is_set():
+                limit.release(succeeded=False)
+                break
+            sent.append(pool.submit(send, index, round_))
+        for write in sent:
+            write.result()  # re-raises what a write raised other than a LosantError
     if failed.is_set():
         raise partial_failure(api, changes, outcomes, application_id)
     for outcome in outcomes:

@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""How many writes may be in flight: more while answers come back clean, half as many after throttling."""
+
+from __future__ import annotations
+
+import threading
+
+# Writes in flight at first: what earlier versions always sent, which Losant's fair use has tolerated.
+START = 4
+
+
+class AdaptiveLimit:
+    """Additive increase, multiplicative decrease, as TCP and the AWS SDKs' adaptive retry mode do.
+
+    The limit starts at ``START`` (or ``ceiling`` if lower) and never leaves 1..``ceiling``. Until the first
+    throttling, each write answered without it adds one (doubling the limit every round trip); after that,
+    each adds 1/limit (one per round trip). A write throttled (HTTP 429 or 503) halves the limit, once per
+    round: only writes that started since the last decrease can decrease it again, as in TCP.
+
+    The thread that sends a write calls ``started`` first; ``throttled`` then applies to that write.
+    """
+
+    def __init__(self, ceiling: int, start: int = START) -> None:
+        self.ceiling = max(1, ceiling)
+        self.limit = float(min(start, self.ceiling))
+        self.growing_fast = True
+        self.in_flight = 0
+        self.decreases = 0
+        self.condition = threading.Condition()
+        self.write = threading.local()
+
+    def acquire(self) -> int:
+        """Wait until one more write may start; returns the round it starts in, for ``started``."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.in_flight < int(self.limit))
+            self.in_flight += 1
+            return self.decreases
+
+    def started(self, round_: int) -> None:
+        """The calling thread sends the write that ``acquire`` admitted in ``round_``."""
+        self.write.round = round_
+        self.write.throttled = False
+
+    def throttled(self) -> None:
+        """The calling thread's write was throttled: halve the limit, unless it started before the last halving."""
+        with self.condition:
+            self.write.throttled = True
+            if getattr(self.write, 'round', self.decreases) != self.decreases:
+                return
+            self.decreases += 1
+            self.growing_fast = False
+            self.limit = max(1.0, self.limit / 2)
+
+    def release(self, succeeded: bool) -> None:
+        """The calling thread's write is over; one that succeeded without throttling raises the limit."""
+        with self.condition:
+            self.in_flight -= 1
+            if succeeded and not getattr(self.write, 'throttled', False):
+                self.limit = min(float(self.ceiling), self.limit + (1 if self.growing_fast else 1 / self.limit))
+            self.condition.notify_all()
