@@ -2,7 +2,7 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Run a module's main() in-process and return what Ansible would receive on stdout, against the API double."""
+"""Run a module's main() in-process against the API double, and read its result as Ansible does."""
 
 from __future__ import annotations
 
@@ -36,15 +36,23 @@ except ImportError:  # ansible-core < 2.19
 
 
 class ModuleRun:
-    def __init__(self, output: str, exit_code: int) -> None:
-        self.output = output
+    """A module's exit code and its result as the controller keeps it.
+
+    ``result`` is the printed JSON without the ``_ansible_*`` keys, which the controller takes out
+    of every module result (ansible-core 2.22, for one, adds ``_ansible_new_secrets``, the secrets the
+    controller masks); ``output`` is that result as text, everything a user can see of it, for the
+    secret checks.
+    """
+
+    def __init__(self, printed: str, exit_code: int) -> None:
         self.exit_code = exit_code
-        self.result = json.loads(output)
+        self.result = {key: value for key, value in json.loads(printed).items() if not key.startswith('_ansible_')}
+        self.output = json.dumps(self.result)
 
 
 @pytest.fixture
 def run_module(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Callable[..., ModuleRun]:
-    """``run_module(main, args, check_mode=False, diff=False)``: the module's JSON output and exit code.
+    """``run_module(main, args, check_mode=False, diff=False)``: the module's result and exit code.
 
     The real exit_json/fail_json run, so the output is scrubbed of no_log values exactly as in a play.
     Retries do not wait. Since ansible-core 2.19, importing any controller code (the action plugins'
