@@ -12,7 +12,8 @@ options:
     description:
       - Base URL of the Losant REST API.
       - If not set, the value of the E(LOSANT_API_URL) environment variable is used.
-      - Whitespace around the URL is removed.
+      - Whitespace around the URL is removed. A user name or password in it is refused, as the token is the only
+        credential sent.
     type: str
     default: https://api.losant.com
   api_token:

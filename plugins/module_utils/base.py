@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import re
 from typing import Any, Iterable, NoReturn
 from urllib.parse import urlparse
 
@@ -26,6 +27,9 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
 )
 from ansible_collections.losant.platform.plugins.module_utils.fields import MASK, validate_id
 
+# A user name or password before the host: requests would not send it (the token replaces it), and messages
+# that name the server would show it.
+USER_INFO = re.compile(r'[^:/?#]*://([^/?#]*)@')
 CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     'api_url': {'type': 'str', 'default': 'https://api.losant.com', 'fallback': (env_fallback, ['LOSANT_API_URL'])},
     'api_token': {'type': 'str', 'required': True, 'no_log': True, 'fallback': (env_fallback, ['LOSANT_API_TOKEN'])},
@@ -39,6 +43,8 @@ CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
 
 def validate_api_url(value: str) -> list[str]:
     """requests refuses a URL without an http(s) scheme or a host with an exception, not an HTTP error."""
+    if USER_INFO.match(value):  # never quoted: it may hold a password
+        return ['api_url must not hold a user name or password, as the API token is the only credential sent']
     try:
         parts = urlparse(value)
     except ValueError:  # an unclosed IPv6 address: https://[::1
@@ -104,6 +110,9 @@ class LosantModule:
         # Whitespace around a token or URL (the final newline of a vault block scalar) is never part of it.
         self.api_token: str = self.params['api_token'].strip()
         self.params['api_url'] = self.params['api_url'].strip()
+        user_info = USER_INFO.match(self.params['api_url'])
+        if user_info:  # refused by check_input, and hidden from the invocation Ansible shows
+            self.module.no_log_values.add(user_info.group(1))
         if self.api_token:
             self.module.no_log_values.add(self.api_token)
         self.api_secrets: set[str] = set()

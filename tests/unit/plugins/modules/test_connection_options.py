@@ -89,3 +89,13 @@ def test_ca_path_is_neither_used_nor_checked_without_certificate_validation(run_
     run = run_module(losant_webhook_info.main, args(validate_certs=False, ca_path='/nonexistent/ca.pem'))
     assert run.exit_code == 0, run.result['msg']
     assert [call.path for call in fake_api.calls] == [LIST_PATH]
+
+
+@pytest.mark.parametrize('api_url', ['https://ops:pa55word@api.example.test', 'https://ops:pa55word@[::1',
+                                     'https://ops:pa55word@api.example.test:99999', 'ftp://ops:pa55word@host'])
+def test_an_api_url_with_a_user_or_password_is_refused_without_showing_it(run_module, fake_api, api_url):
+    run = run_module(losant_webhook_info.main, args(api_url=api_url))
+    assert run.exit_code == 1 and fake_api.calls == []
+    assert run.result['errors'] == [
+        'api_url must not hold a user name or password, as the API token is the only credential sent']
+    assert 'pa55word' not in run.output

@@ -184,7 +184,7 @@ def test_deleted_counts_a_webhook_deleted_meanwhile_as_deleted(run_module, reque
 
 # parallel hosts (item 11)
 
-@pytest.mark.parametrize('api_url', [API, API + '/', 'HTTPS://API.Example.test:443/', 'https://user@api.example.test'])
+@pytest.mark.parametrize('api_url', [API, API + '/', 'HTTPS://API.Example.test:443/', 'https://API.example.test.'])
 def test_the_lookup_and_the_create_happen_under_the_name_lock(run_module, requests_mock, tmp_path, monkeypatch,
                                                               api_url):
     """Every spelling of the server takes the one lock of the server, application and name."""
