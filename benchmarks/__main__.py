@@ -12,16 +12,17 @@ import json
 import sys
 import time
 
-from benchmarks import bulk, comparison, lookup, report, scenarios
+from benchmarks import bulk, comparison, goals, lookup, report, scenarios
 from benchmarks.harness import CORES, ROOT, Ansible, Emulator, progress
 
-SECTIONS = ('calls', 'comparison', 'lookup', 'bulk')
+SECTIONS = ('calls', 'comparison', 'lookup', 'bulk', 'goals')
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog='python -m benchmarks', description=__doc__.splitlines()[0])
     parser.add_argument('--only', action='append', choices=SECTIONS,
-                        help='run only this section (repeatable); the document is written only for a full run')
+                        help='run only this section (repeatable); the document is written only for a full run, '
+                        'or its goals section for --only goals')
     parser.add_argument('--quick', action='store_true',
                         help='small N and one repeat, to check the harness; numbers are not meaningful')
     parser.add_argument('--repeats', type=int, default=3, help='repeats of each short measurement (default 3)')
@@ -49,6 +50,8 @@ def main(argv: list[str]) -> int:
             results['lookup'] = lookup.run(emulator, newest, repeats, options.quick)
         if 'bulk' in sections:
             results['bulk'] = bulk.run(emulator, ansibles, repeats, options.quick)
+        if 'goals' in sections:
+            results['goals'] = goals.run(emulator, ansibles, repeats, options.quick)
     results['duration_seconds'] = time.time() - started
     failures = [failure for section in results.values() if isinstance(section, dict)
                 for failure in section.get('failures', [])]
@@ -58,6 +61,12 @@ def main(argv: list[str]) -> int:
     if not options.no_docs and not options.only and not options.quick:
         for written in report.write(results):
             progress('wrote %s' % written)
+    elif not options.no_docs and options.only == ['goals'] and not options.quick:
+        progress('wrote the goals of %s' % report.write_goals(results))
+    if 'goals' in results:
+        print(report.table(['goal', 'ansible-core', 'figure', 'reference', 'result'], goals.table(results['goals'])))
+        print('load average (1, 5, 15 min) at start / end: %s / %s' % (
+            results['environment']['load_average_at_start'], results['environment']['load_average_at_end']))
     print(json.dumps({'failures': failures, 'duration_seconds': round(results['duration_seconds'])}, indent=1))
     if failures:
         print('FAILED: %d floor(s) did not hold' % len(failures), file=sys.stderr)

@@ -204,12 +204,13 @@ class Ansible:
             'tasks': tasks,
         }]
 
-    def run(self, playbook: list[dict[str, Any]], check: bool = False, environment: Optional[dict[str, str]] = None) -> Run:
-        """Run a playbook (JSON is YAML); fail with its output if it fails."""
+    def run(self, playbook: list[dict[str, Any]], check: bool = False, environment: Optional[dict[str, str]] = None,
+            prefix: Optional[list[str]] = None) -> Run:
+        """Run a playbook (JSON is YAML), under the command ``prefix`` if any; fail with its output if it fails."""
         self.counter += 1
         path = self.directory / ('playbook-%04d.yml' % self.counter)
         path.write_text(json.dumps(playbook, indent=1))
-        command = [str(self.bin / 'ansible-playbook'), str(path)] + (['--check'] if check else [])
+        command = (prefix or []) + [str(self.bin / 'ansible-playbook'), str(path)] + (['--check'] if check else [])
         result = timed(command, cwd=self.directory, env=dict(self.environment, **(environment or {})))
         if result.returncode != 0:
             raise RuntimeError('ansible-playbook failed (%d):\n%s' % (result.returncode, result.output[-6000:]))

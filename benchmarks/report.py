@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bulk, comparison
+from benchmarks import bulk, comparison, goals
 from benchmarks.harness import CORES, ROOT, core_venv
 
 DOCUMENT = ROOT / 'docs' / 'performance.md'
@@ -117,6 +117,31 @@ def section_floors(results: dict[str, Any]) -> str:
                  if not call_failures else '; '.join(call_failures),
                  held(not call_failures)])
     return '## Floors\n\n' + table(['what', 'floor', 'measured', 'result'], rows)
+
+
+def section_goals(results: dict[str, Any]) -> str:
+    return ('## Goals\n\n'
+            'The speed goals of issue 19 (`benchmarks/goals.py`), each beside its reference, measured in the same '
+            'run, per ansible-core; %s. Time is the whole `ansible-playbook` run or, where it says so, the run '
+            'above a no-op playbook with the same play and list, with the CPU time (user and system, every process) '
+            'above that no-op run, which load stretches less than wall time. Memory is the peak resident set of the '
+            'run\'s largest process, the task\'s worker (forked from `ansible-playbook`, so it counts the pages it '
+            'shares with it). Medians of %d runs; the throttled run (goal 4) runs once, then again to show it '
+            'converged.\n\n'
+            % (load_note(results), results['goals']['repeats'])
+            + table(['goal', 'ansible-core', 'figure', 'reference', 'result'], goals.table(results['goals'])))
+
+
+def load_note(results: dict[str, Any]) -> str:
+    """Whether the machine was idle: the figures of a loaded machine are slower than the code."""
+    env = results['environment']
+    start = float(env['load_average_at_start'].split()[0])
+    end = float(env.get('load_average_at_end', '0').split()[0])
+    cpus = env['cpus'] or 1
+    if max(start, end) < cpus:
+        return 'the machine was idle (load average %.2f at start, %.2f at end, %d cores)' % (start, end, cpus)
+    return ('**taken under load** (load average %.2f at start, %.2f at end, on %d cores): other work competed for '
+            'the CPU, so the times are slower than on an idle machine' % (start, end, cpus))
 
 
 def section_environment(results: dict[str, Any]) -> str:
@@ -284,6 +309,23 @@ def plot(results: dict[str, Any]) -> Path:
     return PLOT
 
 
+def write_goals(results: dict[str, Any]) -> Path:
+    """Put the goals of a goals-only run into docs/performance.md, in place of the goals section there or before
+    the floors, leaving the rest of the document (and its machine section) as the last full run wrote it."""
+    text = DOCUMENT.read_text()
+    section = section_goals(results) + '\n\nMeasured with `make bench` `--only goals` on %s, commit %s.' % (
+        results['environment']['date'], results['environment']['commit'])
+    start = text.find('## Goals\n')
+    if start < 0:
+        start = end = text.index('## Floors\n')
+        section += '\n\n'
+    else:
+        end = text.index('\n## ', start + 1) + 1
+        section += '\n'
+    DOCUMENT.write_text(text[:start] + section + text[end:])
+    return DOCUMENT
+
+
 def write(results: dict[str, Any]) -> list[Path]:
     parts = [
         '# Performance\n\n'
@@ -296,7 +338,7 @@ def write(results: dict[str, Any]) -> list[Path]:
         'as before and as on remote hosts. Every time is a median over repeated runs on the same machine, above '
         'the start-up of a no-op playbook (for `losant_webhooks`, of the same play and list with a no-op task). '
         'This file and the plot are written by the benchmark; run it again to refresh them.',
-        section_environment(results), section_floors(results), section_calls(results), section_comparison(results),
+        section_environment(results), section_goals(results), section_floors(results), section_calls(results), section_comparison(results),
         section_lookup(results), section_bulk(results),
         '## Plot\n\nTime per webhook against N for each approach, ansible-core %s, 0 ms (solid) and 50 ms '
         '(dashed) per request (both axes logarithmic):\n\n![Time per webhook against N](performance.png)' % PLOTTED_CORE,

@@ -3,7 +3,7 @@
 # and .venv/bench (rebuilt when benchmarks/requirements.txt changes), then `python -m benchmarks`, which
 # starts the emulator over TLS on 127.0.0.1, measures at 0 and 50 ms per request, and writes
 # docs/performance.md and docs/performance.png. Arguments go to `python -m benchmarks` (try --help).
-# Exit status 1 when a floor does not hold. Takes about 10 minutes on 2 idle cores.
+# Exit status 1 when a floor or goal does not hold. Takes about 15 minutes on 2 idle cores.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

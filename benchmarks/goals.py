@@ -1,0 +1,201 @@
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The speed goals of issue 19, each measured side by side with its reference in one run, per ansible-core.
+
+1. 1000 webhooks, 10% drift, 50 ms: the whole losant_webhooks run against a losant-rest script (list, PATCH the
+   drifted with 4 threads), and at most 1 s above the same play's start-up with a no-op task.
+2. 5000 webhooks, 10% drift, 50 ms: at most 3 s above start-up; the run's largest process (the task's worker,
+   forked from ansible-playbook) at most 80 MB.
+3. A converged losant_webhook loop item over TLS at most 1.5x a debug loop item.
+4. A server that throttles above 4 writes in flight: the run converges, one successful write per change.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from typing import Any
+
+from benchmarks.bulk import DESCRIPTION, DRIFT_EVERY, DRIFTED, NO_OP, desired
+from benchmarks.comparison import module_tasks
+from benchmarks.harness import (APP_ID, PYTHON, ROOT, TOKEN, WORK, Ansible, Emulator, Run, hook, median, progress,
+                                timed)
+from benchmarks.scenarios import changed_count
+
+LATENCY_MS = 50
+SIZE, LARGE = 1000, 5000
+QUICK_SIZE, QUICK_LARGE = 100, 300
+OVER_START_UP, LARGE_OVER_START_UP, LARGE_MEGABYTES = 1.0, 3.0, 80
+LOOP_SIZE, QUICK_LOOP_SIZE, LOOP_RATIO = 20, 5, 1.5
+THROTTLE_AT = 4
+BULK_TASK = [{'name': 'converge every webhook', 'losant.platform.losant_webhooks': {
+    'application_id': '{{ app }}', 'state': 'merged', 'config': '{{ config }}'}}]
+DEBUG_LOOP = [{'name': 'each item', 'ansible.builtin.debug': {'msg': '{{ item.name }}'}, 'loop': '{{ hooks }}',
+               'loop_control': {'label': '{{ item.name }}'}}]
+# Runs a command and prints the peak resident memory of its largest process (ansible-playbook or a worker).
+PEAK_MEMORY = ('import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); '
+               'print("PEAK_RSS_KB %d" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(code)')
+
+
+def seed_drifted(emulator: Emulator, size: int) -> None:
+    emulator.reset()
+    emulator.seed([hook(index, DRIFTED if index % DRIFT_EVERY == 0 else DESCRIPTION) for index in range(size)])
+    emulator.clear_journal()
+
+
+def peak_megabytes(run: Run) -> float:
+    found = re.search(r'PEAK_RSS_KB (\d+)', run.output)
+    return int(found.group(1)) / 1024 if found else float('nan')
+
+
+def playbook_run(ansible: Ansible, tasks: list[dict[str, Any]], variables: dict[str, Any]) -> Run:
+    return ansible.run(ansible.play(tasks, variables), prefix=[PYTHON, '-c', PEAK_MEMORY])
+
+
+def bulk_runs(emulator: Emulator, ansible: Ansible, size: int, repeats: int) -> dict[str, Any]:
+    """The task and the no-op start-up of the same play, interleaved; medians of time and peak memory."""
+    tasks, noops = [], []
+    for repeat in range(repeats):
+        progress('goals: ansible-core %s, N=%d, run %d/%d' % (ansible.core, size, repeat + 1, repeats))
+        noops.append(playbook_run(ansible, [NO_OP], {'config': desired(size)}))
+        seed_drifted(emulator, size)
+        tasks.append(playbook_run(ansible, BULK_TASK, {'config': desired(size)}))
+        if changed_count(tasks[-1].output) != 1:
+            raise RuntimeError('the losant_webhooks run changed nothing:\n' + tasks[-1].output[-3000:])
+    wall, noop = median([run.wall for run in tasks]), median([run.wall for run in noops])
+    return {'wall': wall, 'noop': noop, 'above_start_up': wall - noop,
+            'cpu_above_start_up': median([run.cpu for run in tasks]) - median([run.cpu for run in noops]),
+            'megabytes': median([peak_megabytes(run) for run in tasks]),
+            'noop_megabytes': median([peak_megabytes(run) for run in noops])}
+
+
+def script_runs(emulator: Emulator, size: int, repeats: int) -> float:
+    path = WORK / 'script-bulk.json'
+    path.write_text(json.dumps(desired(size)))
+    walls = []
+    for unused in range(repeats):
+        seed_drifted(emulator, size)
+        result = timed([PYTHON, str(ROOT / 'benchmarks' / 'losant_rest_bulk.py'), emulator.url, TOKEN, APP_ID,
+                        str(path)], env=dict(os.environ, REQUESTS_CA_BUNDLE=emulator.ca_bundle))
+        if result.returncode != 0 or '"changed": %d' % math.ceil(size / DRIFT_EVERY) not in result.output:
+            raise RuntimeError('the losant-rest bulk script failed:\n' + result.output[-3000:])
+        walls.append(result.wall)
+    return median(walls)
+
+
+def loop_item_ratio(emulator: Emulator, ansible: Ansible, size: int, repeats: int) -> dict[str, Any]:
+    """Per item above start-up: a converged losant_webhook loop (in-process, by ID) and a debug loop."""
+    emulator.reset()
+    ids = emulator.seed([hook(index) for index in range(size)])
+    hooks = [{'id': webhook_id, 'name': 'bench-%05d' % index, 'description': DESCRIPTION, 'response_code': 200}
+             for index, webhook_id in enumerate(ids)]
+    runs: dict[str, list[float]] = {'noop': [], 'module': [], 'debug': []}
+    for repeat in range(repeats):
+        progress('goals: ansible-core %s, loop items, run %d/%d' % (ansible.core, repeat + 1, repeats))
+        for kind, tasks in (('noop', [NO_OP]), ('module', module_tasks()), ('debug', DEBUG_LOOP)):
+            runs[kind].append(ansible.run(ansible.play(tasks, {'hooks': hooks})).wall)
+    noop = median(runs['noop'])
+    module, debug = (median(runs[kind]) - noop) / size, (median(runs['debug']) - noop) / size
+    return {'module_item': module, 'debug_item': debug, 'ratio': module / debug if debug > 0 else float('inf')}
+
+
+def throttled_run(emulator: Emulator, ansible: Ansible, size: int) -> dict[str, Any]:
+    """The bulk task against a server answering 429 above THROTTLE_AT writes in flight, then once more."""
+    seed_drifted(emulator, size)
+    emulator.admin('POST', '/settings', {'max_writes_in_flight': THROTTLE_AT})
+    first = ansible.run(ansible.play(BULK_TASK, {'config': desired(size)}))
+    again = ansible.run(ansible.play(BULK_TASK, {'config': desired(size)}))
+    journal = emulator.journal()
+    emulator.admin('POST', '/settings', {'max_writes_in_flight': None})
+    writes = [entry for entry in journal if entry['method'] != 'GET']
+    applied = [entry['path'] for entry in writes if entry['status'] == 200]
+    names = [webhook['name'] for webhook in emulator.admin('GET', '/applications/%s/webhooks' % APP_ID)['webhooks']]
+    return {'wall': first.wall, 'throttled': sum(1 for entry in writes if entry['status'] == 429),
+            'applied': len(applied), 'distinct_applied': len(set(applied)), 'drifted': math.ceil(size / DRIFT_EVERY),
+            'converged': changed_count(again.output) == 0, 'duplicates': len(names) - len(set(names)),
+            'other_statuses': sorted({entry['status'] for entry in writes} - {200, 429})}
+
+
+def rows_for(core: str, large: dict[str, Any], bulk: dict[str, Any], script: float, loop: dict[str, Any],
+             throttled: dict[str, Any], sizes: tuple[int, int]) -> list[dict[str, Any]]:
+    """Each goal as (goal, figure, reference, held)."""
+    size, large_size = sizes
+    converged = (throttled['converged'] and throttled['applied'] == throttled['distinct_applied'] == throttled['drifted']
+                 and not throttled['duplicates'] and not throttled['other_statuses'])
+    return [
+        {'goal': '1. %d webhooks, 10%% drift, %d ms: whole run' % (size, LATENCY_MS), 'figure': bulk['wall'],
+         'reference': script, 'reference_text': 'the losant-rest script (list, PATCH with 4 threads)',
+         'held': bulk['wall'] <= script},
+        {'goal': '1. %d webhooks, 10%% drift, %d ms: above start-up' % (size, LATENCY_MS),
+         'figure': bulk['above_start_up'], 'reference': OVER_START_UP, 'figure_text': with_cpu(bulk),
+         'reference_text': 'a no-op playbook with the same list (%.2f s) + %.1f s' % (bulk['noop'], OVER_START_UP),
+         'held': bulk['above_start_up'] <= OVER_START_UP},
+        {'goal': '2. %d webhooks, 10%% drift, %d ms: above start-up' % (large_size, LATENCY_MS),
+         'figure': large['above_start_up'], 'reference': LARGE_OVER_START_UP, 'figure_text': with_cpu(large),
+         'reference_text': 'a no-op playbook with the same list (%.2f s) + %.1f s' % (large['noop'], LARGE_OVER_START_UP),
+         'held': large['above_start_up'] <= LARGE_OVER_START_UP},
+        {'goal': '2. %d webhooks: peak memory of the largest process (the worker)' % large_size,
+         'figure_text': '%.0f MB' % large['megabytes'], 'figure': large['megabytes'], 'reference': LARGE_MEGABYTES,
+         'reference_text': '%d MB (the no-op playbook: %.0f MB)' % (LARGE_MEGABYTES, large['noop_megabytes']),
+         'held': large['megabytes'] <= LARGE_MEGABYTES},
+        {'goal': '3. converged losant_webhook loop item, TLS, 0 ms', 'figure': loop['module_item'],
+         'reference': loop['debug_item'] * LOOP_RATIO,
+         'reference_text': '%.1fx a debug loop item (%.1f ms); measured %.2fx'
+                           % (LOOP_RATIO, loop['debug_item'] * 1000, loop['ratio']),
+         'held': loop['ratio'] <= LOOP_RATIO},
+        {'goal': '4. %d webhooks, 10%% drift, server throttling above %d writes in flight' % (size, THROTTLE_AT),
+         'figure': throttled['wall'],
+         'figure_text': '%.2f s, %d answered 429, %d of %d changes applied once, %d duplicates, rerun %s'
+                        % (throttled['wall'], throttled['throttled'], throttled['distinct_applied'],
+                           throttled['drifted'], throttled['duplicates'],
+                           'unchanged' if throttled['converged'] else 'CHANGED'),
+         'reference': None, 'reference_text': 'converges, one successful write per change, no duplicate',
+         'held': converged},
+    ]
+
+
+def with_cpu(runs: dict[str, Any]) -> str:
+    """Wall time above start-up, and the CPU time above it (user + system of every process), which a loaded
+    machine stretches less."""
+    return '%.2f s (CPU %.2f s)' % (runs['above_start_up'], runs['cpu_above_start_up'])
+
+
+def run(emulator: Emulator, ansibles: list[Ansible], repeats: int, quick: bool) -> dict[str, Any]:
+    sizes = (QUICK_SIZE, QUICK_LARGE) if quick else (SIZE, LARGE)
+    rows, failures = [], []
+    for ansible in ansibles:
+        emulator.set_latency(0)
+        loop = loop_item_ratio(emulator, ansible, QUICK_LOOP_SIZE if quick else LOOP_SIZE, repeats)
+        emulator.set_latency(LATENCY_MS)
+        bulk = bulk_runs(emulator, ansible, sizes[0], repeats)
+        script = script_runs(emulator, sizes[0], repeats)
+        large = bulk_runs(emulator, ansible, sizes[1], repeats)
+        throttled = throttled_run(emulator, ansible, sizes[0])
+        for row in rows_for(ansible.core, large, bulk, script, loop, throttled, sizes):
+            row['core'] = ansible.core
+            rows.append(row)
+            if not row['held']:
+                failures.append('goal %s, ansible-core %s: %s against %s' % (
+                    row['goal'], ansible.core, figure_text(row), row['reference_text']))
+    emulator.set_latency(0)
+    return {'rows': rows, 'repeats': repeats, 'failures': failures}
+
+
+def figure_text(row: dict[str, Any]) -> str:
+    if 'figure_text' in row:
+        return row['figure_text']
+    return '%.0f ms' % (row['figure'] * 1000) if row['figure'] < 1 else '%.2f s' % row['figure']
+
+
+def reference_text(row: dict[str, Any]) -> str:
+    if row['reference'] is None or 'MB' in row['reference_text']:
+        return row['reference_text']
+    return '%s: %s' % (figure_text({'figure': row['reference']}), row['reference_text'])
+
+
+def table(results: dict[str, Any]) -> list[list[str]]:
+    """Rows of goal, ansible-core, figure, reference, result: what make bench prints and the document shows."""
+    return [[row['goal'], row['core'], figure_text(row), reference_text(row), 'held' if row['held'] else 'NOT HELD']
+            for row in results['rows']]
