@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable, NoReturn
 from urllib.parse import urlparse
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.losant.platform.plugins.module_utils.client import (
     DEFAULT_POOL_SIZE,
@@ -25,7 +25,8 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
     retry_errors,
     token_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils.fields import MASK, validate_id
+from ansible_collections.losant.platform.plugins.module_utils.fields import validate_id
+from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule
 
 # A user name or password before the host: requests would not send it (the token replaces it), and messages
 # that name the server would show it.
@@ -90,7 +91,7 @@ def server_identity(api_url: str) -> str:
 FAILURE_DEFAULTS: dict[str, Any] = {'error_status': None, 'error_type': None, 'retryable': False}
 
 
-class FailureDetailsModule(AnsibleModule):
+class FailureDetailsModule(ScrubbingModule):
     """An AnsibleModule whose every failure, its own argument checks included, carries ``FAILURE_DEFAULTS``."""
 
     def fail_json(self, msg: str, **kwargs: Any) -> NoReturn:
@@ -115,7 +116,6 @@ class LosantModule:
             self.module.no_log_values.add(user_info.group(1))
         if self.api_token:
             self.module.no_log_values.add(self.api_token)
-        self.api_secrets: set[str] = set()
 
     def check_input(self, errors: list[str]) -> None:
         """Fail before any request when the input is invalid; the API would refuse it anyway."""
@@ -131,7 +131,7 @@ class LosantModule:
     def client(self, secret_keys: Iterable[str]) -> LosantClient:
         """A client for the connection options, safe to share between ``concurrency`` threads.
 
-        The values of ``secret_keys`` in its answers are kept to be scrubbed from failure messages.
+        The values of ``secret_keys`` in its answers are scrubbed from every text the module gives out.
         """
         client = LosantClient(
             self.params['api_url'],
@@ -147,7 +147,7 @@ class LosantModule:
         return client
 
     def remember_secrets(self, body: Any, secret_keys: frozenset[str]) -> None:
-        """Keep the secrets an answer carries, for ``scrub``.
+        """Hide the secrets an answer carries from every text the module gives out.
 
         Results mask secrets where they stand (``mask``). They are not registered as no_log values:
         Ansible would then replace every equal value anywhere, such as ``responseCode: 200`` for the
@@ -155,17 +155,10 @@ class LosantModule:
         """
         items = body.get('items') if isinstance(body, dict) and isinstance(body.get('items'), list) else [body]
         found = [str(item[key]) for item in items if isinstance(item, dict) for key in secret_keys if item.get(key)]
-        self.api_secrets.update(found)  # one update per answer: safe while other threads add theirs
-
-    def scrub(self, text: str) -> str:
-        """``text`` from the API (an error message may echo a value) without any secret the API returned."""
-        for secret in sorted(self.api_secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
-        return text
+        self.module.add_secrets(found)
 
     def fail(self, error: LosantError, **result: Any) -> NoReturn:
         """Fail with the API error; a write that may have been applied reports ``changed`` unless told otherwise."""
-        error.error_message = self.scrub(error.error_message)
         result.setdefault('changed', error.outcome_unknown)
         self.module.fail_json(msg=str(error), **error.as_result(), **result)
 

@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Every text that leaves a module goes through one scrubber: messages, error messages, input errors,
+warnings and deprecations (tests/unit/plugins/action/test_in_process_scrubbing.py: in the controller's
+process, where warnings go straight to the display)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import pytest
+
+from ansible.module_utils.common import warnings as module_warnings
+from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule
+from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
+from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, Reply, webhook
+from ansible_collections.losant.platform.tests.unit.plugins.modules.conftest import patch_module_args
+
+try:
+    from ansible.module_utils import _internal as module_utils_internal
+except ImportError:  # ansible-core < 2.19
+    module_utils_internal = None
+
+FLOWS = '/applications/%s/flows' % APP_ID
+ARGS = {'api_url': BASE_URL, 'api_token': 'unit-token', 'application_id': APP_ID}
+PASSWORD = 'listed-password'
+SECRET = 'a-secret-value'
+
+
+def echoing_webhook() -> dict[str, Any]:
+    return webhook('old', basicAuthPassword=PASSWORD)
+
+
+def forbidden_echo(hook: dict[str, Any]) -> Reply:
+    """A 403 of the workflow lookup whose message echoes the webhook's password and trigger token."""
+    return Reply(403, {'type': 'Forbidden', 'message': 'no flows.get for %s (%s)' % (hook['token'], PASSWORD)})
+
+
+@pytest.fixture(autouse=True)
+def no_earlier_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Warnings and deprecations start empty, as in a module process: earlier tests leave theirs behind."""
+    for name in ('_global_warnings', '_global_deprecations'):
+        monkeypatch.setattr(module_warnings, name, type(getattr(module_warnings, name))())
+
+
+WORKFLOW_LOOKUPS = [
+    pytest.param(losant_webhook, {'name': 'old', 'state': 'absent'}, id='losant_webhook'),
+    pytest.param(losant_webhooks, {'state': 'deleted', 'config': [{'name': 'old'}]}, id='losant_webhooks'),
+    pytest.param(losant_webhook_info, {'with_workflows': True}, id='losant_webhook_info'),
+]
+
+
+@pytest.mark.parametrize('module, args', WORKFLOW_LOOKUPS)
+def test_a_workflow_lookup_403_echoing_secrets_warns_without_them(run_module, module, args):
+    hook = echoing_webhook()
+    fake = FakeApi([hook])
+    fake.script('GET', FLOWS, forbidden_echo(hook))
+    with fake.serving():
+        run = run_module(module.main, dict(ARGS, **args))
+    assert run.exit_code == 0
+    assert 'may not list workflows' in json.dumps(run.result['warnings'])
+    assert 'no flows.get for ******** (********)' in json.dumps(run.result['warnings'])
+    assert PASSWORD not in run.output and hook['token'] not in json.dumps(run.result['warnings'])
+
+
+def exit_with_secrets(exit_: Callable[[ScrubbingModule], None]) -> None:
+    """``exit_`` of a ScrubbingModule that has seen ``SECRET`` in an API answer and has ``PASSWORD`` as a no_log
+    option."""
+    with patch_module_args({'password': PASSWORD}), pytest.raises(SystemExit):
+        module = ScrubbingModule(argument_spec={'password': {'type': 'str', 'no_log': True}})
+        module.add_secrets([SECRET])
+        exit_(module)
+
+
+def echo(kind: str) -> str:
+    return '%s echoes %s and %s' % (kind, SECRET, PASSWORD)
+
+
+SCRUBBED = 'echoes ******** and ********'
+EXITS = {
+    'exit msg': lambda module: module.exit_json(msg=echo('msg')),
+    'fail msg': lambda module: module.fail_json(msg=echo('msg')),
+    'error_message': lambda module: module.fail_json(msg='failed', error_message=echo('error_message')),
+    'input errors': lambda module: module.fail_json(msg='invalid', errors=[echo('errors')]),
+    'warning': lambda module: (module.warn(echo('warning')), module.exit_json())[1],
+    'deprecation': lambda module: (module.deprecate(echo('deprecation'), version='9.0.0',
+                                                    collection_name='losant.platform'), module.exit_json())[1],
+}
+
+
+@pytest.mark.parametrize('exit_', list(EXITS.values()), ids=list(EXITS))
+def test_every_exit_scrubs_api_and_no_log_secrets(capsys, monkeypatch, exit_):
+    if hasattr(module_utils_internal, 'is_controller'):
+        monkeypatch.setattr(module_utils_internal, 'is_controller', False)
+    capsys.readouterr()
+    exit_with_secrets(exit_)
+    output = capsys.readouterr().out
+    assert SECRET not in output and PASSWORD not in output
+    assert SCRUBBED in output
