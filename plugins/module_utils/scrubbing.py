@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -16,13 +17,57 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import MASK
 # Result keys whose text a module writes (possibly quoting an API answer); other keys hold data, such as the
 # trigger token of ``webhooks``, which is returned on purpose and masked where it stands when it must not be.
 TEXT_KEYS = ('msg', 'error_message', 'errors')
+# Secrets shorter than this are masked in a text only where they stand whole (see scrub_text).
+MIN_PARTIAL_LENGTH = 8
+QUOTES = '"\'`'
 
 
 def scrub_text(text: str, secrets: Iterable[str]) -> str:
-    """``text`` without any of ``secrets``, longest first."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return text
+    """``text`` with one ``MASK`` in place of each run of characters that belongs to an occurrence of a secret.
+
+    A secret of ``MIN_PARTIAL_LENGTH`` characters or more is masked wherever it occurs (also glued to other
+    characters, as in an encoded URL or after a JSON escape). A shorter one is masked only where it stands
+    whole: the whole text, or between two equal quotes; masking every ``e`` or ``200`` would garble the text
+    and, by where the masks fall, spell the secret. Overlapping occurrences become one mask.
+    """
+    spans = sorted(span for secret in secrets if secret for span in occurrences(text, secret))
+    parts: list[str] = []
+    masked_until = -1
+    for start, end in spans:
+        if start > masked_until:
+            parts.extend((text[max(masked_until, 0):start], MASK))
+        masked_until = max(masked_until, end)
+    return ''.join(parts) + text[max(masked_until, 0):]
+
+
+def occurrences(text: str, secret: str) -> Iterator[tuple[int, int]]:
+    """Where ``secret`` occurs in ``text`` as is or JSON-escaped, as (start, end) spans that count (see scrub_text)."""
+    partial = len(secret) >= MIN_PARTIAL_LENGTH
+    for spelling in dict.fromkeys((secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1])):
+        start = text.find(spelling)
+        while start >= 0:
+            end = start + len(spelling)
+            if partial or stands_whole(text, start, end):
+                yield start, end
+            start = text.find(spelling, start + 1)
+
+
+def stands_whole(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is the whole text (but for surrounding white space) or quoted in it."""
+    if not text[:start].strip() and not text[end:].strip():
+        return True
+    return 0 < start and end < len(text) and text[start - 1] == text[end] and text[end] in QUOTES
+
+
+def masked_whole(value: Any, secrets: frozenset[str]) -> Any:
+    """``value`` with every string that is one of ``secrets`` masked, in every list and dictionary within."""
+    if isinstance(value, str):
+        return MASK if value.strip() in secrets else value
+    if isinstance(value, dict):
+        return {key: masked_whole(item, secrets) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked_whole(item, secrets) for item in value]
+    return value
 
 
 class ScrubbingModule(AnsibleModule):
@@ -34,6 +79,7 @@ class ScrubbingModule(AnsibleModule):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.api_secrets: set[str] = set()  # before AnsibleModule's checks, which may already fail
+        self.short_no_log_values: frozenset[str] = frozenset()  # taken from Ansible's no_log values (``leaving``)
         self.secrets_lock = threading.Lock()
         super().__init__(*args, **kwargs)
 
@@ -45,7 +91,7 @@ class ScrubbingModule(AnsibleModule):
     def scrub(self, text: str) -> str:
         with self.secrets_lock:
             secrets = set(self.api_secrets)
-        return scrub_text(text, secrets.union(getattr(self, 'no_log_values', ())))
+        return scrub_text(text, secrets.union(getattr(self, 'no_log_values', ()), self.short_no_log_values))
 
     def scrubbed(self, result: dict[str, Any]) -> dict[str, Any]:
         """``result`` with its texts scrubbed (each a string or a list of strings)."""
@@ -65,7 +111,26 @@ class ScrubbingModule(AnsibleModule):
         super().deprecate(self.scrub(msg), *args, **kwargs)  # pylint: disable=ansible-deprecated-no-collection-name
 
     def exit_json(self, **result: Any) -> None:
-        super().exit_json(**self.scrubbed(result))
+        super().exit_json(**self.leaving(result))
 
     def fail_json(self, msg: str, **result: Any) -> None:
-        super().fail_json(self.scrub(str(msg)), **self.scrubbed(result))
+        result = self.leaving(dict(result, msg=msg))
+        super().fail_json(result.pop('msg'), **result)
+
+    def leaving(self, result: dict[str, Any]) -> dict[str, Any]:
+        """The result to hand to Ansible, and short no_log values taken from Ansible's scrubbing.
+
+        Ansible replaces every occurrence of a no_log value anywhere in the result, which for a short one garbles
+        every text (and a number holding its digits) and spells it. Texts are scrubbed here (``scrub_text``), and
+        a short value is masked elsewhere, the module arguments included, where it is a whole string.
+        """
+        result = self.scrubbed(result)
+        no_log_values = getattr(self, 'no_log_values', set())
+        short = frozenset(value for value in no_log_values if len(value) < MIN_PARTIAL_LENGTH)
+        if not short:
+            return result
+        no_log_values.difference_update(short)
+        self.short_no_log_values |= short
+        if hasattr(self, 'params'):
+            self.params = masked_whole(self.params, short)  # Ansible may return them as the module's invocation
+        return masked_whole(result, short)

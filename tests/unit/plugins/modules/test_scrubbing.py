@@ -12,9 +12,11 @@ import json
 from typing import Any, Callable
 
 import pytest
+import requests
 
 from ansible.module_utils.common import warnings as module_warnings
-from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule
+from ansible_collections.losant.platform.plugins.module_utils.fields import MASK
+from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule, scrub_text
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
 from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, Reply, webhook
 from ansible_collections.losant.platform.tests.unit.plugins.modules.conftest import patch_module_args
@@ -25,6 +27,7 @@ except ImportError:  # ansible-core < 2.19
     module_utils_internal = None
 
 FLOWS = '/applications/%s/flows' % APP_ID
+COLLECTION = '/applications/%s/webhooks' % APP_ID
 ARGS = {'api_url': BASE_URL, 'api_token': 'unit-token', 'application_id': APP_ID}
 PASSWORD = 'listed-password'
 SECRET = 'a-secret-value'
@@ -100,3 +103,58 @@ def test_every_exit_scrubs_api_and_no_log_secrets(capsys, monkeypatch, exit_):
     output = capsys.readouterr().out
     assert SECRET not in output and PASSWORD not in output
     assert SCRUBBED in output
+
+
+# -- the rule: unrelated text stays readable, the mask tells nothing about the secret ------------------
+
+MESSAGE = 'The webhook description is not accepted'
+
+
+@pytest.mark.parametrize('text, secrets, scrubbed', [
+    pytest.param(MESSAGE, {'e'}, MESSAGE, id='a short secret inside words'),
+    pytest.param('no answer within 30 seconds', {'e', 's', '30'}, 'no answer within 30 seconds', id='own message'),
+    pytest.param('e', {'e'}, MASK, id='a short secret as the whole text'),
+    pytest.param('{"basicAuthPassword":"e","enabled":true}', {'e'}, '{"basicAuthPassword":"********","enabled":true}',
+                 id='a short secret whole in JSON'),
+    pytest.param("password 'e' refused", {'e'}, "password '********' refused", id='a short secret quoted'),
+    pytest.param('token: tok-3f9a1c77e0b54d2e.', {'tok-3f9a1c77e0b54d2e'}, 'token: ********.', id='a long secret'),
+    pytest.param('%22tok-3f9a1c77e0b54d2e%22', {'tok-3f9a1c77e0b54d2e'}, '%22********%22',
+                 id='a long secret glued to an encoding'),
+    pytest.param(json.dumps({'m': 'pw "quoted" long'}), {'pw "quoted" long'}, '{"m": "********"}',
+                 id='a long secret escaped in JSON'),
+    pytest.param('x abc-defgh-ijk y', {'abc-defgh', 'defgh-ijk'}, 'x ******** y', id='overlapping secrets'),
+    pytest.param('pw hunter22secret', {'hunter22', 'hunter22secret'}, 'pw ********', id='a secret inside another'),
+    pytest.param('a 12345678901234567890123456789012 b', {'12345678901234567890123456789012'}, 'a ******** b',
+                 id='one mask whatever the length'),
+])
+def test_scrubbing_masks_secrets_without_garbling_the_rest(text, secrets, scrubbed):
+    assert scrub_text(text, secrets) == scrubbed
+
+
+def test_a_short_no_log_value_does_not_garble_a_message(run_module):
+    fake = FakeApi([webhook('orders')])
+    hook_id = next(iter(fake.stored))
+    fake.script('PATCH', '%s/%s' % (COLLECTION, hook_id), Reply(400, {'type': 'Validation', 'message': MESSAGE}))
+    with fake.serving():
+        run = run_module(losant_webhook.main, dict(ARGS, name='orders', basic_auth_password='e'))
+    assert run.result['msg'].endswith(MESSAGE) and run.result['error_message'] == MESSAGE
+    assert '"e"' not in run.output
+
+
+def test_a_short_secret_the_api_returned_does_not_garble_a_message(run_module):
+    fake = FakeApi([webhook('orders', basicAuthPassword='e')])
+    hook_id = next(iter(fake.stored))
+    fake.script('PATCH', '%s/%s' % (COLLECTION, hook_id), Reply(400, {'type': 'Validation', 'message': MESSAGE}))
+    with fake.serving():
+        run = run_module(losant_webhook.main, dict(ARGS, name='orders', description='new'))
+    assert run.result['error_message'] == MESSAGE and '"e"' not in run.output
+
+
+def test_the_bulk_modules_own_messages_stay_readable(run_module):
+    fake = FakeApi([])
+    fake.script('POST', COLLECTION, requests.exceptions.ReadTimeout())
+    with fake.serving():
+        run = run_module(losant_webhooks.main, dict(ARGS, config=[{'name': 'a', 'basic_auth_password': 'e'}],
+                                                    timeout=7))
+    assert 'within 7 seconds' in run.result['msg'] and '"e"' not in run.output
+    assert run.result['outcome_unknown'][0]['body']['basicAuthPassword'] == MASK
