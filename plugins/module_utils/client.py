@@ -49,6 +49,7 @@ DEFAULT_POOL_SIZE = 10
 # A bearer token travels in an HTTP header: visible ASCII only (Losant tokens are JWTs).
 TOKEN_PATTERN = re.compile(r'[\x21-\x7e]+\Z')
 DELAY_SECONDS = re.compile(r'\d+(\.\d+)?\Z')
+NESTED_TOO_DEEPLY = 'a JSON body nested too deeply to read'
 
 
 class LosantError(Exception):
@@ -199,7 +200,7 @@ def retry_after_seconds(value: str) -> Optional[float]:
 def error_from_response(method: str, path: str, response: Any) -> LosantError:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
     if isinstance(body, dict) and (body.get('type') or body.get('message')):
         return LosantError(method, path, str(body.get('message') or ''), response.status_code, body.get('type'))
@@ -222,6 +223,8 @@ def parse_json(response: Any) -> tuple[Any, Optional[str]]:
         return response.json(), None
     except ValueError:
         return None, body_kind(response)
+    except RecursionError:
+        return None, NESTED_TOO_DEEPLY
 
 
 def body_kind(response: Any) -> str:
@@ -352,7 +355,22 @@ class LosantClient:
 
     def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None,
                 expect: Shape = JSON_OBJECT) -> Any:
-        """The answer to one API call, which must have the shape ``expect``; raises LosantError."""
+        """The answer to one API call, which must have the shape ``expect``; raises LosantError.
+
+        An exception of any other kind becomes a LosantError too, so that a module fails naming the request
+        instead of crashing; a write that met one may have been applied.
+        """
+        try:
+            return self._request(method, path, body, params, expect)
+        except LosantError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # Its text may quote the request, the token included: name its kind only.
+            error = LosantError(method, path, 'unexpected %s' % type(exc).__name__)
+            error.outcome_unknown = method in WRITE_METHODS
+            raise error from exc
+
+    def _request(self, method: str, path: str, body: Optional[dict], params: Optional[dict], expect: Shape) -> Any:
         outcome_unknown = False
         attempt = 0
         while True:
@@ -399,9 +417,12 @@ class LosantClient:
     def _refusal(self, delay: float, asked: bool) -> str:
         if not asked:
             return 'api_retry_max_wait of %s seconds used up' % self.retry_max_wait
-        retry_at = time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(time.time() + delay))
-        return ('the API asked to wait %d seconds, more than what is left of api_retry_max_wait (%s seconds): '
-                'retry after %s' % (round(delay), self.retry_max_wait, retry_at))
+        try:
+            retry_at = ': retry after %s' % time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(time.time() + delay))
+        except (OverflowError, OSError, ValueError):  # later than the platform's clock can tell
+            retry_at = ''
+        return ('the API asked to wait %.0f seconds, more than what is left of api_retry_max_wait (%s seconds)%s'
+                % (delay, self.retry_max_wait, retry_at))
 
     def _exchange(self, method: str, path: str, body: Optional[dict], params: Optional[dict], expect: Shape) -> Any:
         """One request and its answer; raises RetryLater when another attempt may succeed."""

@@ -27,7 +27,7 @@ To answer otherwise than the stored webhooks would:
 
 - ``fake.script(method, path, *answers)``: the next requests with that method and path get these
   answers in order, then the stored webhooks answer again. An answer is a ``Reply(status, body,
-  headers)``, an exception to raise (``requests.exceptions.ReadTimeout()`` when serving, a
+  headers)`` (a ``bytes`` body is sent as is, a JSON one otherwise), an exception to raise (``requests.exceptions.ReadTimeout()`` when serving, a
   ``LosantError`` as the client), or ``None`` for the stored webhooks' answer.
 - ``FakeApi(..., fail_write=N, failure=(status, type, message))``: the Nth write (1-based) fails.
 - ``FakeApi(scripted_only=True)``: a request without a scripted answer fails the test (``AssertionError``).
@@ -234,7 +234,8 @@ class FakeApi:
 def http_response(reply: Reply) -> requests.Response:
     response = requests.Response()
     response.status_code = reply.status
-    response._content = b'' if reply.body is None else json.dumps(reply.body).encode('utf-8')
+    raw = reply.body if isinstance(reply.body, bytes) else None
+    response._content = raw or (b'' if reply.body is None else json.dumps(reply.body).encode('utf-8'))
     response.headers['Content-Type'] = 'application/json'
     response.headers.update(reply.headers or {})
     response.encoding = 'utf-8'
