@@ -96,6 +96,37 @@ attributes:
         and talks to the API over HTTPS.
 """
 
+    # Drift attribution from the organization's audit log (module_utils/attribution.py).
+    ATTRIBUTION = r"""
+options:
+  attribution:
+    description:
+      - In check mode, name for each change the newest entry of the organization's audit log about its
+        webhook within O(attribution_days), saying who (actor name and type), when, and what (the request's
+        action, and for an update the options it touched; never a value). See RV(changes) and RV(attribution_unavailable).
+      - Costs two requests when there is drift and none when there is not. Losant keeps audit logs only for the
+        applications an organization owns, and the token needs an organization scope such as
+        C(all.Organization.read) or C(auditLogs.get) (see O(audit_api_token)).
+      - Attribution never fails the task; when it cannot be had, RV(attribution_unavailable) says why.
+      - Ignored outside check mode, where the run's own writes would be the newest entries.
+    type: bool
+    default: false
+    version_added: 0.3.0
+  attribution_days:
+    description:
+      - How many days back O(attribution) looks in the audit log, from 1 to 3660.
+    type: int
+    default: 30
+    version_added: 0.3.0
+  audit_api_token:
+    description:
+      - A token that may read the organization's audit logs, used for them instead of O(api_token) (an
+        application's token cannot reach organization scopes).
+      - If not set, the value of the E(LOSANT_AUDIT_API_TOKEN) environment variable is used.
+    type: str
+    version_added: 0.3.0
+"""
+
     # Field options of one webhook. Each is compared and sent only when set. losant_webhooks documents
     # them again as config suboptions; tests/unit/plugins/modules/test_documentation.py keeps both in step.
     WEBHOOK_FIELDS = r"""

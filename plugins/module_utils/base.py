@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
-from typing import Any, Iterable, NoReturn
+from typing import Any, Iterable, NoReturn, Optional
 from urllib.parse import urlparse
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
@@ -128,14 +128,15 @@ class LosantModule:
         if errors:
             self.module.fail_json(msg='Invalid input: %s.' % '; '.join(errors), errors=errors)
 
-    def client(self, secret_keys: Iterable[str]) -> LosantClient:
+    def client(self, secret_keys: Iterable[str], token: Optional[str] = None) -> LosantClient:
         """A client for the connection options, safe to share between ``concurrency`` threads.
 
         The values of ``secret_keys`` in its answers are scrubbed from every text the module gives out.
+        ``token`` (already stripped) replaces ``api_token``.
         """
         client = LosantClient(
             self.params['api_url'],
-            self.api_token,
+            token or self.api_token,
             timeout=self.params['timeout'],
             validate_certs=self.params['validate_certs'],
             ca_path=self.params['ca_path'],

@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - losant.platform.in_process
   - losant.platform.losant.webhook_fields
   - losant.platform.losant.attributes
+  - losant.platform.losant.attribution
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -199,14 +200,22 @@ webhook:
     lastUpdated: "2026-01-02T08:30:00.000Z"
 changes:
   description:
-    - The write made (in check mode, that a real run would make), as in RV(losant.platform.losant_webhooks#module:changes);
-      empty when nothing changes.
+    - The write made (in check mode, that a real run would make), as in RV(losant.platform.losant_webhooks#module:changes),
+      with its C(attribution) under O(attribution); empty when nothing changes.
   returned: success
   type: list
   version_added: 0.2.0
   elements: dict
   sample:
     - {action: update, name: orders, id: 575ed78e7ae143cd83dc4aab, fields: [response_code]}
+attribution_unavailable:
+  description:
+    - With O(attribution) in check mode, why the change has no C(attribution) (see
+      RV(losant.platform.losant_webhooks#module:attribution_unavailable)); V(null) when it has one.
+  returned: with O(attribution) in check mode
+  type: str
+  version_added: 0.3.0
+  sample: no audit log entry within the last 30 days for 1 of the 1 changes
 affected_workflows:
   description:
     - With O(state=absent), the workflows whose webhook trigger uses the webhook, looked up before the delete, as
@@ -271,6 +280,11 @@ import contextlib
 from typing import Any, ContextManager, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils import lock
+from ansible_collections.losant.platform.plugins.module_utils.attribution import (
+    ATTRIBUTION_ARGUMENT_SPEC,
+    attribute,
+    attribution_errors,
+)
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import (
@@ -284,6 +298,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import (
 from ansible_collections.losant.platform.plugins.module_utils.flows import WorkflowImpact, delete_diff
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
+    SCRUBBED_KEYS,
     WebhookApi,
     diff_view,
     incomplete_listing,
@@ -320,17 +335,21 @@ class WebhookModule(LosantModule):
             state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
             update_secrets={'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
             include_workflows={'type': 'bool', 'default': False},
+            **ATTRIBUTION_ARGUMENT_SPEC,
         )
         super().__init__(argument_spec, required_one_of=[('webhook_id', 'name')])
 
     def run(self) -> None:
-        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params))
+        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params)
+                         + attribution_errors(self.params))
         api = webhook_api(self)
         try:
             with self.name_lock():
                 result = self.apply(api)
         except lock.LockError as error:
             self.module.fail_json(msg='Nothing was changed: %s' % error)
+        result.update(attribute(self, api.client, self.params['application_id'], FIELDS, result['changes'],
+                                SCRUBBED_KEYS))
         if not self.module._diff:
             result.pop('diff')
         self.exit(**result)

@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - losant.platform.losant
   - losant.platform.losant.attributes
+  - losant.platform.losant.attribution
   - losant.platform.in_process
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
@@ -352,6 +353,10 @@ changes:
     - One entry per write, in the order of RV(requests) (in check mode, those a real run would send).
     - C(action) is V(create), V(update) or V(delete); C(id) is V(null) for a create; C(fields) lists the option
       names a create or update sends (secrets by name only).
+    - With O(attribution) in check mode, C(attribution) is the newest audit log entry about the webhook (by ID, or
+      by name for a create), or V(null) when there is none or RV(attribution_unavailable) says why. Its keys are
+      C(actor), C(actor_type) (V(User), V(ApiToken), V(Flow), ...), C(time) (ISO 8601), C(action) (the request's,
+      such as V(patch), V(post) or V(delete)) and C(fields) (for an update, the options it touched).
   returned: success, unless O(state=gathered); and when O(max_deletions) refused the plan
   type: list
   version_added: 0.2.0
@@ -360,6 +365,18 @@ changes:
     - {action: update, name: hook-07, id: 575ed78e7ae143cd83dc4aab, fields: [response_code, enabled]}
     - {action: create, name: rogue, id: null, fields: [name]}
     - {action: delete, name: old, id: 575ed78e7ae143cd83dc4aac, fields: []}
+    - {action: update, name: orders, id: 575ed78e7ae143cd83dc4aab, fields: [response_code],
+       attribution: {actor: Jane Doe, actor_type: User, time: "2026-12-05T14:02:31.000Z", action: patch,
+                     fields: [response_code]}}
+attribution_unavailable:
+  description:
+    - With O(attribution) in check mode, why some or all changes have no attribution (a user's application, a
+      token without organization scopes, a plan without audit logs, no entry in the window, an error), once;
+      V(null) when every change has one.
+  returned: with O(attribution) in check mode
+  type: str
+  version_added: 0.3.0
+  sample: the application is owned by a user, and Losant keeps audit logs only for the applications of an organization
 before:
   description:
     - The webhooks the run updates or deletes (in check mode, would), before the run, in the shape of O(config)
@@ -555,12 +572,18 @@ error_message:
 
 from typing import Any
 
+from ansible_collections.losant.platform.plugins.module_utils.attribution import (
+    ATTRIBUTION_ARGUMENT_SPEC,
+    attribute,
+    attribution_errors,
+)
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields
 from ansible_collections.losant.platform.plugins.module_utils.flows import WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
+    SCRUBBED_KEYS,
     Listing,
     WebhookApi,
     incomplete_listing,
@@ -601,6 +624,7 @@ class WebhooksModule(LosantModule):
             'return_all': {'type': 'bool', 'default': False},
             'ignore_fields': {'type': 'list', 'elements': 'str', 'default': [], 'choices': IGNORABLE_FIELDS},
             'unmanaged': {'type': 'list', 'elements': 'str', 'default': []},
+            **ATTRIBUTION_ARGUMENT_SPEC,
         })
         self.entries: list[dict[str, Any]] = self.params['config'] or []
         self.state: str = self.params['state']
@@ -624,6 +648,7 @@ class WebhooksModule(LosantModule):
         self.refuse_deletions(changes, described)
         affected = self.affected_workflows(api, changes)
         app_id = self.params['application_id']
+        attributed = attribute(self, api.client, app_id, FIELDS, described, SCRUBBED_KEYS)
         try:
             answers = apply_changes(api, changes, app_id, self.params['concurrency'])
         except PartialFailure as failure:
@@ -639,6 +664,7 @@ class WebhooksModule(LosantModule):
             'changes': described,
             'affected_workflows': affected,
             'before': webhooks.gathered() if everything else webhooks.touched(changes),
+            **attributed,
         }
         if changes:
             result['after'] = [config_entry(webhook) for webhook in after]
@@ -670,7 +696,7 @@ class WebhooksModule(LosantModule):
             self.fail(error, changes=[change.describe() for change in changes])
 
     def input_errors(self) -> list[str]:
-        errors = []
+        errors = attribution_errors(self.params)
         for index, entry in enumerate(self.entries):
             errors.extend(validate_fields(FIELDS, entry, where='config[%d].' % index))
         names = [entry['name'] for entry in self.entries]

@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Attribution of drifts from the organization's audit log, against the emulator served from a thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+import requests
+
+from ansible_collections.losant.platform.plugins.module_utils.attribution import (
+    NO_SCOPE,
+    TARGETS_PER_REQUEST,
+    Attribution,
+    summary,
+)
+from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient
+from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS
+from ansible_collections.losant.platform.tests.emulator.audit import DEFAULT_ORG_ID
+from ansible_collections.losant.platform.tests.emulator.server import make_server
+from ansible_collections.losant.platform.tests.emulator.state import State
+
+APP_ID = '5f0c1e2d3b4a59687a8b9c0d'
+TOKEN = 'app-token'
+ORG_TOKEN = 'org-token'
+JANE = json.dumps({'type': 'User', 'name': 'Jane Doe'})
+
+
+class Emulator:
+    def __init__(self) -> None:
+        state = State()
+        state.add_application(APP_ID)
+        state.add_token({'token': TOKEN, 'scopes': ['all.Application'], 'applications': [APP_ID],
+                         'name': 'deploy pipeline'})
+        state.add_token({'token': ORG_TOKEN, 'scopes': ['all.Organization.read']})
+        self.state = state
+        self.server = make_server(state)
+        threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.01}, daemon=True).start()
+        self.url = self.server.url
+
+    def call(self, method: str, path: str, actor: str = '', **kwargs) -> dict:
+        headers = {'Authorization': 'Bearer ' + TOKEN}
+        if actor:
+            headers['X-Emulator-Actor'] = actor
+        response = requests.request(method, self.url + path, headers=headers, timeout=10, **kwargs)
+        assert response.status_code < 300, response.text
+        return response.json()
+
+    def create(self, name: str, actor: str = '') -> str:
+        return self.call('POST', '/applications/%s/webhooks' % APP_ID, actor, json={'name': name})['id']
+
+    def journal(self) -> list:
+        return requests.get(self.url + '/_emulator/journal', timeout=10).json()['requests']
+
+    def admin(self, path: str, body: dict) -> None:
+        assert requests.post(self.url + '/_emulator' + path, json=body, timeout=10).status_code < 300
+
+
+@pytest.fixture
+def emulator():
+    emu = Emulator()
+    yield emu
+    emu.server.shutdown()
+    emu.server.server_close()
+
+
+def attribution(emulator: Emulator, token: str = ORG_TOKEN, days: int = 30) -> Attribution:
+    app_client = LosantClient(emulator.url, TOKEN, retries=0)
+    audit_client = LosantClient(emulator.url, token, retries=0)
+    return Attribution(app_client, APP_ID, FIELDS, days, audit_client)
+
+
+def test_each_drift_names_its_newest_change(emulator):
+    changed = emulator.create('orders')
+    emulator.call('PATCH', '/applications/%s/webhooks/%s' % (APP_ID, changed), JANE,
+                  json={'responseCode': 500, 'basicAuthPassword': 'hunter2'})
+    by_hand = emulator.create('by-hand', JANE)
+    deleted = emulator.create('gone')
+    emulator.call('DELETE', '/applications/%s/webhooks/%s' % (APP_ID, deleted), JANE)
+    changes = [{'action': 'update', 'name': 'orders', 'id': changed},
+               {'action': 'delete', 'name': 'by-hand', 'id': by_hand},
+               {'action': 'create', 'name': 'gone', 'id': None}]
+
+    assert attribution(emulator).of(changes) is None
+
+    update, extra, missing = (change['attribution'] for change in changes)
+    assert (update['actor'], update['actor_type'], update['action']) == ('Jane Doe', 'User', 'patch')
+    assert update['fields'] == ['basic_auth_password', 'response_code']
+    assert (extra['actor'], extra['action'], extra['fields']) == ('Jane Doe', 'post', [])
+    assert (missing['actor'], missing['action']) == ('Jane Doe', 'delete')
+    assert 'hunter2' not in json.dumps(changes)
+    assert summary(update).startswith('changed by Jane Doe (User) 20') and summary(update).endswith(' UTC')
+    assert summary(extra).startswith('created by') and summary(missing).startswith('deleted by')
+
+
+def test_one_owner_lookup_and_one_audit_request_for_all_drifts(emulator):
+    ids = [emulator.create('hook-%d' % index) for index in range(3)]
+    requests.delete(emulator.url + '/_emulator/journal', timeout=10)
+    changes = [{'action': 'update', 'name': 'hook-%d' % index, 'id': webhook_id} for index, webhook_id in enumerate(ids)]
+
+    attribution(emulator).of(changes)
+
+    calls = [(entry['method'], entry['path']) for entry in emulator.journal()]
+    assert calls == [('GET', '/applications/%s' % APP_ID), ('GET', '/orgs/%s/audit-logs' % DEFAULT_ORG_ID)]
+    query = emulator.journal()[1]['query']
+    assert [query['auditLogFilter[secondaryTarget][%d][id]' % index] for index in range(3)] == ids
+    assert int(query['end']) - int(query['start']) == 30 * 86_400_000
+
+
+def test_no_drift_makes_no_request(emulator):
+    assert attribution(emulator).of([]) is None
+    assert emulator.journal() == []
+
+
+def test_many_drifts_are_asked_for_in_bounded_chunks(emulator):
+    changes = [{'action': 'create', 'name': 'hook-%03d' % index, 'id': None}
+               for index in range(TARGETS_PER_REQUEST + 1)]
+    reason = attribution(emulator).of(changes)
+    audit_calls = [entry for entry in emulator.journal() if entry['path'].startswith('/orgs/')]
+    assert len(audit_calls) == 2
+    assert reason == 'no audit log entry within the last 30 days for %d of the %d changes' % (
+        len(changes), len(changes))
+
+
+def test_a_refused_request_is_no_change(emulator):
+    webhook_id = emulator.create('orders')
+    emulator.state.audit_logs[0]['creationDate'] = '2026-01-01T00:00:00.000Z'  # older than Fred's
+    emulator.admin('/audit-logs', {'entries': [{
+        'secondaryTargetType': 'Webhook', 'secondaryTargetId': webhook_id, 'secondaryTargetName': 'orders',
+        'primaryTargetType': 'Application', 'primaryTargetId': APP_ID, 'actorType': 'User',
+        'actorName': 'Failed Fred', 'requestAction': 'patch', 'responseStatus': 400}]})
+    changes = [{'action': 'update', 'name': 'orders', 'id': webhook_id}]
+    attribution(emulator, days=3660).of(changes)
+    assert changes[0]['attribution']['actor'] == 'deploy pipeline'
+
+
+@pytest.mark.parametrize('setting, reason', [
+    ('forbidden', NO_SCOPE),
+    ('missing', "the organization's audit logs were not found"),
+])
+def test_plans_without_audit_logs(emulator, setting, reason):
+    webhook_id = emulator.create('orders')
+    emulator.admin('/settings', {'audit_logs': setting})
+    changes = [{'action': 'update', 'name': 'orders', 'id': webhook_id}]
+    assert attribution(emulator).of(changes).startswith(reason)
+    assert changes[0]['attribution'] is None
+
+
+def test_a_token_without_organization_scopes(emulator):
+    changes = [{'action': 'update', 'name': 'orders', 'id': emulator.create('orders')}]
+    assert attribution(emulator, token=TOKEN).of(changes) == NO_SCOPE
+    assert changes[0]['attribution'] is None
+
+
+def test_a_user_owned_application(emulator):
+    emulator.admin('/applications/%s/owner' % APP_ID, {'ownerType': 'user', 'ownerId': '5a' * 12})
+    changes = [{'action': 'create', 'name': 'orders', 'id': None}]
+    assert 'owned by a user' in attribution(emulator).of(changes)
+    assert [entry['path'] for entry in emulator.journal()] == ['/applications/%s' % APP_ID]
+
+
+def test_an_entry_outside_the_window_is_not_found(emulator):
+    webhook_id = emulator.create('orders')
+    emulator.state.audit_logs[0]['creationDate'] = '2001-01-01T00:00:00.000Z'
+    changes = [{'action': 'update', 'name': 'orders', 'id': webhook_id}]
+    assert attribution(emulator, days=1).of(changes) == (
+        'no audit log entry within the last 1 days for 1 of the 1 changes')
+    assert changes[0]['attribution'] is None
+
+
+def test_an_error_reading_the_log_is_a_reason_not_a_failure(emulator):
+    changes = [{'action': 'update', 'name': 'orders', 'id': emulator.create('orders')}]
+    requests.post(emulator.url + '/_emulator/faults', json={'status': 503, 'count': 2}, timeout=10)
+    reason = attribution(emulator).of(changes)
+    assert reason.startswith('reading the audit log failed: GET /applications/%s failed with HTTP 503' % APP_ID)
+
+
+def test_the_summary_of_a_known_time():
+    assert summary({'actor': 'Jane Doe', 'actor_type': 'User', 'time': '2026-12-05T14:02:31.000Z',
+                    'action': 'patch'}) == 'changed by Jane Doe (User) 2026-12-05 14:02 UTC'
+    assert summary(None) == ''
+    assert summary({'actor': 'x', 'actor_type': 'ApiToken', 'time': 'garbage', 'action': 'delete'}) == (
+        'deleted by x (ApiToken)')
