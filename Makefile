@@ -16,17 +16,37 @@ export PYENV_VERSIONS
 python_path = $(or $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/$(1).*/bin/python$(1)))),$(shell command -v python$(1)))
 first_installed = $(firstword $(foreach version,$(1),$(if $(call python_path,$(version)),$(version))))
 
-# ansible-core versions tested: the oldest supported and the newest release. Each runs on the first
-# installed Python of its list: controller Pythons it supports, the one CI uses first.
-CORES := 2.16 2.21
+# ansible-core versions tested: each line of the support range that behaves differently for the
+# collection, the oldest first and the newest (a release candidate until its release) last: 2.16 the
+# oldest supported, 2.19 the first with data tagging and serialization profiles, 2.21 the task result
+# object, 2.22 the next. plugins/plugin_utils/in_process.py lists the same minors, the only ones it
+# runs modules in-process on (CONTRIBUTING.md, "Adding an ansible-core version"). Each runs on the
+# first installed Python of its list: controller Pythons it supports, the one CI uses first.
+CORES := 2.16 2.19 2.21 2.22
 PYTHONS_FOR_2.16 := 3.11 3.12 3.10
+PYTHONS_FOR_2.19 := 3.12 3.11 3.13
 PYTHONS_FOR_2.21 := 3.13 3.12
-PYTHON_FOR_2.16 = $(call controller_python,2.16)
-PYTHON_FOR_2.21 = $(call controller_python,2.21)
+PYTHONS_FOR_2.22 := 3.13 3.12 3.14
+$(foreach core,$(CORES),$(eval PYTHON_FOR_$(core) = $$(call controller_python,$(core))))
 # The oldest Python the modules support (tests/config.yml): compile and import sanity tests only,
 # run by the oldest ansible-core.
 OLDEST_MODULE_PYTHON := 3.9
 OLDEST_CORE := $(firstword $(CORES))
+NEWEST_CORE := $(lastword $(CORES))
+# make test runs every integration target on the oldest and the newest core, and on those between
+# (integration-X.Y-subset) the targets whose outcome depends on ansible-core: the in-process runner's
+# branches (in_process), templating and native types in drift_check's reports, and no_log masking and
+# diff output at every verbosity (losant_webhook). The others run the collection's own code, which the
+# unit tests run on every core.
+CORE_DEPENDENT_TARGETS := in_process drift_check losant_webhook
+SUBSET_CORES := $(filter-out $(OLDEST_CORE) $(NEWEST_CORE),$(CORES))
+# The integration targets with modules run as processes (integration-X.Y-module): on the oldest and
+# the newest only, where that path differs most.
+MODULE_PROCESS_CORES := $(OLDEST_CORE) $(NEWEST_CORE)
+# Sanity checks the code, not its behaviour: on the oldest and the newest release. Not on 2.22.0rc1,
+# whose ansible-test installs pylint's dill from a GitHub archive, which a machine with only a
+# package index (as here) cannot fetch.
+SANITY_CORES := $(OLDEST_CORE) 2.21
 # Linters, docs and the build use ansible-core 2.21 (tests/requirements-lint.txt).
 PYTHONS_FOR_TOOLS := 3.13 3.12
 PYTHONS_FOR_EMULATOR := 3.11 3.12 3.13 3.10
@@ -55,17 +75,21 @@ PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 
 # What make test runs, in this order: append new steps here.
 TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
-              $(addprefix sanity-,$(CORES)) sanity-py$(OLDEST_MODULE_PYTHON) \
-              $(addprefix units-,$(CORES)) $(addprefix integration-,$(CORES)) \
-              contract-emulator integration-2.21-module integration-personalities docs-examples
+              $(addprefix sanity-,$(SANITY_CORES)) sanity-py$(OLDEST_MODULE_PYTHON) \
+              $(addprefix units-,$(CORES)) $(addprefix integration-,$(OLDEST_CORE) $(NEWEST_CORE)) \
+              $(addsuffix -subset,$(addprefix integration-,$(SUBSET_CORES))) \
+              contract-emulator $(addsuffix -module,$(addprefix integration-,$(MODULE_PROCESS_CORES))) \
+              integration-personalities docs-examples
 
 .PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test contract contract-emulator ecosystem-test \
-        build build-check docs demo sync clean distclean $(TEST_STEPS)
+        build build-check docs demo sync clean distclean $(TEST_STEPS) \
+        $(addprefix sanity-,$(CORES)) $(addsuffix -module,$(addprefix integration-,$(CORES))) \
+        $(addsuffix -subset,$(addprefix integration-,$(CORES)))
 
 help:
 	@echo "make test           everything below, one line per step, logs in .tmp/logs/; STRICT=1 (as CI"
 	@echo "                    runs it) fails steps whose Python is missing instead of skipping them"
-	@echo "make sanity         ansible-test sanity on ansible-core $(CORES)"
+	@echo "make sanity         ansible-test sanity on ansible-core $(SANITY_CORES)"
 	@echo "make units          ansible-test units on ansible-core $(CORES)"
 	@echo "make integration    ansible-test integration against the emulator on ansible-core $(CORES)"
 	@echo "make lint           antsibull-docs lint-collection-docs and ansible-lint (production profile)"
@@ -82,9 +106,12 @@ help:
 	@echo "make clean          remove .tmp/ (copies, build output, test results)"
 	@echo "make distclean      clean, and remove the virtual environments in .venv/"
 	@echo "make integration-personalities  the cases each emulator personality affects, under it ($(PERSONALITY_CORE) only)"
-	@echo "Single versions: sanity-2.16, units-2.21, integration-2.16, ...; sanity-py$(OLDEST_MODULE_PYTHON): the"
-	@echo "modules' compile and import checks on Python $(OLDEST_MODULE_PYTHON) (ansible-core $(OLDEST_CORE))"
-	@echo "make integration-2.21-module   the integration targets with modules run as processes, not in-process"
+	@echo "Single versions: sanity-2.19, units-2.21, integration-2.16, ... (any of $(CORES));"
+	@echo "sanity-py$(OLDEST_MODULE_PYTHON): the modules' compile and import checks on Python $(OLDEST_MODULE_PYTHON) (ansible-core $(OLDEST_CORE))"
+	@echo "make integration-$(NEWEST_CORE)-module   the integration targets with modules run as processes, not"
+	@echo "                    in-process (make test: on $(MODULE_PROCESS_CORES))"
+	@echo "make integration-2.19-subset   the integration targets whose outcome depends on ansible-core:"
+	@echo "                    $(CORE_DEPENDENT_TARGETS) (make test: on $(SUBSET_CORES))"
 	@echo "make docs-examples  every YAML example of README.md, docs/ and the modules' EXAMPLES, run against the"
 	@echo "                    emulator normally and with --check --diff (tests/docs_examples, ansible-core 2.21)"
 
@@ -92,7 +119,7 @@ help:
 test:
 	@MAKE='$(MAKE)' STRICT='$(STRICT)' scripts/run-steps.sh $(TEST_STEPS)
 
-sanity: $(addprefix sanity-,$(CORES))
+sanity: $(addprefix sanity-,$(SANITY_CORES))
 units: $(addprefix units-,$(CORES))
 integration: $(addprefix integration-,$(CORES))
 lint: lint-docs lint-ansible
@@ -146,13 +173,21 @@ $(addprefix integration-,$(CORES)): integration-%: .venv/core-%/.installed sync
 	    --integration-config $(COLLECTION)/tests/integration/integration_config.yml \
 	    scripts/ansible-test.sh .venv/core-$* integration --requirements --python $(PYTHON_FOR_$*)
 
+$(addsuffix -subset,$(addprefix integration-,$(CORES))): integration-%-subset: .venv/core-%/.installed sync
+	EMULATOR_PYTHON=.venv/core-$*/bin/python scripts/with-emulator.sh \
+	    --integration-config $(COLLECTION)/tests/integration/integration_config.yml \
+	    scripts/ansible-test.sh .venv/core-$* integration --requirements --python $(PYTHON_FOR_$*) \
+	    $(CORE_DEPENDENT_TARGETS)
+
 # The same targets with losant_in_process: false, so every module runs as its own process, as on a
-# remote host, instead of in the controller's (the targets check which way each module ran).
-integration-2.21-module: .venv/core-2.21/.installed sync
+# remote host, instead of in the controller's (the targets check which way each module ran). Not
+# in_process, which sets the variable itself, so it would run as it does in integration-X.Y.
+$(addsuffix -module,$(addprefix integration-,$(CORES))): integration-%-module: .venv/core-%/.installed sync
 	config=$(COLLECTION)/tests/integration/integration_config.yml; \
-	EMULATOR_PYTHON=.venv/core-2.21/bin/python scripts/with-emulator.sh --integration-config $$config \
+	EMULATOR_PYTHON=.venv/core-$*/bin/python scripts/with-emulator.sh --integration-config $$config \
 	    bash -c 'echo "losant_in_process: false" >>"$$0" && exec "$$@"' $$config \
-	    scripts/ansible-test.sh .venv/core-2.21 integration --requirements --python $(PYTHON_FOR_2.21)
+	    scripts/ansible-test.sh .venv/core-$* integration --requirements --python $(PYTHON_FOR_$*) \
+	    --exclude in_process
 
 # The personality matrix reruns cases under each emulator personality; its target is disabled for the runs
 # above, and one ansible-core version is enough, as the personalities change the API, not Ansible.
