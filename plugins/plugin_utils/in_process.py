@@ -12,7 +12,11 @@ process instead: the arguments are encoded as Ansible encodes them for the modul
 prints its result as it always does, and that output goes through the same parsing as a module's.
 Validation, ``no_log`` masking, check mode, diff, warnings and deprecations are therefore the
 module's own. Anything else (another connection, ``become``, ``async``, no ``requests`` in the
-controller's Python, or ``losant_in_process: false``) runs the module as usual.
+controller's Python, ``losant_in_process: false``, or an ansible-core minor not in ``TESTED_CORES``)
+runs the module as usual.
+
+This relies on private ansible-core internals, which change between minors (CONTRIBUTING.md,
+"Adding an ansible-core version", lists them): hence the in-process path only on the minors tested.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import sys
 import traceback
 from typing import Any, Iterator, Optional
 
+from ansible import release
 from ansible.module_utils import basic
 from ansible.module_utils.common import json as module_json
 from ansible.module_utils.common import warnings as module_warnings
@@ -46,6 +51,10 @@ except ImportError:  # before 2.19 the traceback on stderr is the report
     report_crash = None
 
 display = Display()
+
+# The ansible-core minors whose internals the in-process path was tested with, as `make test` runs
+# them (the Makefile's CORES). On any other the modules run as module processes.
+TESTED_CORES = ('2.16', '2.19', '2.21', '2.22')
 
 SWITCH = 'losant_in_process'
 SWITCH_ENVIRONMENT = 'LOSANT_IN_PROCESS'
@@ -72,6 +81,7 @@ class InProcessModuleAction(ActionBase):
         task runs the module (``run_in_process``), or makes it run as a module process.
         """
         super().__init_subclass__(**kwargs)
+        announce_an_untested_core()
         try:
             importlib.import_module(MODULES_PACKAGE + cls.module_name)
         except Exception:  # pylint: disable=broad-exception-caught
@@ -92,6 +102,8 @@ class InProcessModuleAction(ActionBase):
 
     def reason_for_a_module_process(self, task_vars: dict[str, Any]) -> str:
         """Why the module must run as its own process here, or '' when it can run in this one."""
+        if not core_is_tested():
+            return untested_core()
         switch = task_vars.get(SWITCH, os.environ.get(SWITCH_ENVIRONMENT, True))
         if not boolean(self._templar.template(switch), strict=False):
             return '%s is false' % SWITCH
@@ -142,6 +154,29 @@ class InProcessModuleAction(ActionBase):
             return parsed
         parsed.remove_internal_keys()
         return parsed.as_result_dict(for_round_trip=True)
+
+
+def core_minor() -> str:
+    return '.'.join(release.__version__.split('.')[:2])
+
+
+def core_is_tested() -> bool:
+    return core_minor() in TESTED_CORES
+
+
+def untested_core() -> str:
+    return 'ansible-core %s is not one it was tested on (%s)' % (core_minor(), ', '.join(TESTED_CORES))
+
+
+_announced = []
+
+
+def announce_an_untested_core() -> None:
+    """Say once with -v that no module runs in-process here (the action plugins load in Ansible's main process)."""
+    if not core_is_tested() and not _announced:
+        _announced.append(True)
+        display.v('losant.platform: modules run as module processes, not in the controller process: %s'
+                  % untested_core())
 
 
 def exit_code(exit_: SystemExit) -> int:

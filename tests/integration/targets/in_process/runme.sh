@@ -35,6 +35,19 @@ expect_way "$work/environment.log" 'In-process, local connection' Module
 expect_way "$work/environment.log" 'In-process, losant_in_process templated to true' In-process
 echo "OK: LOSANT_IN_PROCESS=false turns the in-process path off unless the variable says otherwise"
 
+# On an ansible-core minor the in-process path was not tested on, every task runs a module process,
+# which -v says once, and each case asked to run in-process gives what a module process gives, which
+# the first run showed is what the in-process path gives on this minor.
+python untested_core.py paths.yml -i inventory.ini -e "@$work/config.yml" -vvv >"$work/untested.log" 2>&1 \
+    || { cat "$work/untested.log"; exit 1; }
+while read -r task; do
+    expect_way "$work/untested.log" "$task" Module
+done <"$work/tasks"
+[ "$(grep -c '^losant.platform: modules run as module processes' "$work/untested.log")" -eq 1 ] \
+    || { cat "$work/untested.log"; echo "FAIL: not said once with -v" >&2; exit 1; }
+python untested_core.py same_results.yml -i inventory.ini -e "@$work/config.yml" -e untested_core=true "$@"
+echo "OK: on an untested ansible-core minor every module runs as a module process, with the same results"
+
 # Both ways wait for one name lock, whatever TMPDIR says, and give up naming it (lock.yml): hold_lock.py holds
 # it as a stuck task would.
 api_url=$(sed -n 's/^losant_api_url: *//p' "$work/config.yml")

@@ -63,6 +63,43 @@ def test_no_requests_in_the_controller_runs_a_module_process(monkeypatch):
         "the controller's Python (%s) cannot import requests" % sys.executable)
 
 
+def test_the_core_running_the_tests_is_one_the_in_process_path_runs_on():
+    # Fails on a core added to the Makefile's CORES but not to TESTED_CORES.
+    assert in_process.core_is_tested(), in_process.untested_core()
+
+
+@pytest.mark.parametrize('version', ['2.22.0rc1', '2.22.3', '2.16.0'])
+def test_a_tested_minor_runs_in_process_whatever_its_release(monkeypatch, version):
+    monkeypatch.setattr(in_process.release, '__version__', version)
+    assert action().reason_for_a_module_process({}) == ''
+
+
+@pytest.mark.parametrize('version', ['2.99.0', '2.15.13', '3.0.0b1'])
+def test_an_untested_minor_runs_a_module_process(monkeypatch, version):
+    monkeypatch.setattr(in_process.release, '__version__', version)
+    assert action().reason_for_a_module_process({}) == (
+        'ansible-core %s is not one it was tested on (2.16, 2.19, 2.21, 2.22)' % version.rsplit('.', 1)[0])
+
+
+def test_an_untested_minor_is_announced_once_with_v(monkeypatch):
+    said = []
+    monkeypatch.setattr(in_process.display, 'v', said.append)
+    monkeypatch.setattr(in_process, '_announced', [])
+    monkeypatch.setattr(in_process.release, '__version__', '2.99.0')
+    for name in ('losant_webhook', 'losant_webhooks', 'losant_webhook_info'):
+        type('Plugin', (in_process.InProcessModuleAction,), {'module_name': name})
+    assert said == ['losant.platform: modules run as module processes, not in the controller process: '
+                    'ansible-core 2.99 is not one it was tested on (2.16, 2.19, 2.21, 2.22)']
+
+
+def test_a_tested_minor_is_not_announced(monkeypatch):
+    said = []
+    monkeypatch.setattr(in_process.display, 'v', said.append)
+    monkeypatch.setattr(in_process, '_announced', [])
+    type('Plugin', (in_process.InProcessModuleAction,), {'module_name': 'losant_webhook'})
+    assert said == []
+
+
 def test_module_globals_are_set_for_the_run_then_restored():
     from ansible.module_utils import basic
     from ansible.module_utils.common import warnings
