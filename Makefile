@@ -9,11 +9,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
 
-# Pythons: X.Y is installed when pyenv has it (the newest X.Y.Z in $(PYENV_VERSIONS)) or pythonX.Y
-# is on the PATH. Steps that need one that is missing stop with what to install (see `python` below).
+# Pythons: X.Y is installed when pyenv has it (the newest X.Y.Z in $(PYENV_VERSIONS)), or uv
+# (`uv python install`, in $(UV_PYTHONS)), or pythonX.Y is on the PATH. Steps that need one that is
+# missing stop with what to install (see `python` below).
 PYENV_VERSIONS ?= $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
-export PYENV_VERSIONS
-python_path = $(or $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/$(1).*/bin/python$(1)))),$(shell command -v python$(1)))
+UV_PYTHONS ?= $(or $(UV_PYTHON_INSTALL_DIR),$(or $(XDG_DATA_HOME),$(HOME)/.local/share)/uv/python)
+export PYENV_VERSIONS UV_PYTHONS
+# (uv's free-threaded builds, cpython-X.Y.Z+freethreaded-*, are not for ansible-core)
+newest_in = $(lastword $(sort $(foreach path,$(wildcard $(1)),$(if $(findstring +freethreaded,$(path)),,$(path)))))
+python_path = $(or $(call newest_in,$(PYENV_VERSIONS)/$(1).*/bin/python$(1)),$(call newest_in,$(UV_PYTHONS)/cpython-$(1).*/bin/python$(1)),$(shell command -v python$(1)))
 first_installed = $(firstword $(foreach version,$(1),$(if $(call python_path,$(version)),$(version))))
 
 # ansible-core versions tested: each line of the support range that behaves differently for the
@@ -65,9 +69,15 @@ DEMO_CORE := $(or $(DEMO_CORE_FOR_$(DEMO_PYTHON)),2.21)
 python = $(if $(call first_installed,$(1)),$(call python_path,$(call first_installed,$(1))),$(error $(call missing_python,$(1),$(2))))
 # $(call controller_python,CORE): the Python X.Y that runs ansible-core CORE, or stop likewise.
 controller_python = $(or $(call first_installed,$(PYTHONS_FOR_$(1))),$(error $(call missing_python,$(PYTHONS_FOR_$(1)),ansible-core $(1))))
-missing_python = missing Python: Python $(firstword $(1))$(if $(word 2,$(1)), (or $(wordlist 2,9,$(1)))) for $(2) \
-    is not installed (looked in $(PYENV_VERSIONS) and on the PATH). Install it with pyenv \
-    (pyenv install $(firstword $(1))) or your distribution's package (python$(firstword $(1))), then run make again
+comma := ,
+alternatives = $(if $(word 2,$(1)), (or $(subst $() ,$(comma) ,$(wordlist 2,9,$(1)))))
+missing_python = missing Python: Python $(firstword $(1))$(call alternatives,$(1)) for $(2) \
+    is not installed (looked in $(PYENV_VERSIONS), $(UV_PYTHONS) and on the PATH). Install it with: \
+    $(shell scripts/python-advice.sh $(firstword $(1))) ; then run make again
+# For make help: where Pythons come from, and which each ansible-core version gets.
+found_dir = $(if $(wildcard $(1)),$(1),none: $(1) does not exist)
+python_found = $(if $(call first_installed,$(1)),Python $(call first_installed,$(1)) ($(call python_path,$(call first_installed,$(1)))),$(strip \
+    )MISSING: Python $(firstword $(1))$(call alternatives,$(1)); install with: $(shell scripts/python-advice.sh $(firstword $(1))))
 
 COLLECTION := .tmp/ansible_collections/losant/platform
 DEMO_PLAYBOOK ?= demo/demo.yml
@@ -114,6 +124,13 @@ help:
 	@echo "                    $(CORE_DEPENDENT_TARGETS) (make test: on $(SUBSET_CORES))"
 	@echo "make docs-examples  every YAML example of README.md, docs/ and the modules' EXAMPLES, run against the"
 	@echo "                    emulator normally and with --check --diff (tests/docs_examples, ansible-core 2.21)"
+	@echo
+	@echo "Pythons, looked up in this order:"
+	@echo "  pyenv's: $(call found_dir,$(PYENV_VERSIONS))$(if $(PYENV_ROOT),, (PYENV_ROOT is unset, pyenv's default))"
+	@echo "  uv's:    $(call found_dir,$(UV_PYTHONS))"
+	@echo "  pythonX.Y on the PATH"
+	@$(foreach core,$(CORES),echo "  ansible-core $(core): $(call python_found,$(PYTHONS_FOR_$(core)))";)
+	@echo "  the modules' oldest: $(call python_found,$(OLDEST_MODULE_PYTHON))"
 
 # Runs every step even after a failure, so one run reports everything; fails if any step failed.
 test:

@@ -13,13 +13,12 @@ collection=$root/.tmp/ansible_collections/losant/platform
 # The stand-ins live in the home directory, outside the venv: refresh them on every run.
 "$root/scripts/install-get-pip-standins.sh" "$venv" >/dev/null
 cd "$collection"
-# Other Pythons (from pyenv, when present) let ansible-test check modules on target versions;
-# without pyenv, ansible-test looks for pythonX.Y on the PATH.
+# Other Pythons (from pyenv or uv, when present; the Makefile exports where) let ansible-test check
+# modules on target versions; otherwise ansible-test looks for pythonX.Y on the PATH.
 pyenv_versions=${PYENV_VERSIONS:-${PYENV_ROOT:-$HOME/.pyenv}/versions}
-pythons=
-if [ -d "$pyenv_versions" ]; then
-    pythons=$(find "$pyenv_versions" -maxdepth 2 -path '*/3.*/bin' | sort | paste -sd: -)
-fi
+uv_pythons=${UV_PYTHONS:-${XDG_DATA_HOME:-$HOME/.local/share}/uv/python}
+pythons=$(find "$pyenv_versions" "$uv_pythons" -maxdepth 2 \( -path '*/3.*/bin' -o -path '*/cpython-3.*/bin' \) \
+    -not -path '*+freethreaded*' 2>/dev/null | sort | paste -sd: -) || true
 export PATH=$venv/bin:${pythons:+$pythons:}$PATH
 # ansible-test keeps the sanity tests' environments in ~/.ansible/test/venv, shared by every
 # checkout: two sanity runs at once corrupt them, so they take turns.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Run make steps one after another, even after a failure, so one run reports everything: one line
-# per step (name, result, seconds), each step's full output in .tmp/logs/STEP.log, then a summary.
+# per step (name, result, seconds; a skipped or failed step's reason on the next line), each step's
+# full output in .tmp/logs/STEP.log, then a summary, which says when steps were skipped that this
+# was not a full test, and how to install what they missed.
 #
 # Usage: scripts/run-steps.sh STEP...   (make test calls it with TEST_STEPS)
 # Environment:
 #   MAKE    the make to run (default: make)
 #   STRICT  1: a step stopped by a missing Python (the Makefile's "missing Python: ..." message)
-#           fails; otherwise it is skipped, and the summary says what to install
+#           fails; otherwise it is skipped, and the summary says how to install it
 #   CI      true: a failed step's log is printed too (its last lines if long), so CI output shows it
 # Exits 1 when a step failed.
 set -uo pipefail
@@ -18,25 +20,19 @@ mkdir -p "$logs"
 
 passed=0
 failed=()
-skipped_reasons=()   # each distinct reason once, in order of appearance,
-skipped_steps=()     # and the steps it skipped, at the same index
-
-# Record a skipped step under its reason.
-skip() {
-    local step=$1 reason=$2 i
-    for i in "${!skipped_reasons[@]}"; do
-        if [ "${skipped_reasons[$i]}" = "$reason" ]; then
-            skipped_steps[i]+=" $step"
-            return
-        fi
-    done
-    skipped_reasons+=("$reason")
-    skipped_steps+=(" $step")
-}
+skipped=()
+missing_pythons=()   # X.Y each skipped step needed first, each once
 
 # The reason a step was stopped by a missing Python, from make's "*** missing Python: ... Stop." line.
 missing_python() {
-    sed -n 's/^.*\*\*\* missing Python: \(.*\)\.  Stop\.$/\1/p' "$1" | head -n 1
+    sed -n 's/^.*\*\*\* \(missing Python: .*\)\.  Stop\.$/\1/p' "$1" | head -n 1
+}
+
+# Record the Python X.Y a skip reason ("missing Python: Python X.Y ...") names first.
+note_missing_python() {
+    local version
+    version=$(sed -n 's/^missing Python: Python \([0-9.]*\).*/\1/p' <<<"$1")
+    [[ " ${missing_pythons[*]} " == *" $version "* ]] || missing_pythons+=("$version")
 }
 
 show_log() {
@@ -53,6 +49,7 @@ show_log() {
 }
 
 for step in "$@"; do
+    reason=
     log=$logs/$step.log
     start=$SECONDS
     if "${MAKE:-make}" --no-print-directory -C "$root" "$step" >"$log" 2>&1; then
@@ -62,26 +59,29 @@ for step in "$@"; do
         reason=$(missing_python "$log")
         if [ -n "$reason" ] && [ "${STRICT:-}" != 1 ]; then
             result=skipped
-            skip "$step" "$reason"
+            skipped+=("$step")
+            note_missing_python "$reason"
         else
             result=FAILED
             failed+=("$step")
         fi
     fi
     printf '%-28s %-8s %5d s\n' "$step" "$result" $((SECONDS - start))
+    [ -z "$reason" ] || [ "$result" = ok ] || echo "    $reason"
     if [ "$result" = FAILED ]; then
-        [ -z "$reason" ] || echo "    $reason"
         echo "    log: $log"
         [ "${CI:-}" != true ] || show_log "$log"
     fi
 done
 
 [ ${#failed[@]} -eq 0 ] || echo "failed: ${failed[*]}"
-for i in "${!skipped_reasons[@]}"; do
-    echo "skipped${skipped_steps[i]}: ${skipped_reasons[i]}"
-done
+[ ${#skipped[@]} -eq 0 ] || echo "skipped: ${skipped[*]}"
 summary="${passed} passed, ${#failed[@]} failed"
-skipped_count=$(($# - passed - ${#failed[@]}))
-[ "$skipped_count" -eq 0 ] || summary+=", $skipped_count skipped"
+[ ${#skipped[@]} -eq 0 ] || summary+=", ${#skipped[@]} skipped"
 echo "summary: $summary"
+if [ ${#skipped[@]} -gt 0 ]; then
+    echo "${#skipped[@]} of $# steps skipped: not a full test"
+    echo "To run them, install the Pythons they need with: $("$root/scripts/python-advice.sh" "${missing_pythons[@]}")"
+    echo "then run make test again (make help lists the Pythons found for each step)."
+fi
 [ ${#failed[@]} -eq 0 ]
