@@ -21,14 +21,15 @@ options:
       - Losant API access token, sent as a bearer token.
       - The token needs a scope that allows the calls the module makes, for example
         C(all.Application), or C(webhooks.*) and C(webhook.*) for webhook management.
-      - If not set, the value of the E(LOSANT_API_TOKEN) environment variable is used.
+      - If not set, the value of the E(LOSANT_API_TOKEN) environment variable is used. One of them is required;
+        without either, the task fails before any request, naming both.
       - Whitespace around the token, such as the final newline of a vault block scalar, is removed.
         A token with any other character than printable ASCII is refused before any request.
     type: str
-    required: true
   timeout:
     description:
       - Seconds to wait for each HTTP response before failing.
+      - If not set, the value of the E(LOSANT_TIMEOUT) environment variable is used.
     type: int
     default: 30
   validate_certs:
@@ -36,6 +37,7 @@ options:
       - Whether to verify the TLS certificate of O(api_url).
       - V(false) turns verification off even when E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is set.
       - Only disable this for a local API emulator or a trusted proxy; prefer O(ca_path).
+      - If not set, the value of the E(LOSANT_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
   ca_path:
@@ -46,12 +48,14 @@ options:
       - It is read before any request; a file without a certificate fails the task.
       - Neither read nor checked when O(validate_certs=false), so that validation can be turned off for one task
         while O(ca_path) stays set in C(module_defaults).
+      - If not set, the value of the E(LOSANT_CA_PATH) environment variable is used.
     type: path
     version_added: 0.2.0
   api_retries:
     description:
       - How many times a request is retried after HTTP 429, 502, 503 or 504, or a connection that failed or
         was reset, before the task fails. V(0) sends every request once.
+      - If not set, the value of the E(LOSANT_API_RETRIES) environment variable is used.
     type: int
     version_added: 0.2.0
     default: 4
@@ -60,6 +64,7 @@ options:
       - Total seconds the task may spend waiting between retries, all of its requests together.
       - When the API asks, with C(Retry-After), for a longer wait than what is left, the task fails at once
         and the message says when to retry. Waits of parallel requests that overlap count once.
+      - If not set, the value of the E(LOSANT_API_RETRY_MAX_WAIT) environment variable is used.
     type: int
     version_added: 0.2.0
     default: 60
@@ -70,6 +75,9 @@ notes:
     the connection options O(api_url), O(api_token), O(timeout), O(validate_certs), O(ca_path),
     O(api_retries) and O(api_retry_max_wait) can be set once with C(module_defaults) and
     C(group/losant.platform.losant).
+  - Each connection option falls back to its environment variable, so that a pipeline or an AWX credential can
+    set them all without touching playbooks. A variable whose value the option cannot take (E(LOSANT_TIMEOUT=soon))
+    fails the task before any request, naming the variable; an option set in the task wins over its variable.
   - Requests answered with HTTP 429, 502, 503 or 504, and connections reset by the server, are retried
     with a jittered exponential backoff, or after the wait C(Retry-After) asks for (seconds or an HTTP date),
     within O(api_retries) and O(api_retry_max_wait). After a 429 every request of the task waits. A create

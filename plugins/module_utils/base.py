@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterable, NoReturn, Optional
 from urllib.parse import urlparse
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.losant.platform.plugins.module_utils.client import (
     DEFAULT_POOL_SIZE,
@@ -25,15 +25,18 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
     retry_errors,
     token_errors,
 )
+from ansible_collections.losant.platform.plugins.module_utils.environment import VARIABLES, EnvironmentFallbacks
 from ansible_collections.losant.platform.plugins.module_utils.fields import validate_id
 from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule
 
 # A user name or password before the host: requests would not send it (the token replaces it), and messages
 # that name the server would show it.
 USER_INFO = re.compile(r'[^:/?#]*://([^/?#]*)@')
+# Each falls back to its environment variable (environment.VARIABLES). The token is required, but checked
+# by the module: Ansible's message for a missing option would not name the variable.
 CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
-    'api_url': {'type': 'str', 'default': 'https://api.losant.com', 'fallback': (env_fallback, ['LOSANT_API_URL'])},
-    'api_token': {'type': 'str', 'required': True, 'no_log': True, 'fallback': (env_fallback, ['LOSANT_API_TOKEN'])},
+    'api_url': {'type': 'str', 'default': 'https://api.losant.com'},
+    'api_token': {'type': 'str', 'no_log': True},
     'timeout': {'type': 'int', 'default': 30},
     'validate_certs': {'type': 'bool', 'default': True},
     'ca_path': {'type': 'path'},
@@ -102,14 +105,15 @@ class LosantModule:
     """An AnsibleModule with the connection options, input checks, a client and failure reporting."""
 
     def __init__(self, argument_spec: dict[str, Any], **kwargs: Any) -> None:
-        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        self.environment = EnvironmentFallbacks()
+        spec = self.environment.add_to(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         self.module = FailureDetailsModule(argument_spec=spec, supports_check_mode=True, **kwargs)
         self.params = self.module.params
         if REQUESTS_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         # Whitespace around a token or URL (the final newline of a vault block scalar) is never part of it.
-        self.api_token: str = self.params['api_token'].strip()
+        self.api_token: str = (self.params['api_token'] or '').strip()
         self.params['api_url'] = self.params['api_url'].strip()
         user_info = USER_INFO.match(self.params['api_url'])
         if user_info:  # refused by check_input, and hidden from the invocation Ansible shows
@@ -119,14 +123,20 @@ class LosantModule:
 
     def check_input(self, errors: list[str]) -> None:
         """Fail before any request when the input is invalid; the API would refuse it anyway."""
-        errors = (validate_api_url(self.params['api_url']) + token_errors(self.api_token)
-                  + (ca_path_errors(self.params['ca_path']) if self.params['validate_certs'] else [])
-                  + retry_errors(self.params['api_retries'], self.params['api_retry_max_wait'])
-                  + validate_id('application_id', self.params.get('application_id')) + errors)
+        connection_errors = (validate_api_url(self.params['api_url']) + self.token_errors()
+                             + (ca_path_errors(self.params['ca_path']) if self.params['validate_certs'] else [])
+                             + retry_errors(self.params['api_retries'], self.params['api_retry_max_wait']))
         if self.params['timeout'] <= 0:
-            errors.append('timeout must be a positive number of seconds, got %d' % self.params['timeout'])
+            connection_errors.append('timeout must be a positive number of seconds, got %d' % self.params['timeout'])
+        errors = (self.environment.errors + self.environment.name_variables(connection_errors)
+                  + validate_id('application_id', self.params.get('application_id')) + errors)
         if errors:
             self.module.fail_json(msg='Invalid input: %s.' % '; '.join(errors), errors=errors)
+
+    def token_errors(self) -> list[str]:
+        if self.params['api_token'] is None:
+            return ['api_token is required: set it, or the environment variable %s' % VARIABLES['api_token']]
+        return token_errors(self.api_token)
 
     def client(self, secret_keys: Iterable[str], token: Optional[str] = None) -> LosantClient:
         """A client for the connection options, safe to share between ``concurrency`` threads.

@@ -437,7 +437,8 @@ class LosantClient:
             error.outcome_unknown = writing and not isinstance(exc, requests.ConnectTimeout)
             raise error
         except requests.exceptions.SSLError as exc:
-            raise LosantError(method, path, 'TLS error with %s: %s' % (self.base_url, connection_reason(exc)))
+            reason = connection_reason(exc)
+            raise LosantError(method, path, 'TLS error with %s: %s%s' % (self.base_url, reason, self._tls_hint()))
         except requests.ConnectionError as exc:
             never_sent = isinstance(getattr(exc.args[0] if exc.args else None, 'reason', None), NewConnectionError)
             error = LosantError(method, path, 'cannot connect to %s: %s' % (self.base_url, connection_reason(exc)))
@@ -451,6 +452,15 @@ class LosantClient:
             # The exception text may quote a header, the token included: name its kind only.
             raise LosantError(method, path, 'the request could not be sent (%s)' % type(exc).__name__)
         return self._answer(method, path, response, expect)
+
+    def _tls_hint(self) -> str:
+        """Where the CA that verifies the API's certificate is set, unless verification is off."""
+        if self.verify is False:
+            return ''
+        if isinstance(self.verify, str):
+            return '; check that ca_path (or LOSANT_CA_PATH), %s, holds the CA that signed its certificate' % self.verify
+        return ('; for a private CA or a proxy that inspects TLS, set ca_path (or LOSANT_CA_PATH) to a bundle with the '
+                'CA that signed its certificate')
 
     def _answer(self, method: str, path: str, response: Any, expect: Shape) -> Any:
         status = response.status_code

@@ -444,3 +444,16 @@ def test_a_workflow_listing_that_ignores_the_page_number_stops_at_the_repeat_and
     assert [one['id'] for one in affected] == ['f1']
     assert [request.qs['page'] for request in requests_mock.request_history] == [['0'], ['1']]
     assert warnings == [REPEATED_PAGE]
+
+
+@pytest.mark.parametrize('options, hint', [
+    ({}, '; for a private CA or a proxy that inspects TLS, set ca_path (or LOSANT_CA_PATH) to a bundle with the CA '
+         'that signed its certificate'),
+    ({'ca_path': PEM}, '; check that ca_path (or LOSANT_CA_PATH), %s, holds the CA that signed its certificate' % PEM),
+    ({'validate_certs': False}, ''),
+])
+def test_a_tls_failure_says_where_the_ca_is_set(fake_time, requests_mock, options, hint):
+    requests_mock.get(URL, exc=requests.exceptions.SSLError('certificate verify failed'))
+    error = failure(lambda: make_client(fake_time, **options).request('GET', PATH))
+    assert str(error) == 'GET %s failed: TLS error with %s: certificate verify failed%s' % (PATH, API, hint)
+    assert error.retryable is False

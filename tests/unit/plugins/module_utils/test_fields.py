@@ -50,7 +50,7 @@ def test_the_shared_base_imports_no_resource():
     tree = ast.parse((MODULE_UTILS / 'base.py').read_text(encoding='utf-8'))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     ours = {name.rsplit('.', 1)[1] for name in imported if name and '.module_utils.' in name and 'losant' in name}
-    assert ours == {'client', 'fields', 'scrubbing'}
+    assert ours == {'client', 'environment', 'fields', 'scrubbing'}
 
 
 def test_a_field_type_outside_the_argument_spec_types_is_refused():
