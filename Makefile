@@ -89,7 +89,7 @@ TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosyst
               $(addprefix units-,$(CORES)) $(addprefix integration-,$(OLDEST_CORE) $(NEWEST_CORE)) \
               $(addsuffix -subset,$(addprefix integration-,$(SUBSET_CORES))) \
               contract-emulator $(addsuffix -module,$(addprefix integration-,$(MODULE_PROCESS_CORES))) \
-              integration-personalities docs-examples
+              integration-personalities docs-examples runner-test
 
 .PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test contract contract-emulator ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS) \
@@ -107,6 +107,7 @@ help:
 	@echo "make contract       the API contract suite: the emulator under each personality, or a live"
 	@echo "                    Losant application with LOSANT_API_URL/_TOKEN/_APPLICATION_ID (tests/contract)"
 	@echo "make ecosystem-test execution environment metadata (ansible-builder create)"
+	@echo "make runner-test    the drift check run by ansible-runner (the engine of AWX), with the AWX guide's credential"
 	@echo "make docs           lint the docs and build the HTML documentation into docs/build/html/"
 	@echo "make bench          benchmarks (never part of make test); rewrites docs/performance.md and .png"
 	@echo "make build          build the collection tarball into .tmp/build/"
@@ -162,6 +163,9 @@ endef
 
 .venv/ecosystem/.installed: tests/ecosystem/requirements.txt
 	$(call make_venv,$(PYTHONS_FOR_TOOLS),ansible-builder,-r $<)
+
+.venv/runner/.installed: tests/runner/requirements.txt
+	$(call make_venv,$(PYTHONS_FOR_TOOLS),ansible-runner,-r $<)
 
 # The stamp names the Python, so a change of Python (a new one installed) rebuilds the environment.
 .venv/demo/.installed-py$(DEMO_PYTHON): demo/requirements-ansible-$(DEMO_CORE).txt
@@ -245,6 +249,10 @@ contract-emulator:
 
 ecosystem-test: .venv/ecosystem/.installed
 	.venv/ecosystem/bin/python -m pytest -p no:cacheprovider tests/ecosystem
+
+# The drift check as AWX runs it: ansible-runner, the AWX guide's credential type, an emulator of its own.
+runner-test: .venv/runner/.installed sync
+	.venv/runner/bin/python -m pytest -p no:cacheprovider tests/runner
 
 docs: sync
 	DOCS_PYTHON=$(call python,$(PYTHONS_FOR_TOOLS),the HTML documentation build) COLLECTION_DIR=$(COLLECTION) scripts/build-docs.sh
