@@ -35,18 +35,22 @@ except ImportError:  # ansible-core < 2.19
             basic._ANSIBLE_ARGS = saved
 
 
-class ModuleRun:
-    """A module's exit code and its result as the controller keeps it.
+def kept_result(printed: str) -> dict[str, Any]:
+    """A module's printed JSON result as the controller keeps it, without the ``_ansible_*`` keys.
 
-    ``result`` is the printed JSON without the ``_ansible_*`` keys, which the controller takes out
-    of every module result (ansible-core 2.22, for one, adds ``_ansible_new_secrets``, the secrets the
-    controller masks); ``output`` is that result as text, everything a user can see of it, for the
-    secret checks.
+    The controller takes those out of every module result (ansible-core 2.22, for one, adds
+    ``_ansible_new_secrets``, the secrets the controller masks), so no user sees them.
     """
+    return {key: value for key, value in json.loads(printed).items() if not key.startswith('_ansible_')}
+
+
+class ModuleRun:
+    """A module's exit code and its result as the controller keeps it (``kept_result``); ``output`` is
+    that result as text, everything a user can see of it, for the secret checks."""
 
     def __init__(self, printed: str, exit_code: int) -> None:
         self.exit_code = exit_code
-        self.result = {key: value for key, value in json.loads(printed).items() if not key.startswith('_ansible_')}
+        self.result = kept_result(printed)
         self.output = json.dumps(self.result)
 
 

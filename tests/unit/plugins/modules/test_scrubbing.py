@@ -19,7 +19,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import MASK
 from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule, scrub_text
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
 from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, Reply, webhook
-from ansible_collections.losant.platform.tests.unit.plugins.modules.conftest import patch_module_args
+from ansible_collections.losant.platform.tests.unit.plugins.modules.conftest import kept_result, patch_module_args
 
 try:
     from ansible.module_utils import _internal as module_utils_internal
@@ -100,7 +100,7 @@ def test_every_exit_scrubs_api_and_no_log_secrets(capsys, monkeypatch, exit_):
         monkeypatch.setattr(module_utils_internal, 'is_controller', False)
     capsys.readouterr()
     exit_with_secrets(exit_)
-    output = capsys.readouterr().out
+    output = json.dumps(kept_result(capsys.readouterr().out))
     assert SECRET not in output and PASSWORD not in output
     assert SCRUBBED in output
 
