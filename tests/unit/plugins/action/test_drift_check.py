@@ -1,0 +1,42 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The drift check's action: which host reports, the test case names, and the result behind each exit status."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.losant.platform.plugins.action.drift_check import (
+    case_names,
+    many_applications,
+    reporting_host,
+    verdict_result,
+)
+
+
+@pytest.mark.parametrize('status, result', [
+    ('clean', {'msg': 'm'}),
+    ('drift', {'failed': True, 'msg': 'm'}),  # ansible-playbook exits 2
+    ('error', {'unreachable': True, 'msg': 'm'}),  # 4, whatever other hosts did
+])
+def test_each_verdict_ends_the_host_as_its_exit_status_needs(status, result):
+    assert verdict_result(status, 'm') == result
+
+
+def test_the_first_host_of_the_play_reports():
+    variables = {'ansible_play_hosts': ['production', 'staging']}
+    assert reporting_host(dict(variables, inventory_hostname='production'))
+    assert not reporting_host(dict(variables, inventory_hostname='staging'))
+    assert reporting_host({'inventory_hostname': 'localhost'})
+
+
+def test_many_applications_are_the_hosts_of_the_group():
+    assert many_applications({'inventory_hostname': 'production', 'groups': {'losant_applications': ['production']}})
+    assert not many_applications({'inventory_hostname': 'localhost', 'groups': {'all': []}})
+
+
+def test_a_declared_item_without_a_name_is_named_by_its_place():
+    assert case_names([{'name': 'a'}, {'name': 123}, {'description': 'x'}, 'plain', {'name': None}]) == [
+        'a', '123', 'losant_webhooks[2]', 'losant_webhooks[3]', 'losant_webhooks[4]']
