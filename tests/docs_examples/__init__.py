@@ -12,7 +12,8 @@ What it is, by content:
   are, in order, with the variables and webhooks of module_examples.yml;
 - a CI file (a mapping with ``jobs``, ``stages`` or jobs with a ``script``): parsed, and every
   ``ansible-playbook`` command in it must run a playbook the collection ships or an example defines
-  (``file=``) and load only vars files an example defines;
+  (``file=``) and load only vars files an example defines; with ``rc=`` its first ``ansible-playbook``
+  command runs, as the CI job would run it, with those files (and ``report=`` for the drift check);
 - any other mapping: data, parsed only;
 - anything else fails, naming the file and line: give it a marker.
 
@@ -30,10 +31,13 @@ spaces go in double quotes. Keys:
 - ``after=NAME``: playbook and tasks: run that example first, normally, in the same emulator state
   (e.g. the deployment before a drift check that should find none).
 - ``seed=NAME[:ID],...``: webhooks the application holds before the run (platform defaults).
-- ``rc=N``: the exit status both runs must end with (default 0): for an example that shows a failure.
+- ``rc=N``: the exit status both runs must end with (default 0): for an example that shows a failure. On a
+  CI example it runs the first ``ansible-playbook`` command of the file.
 - ``run=PLAYBOOK``: vars only: run that playbook (``losant.platform.drift_check``) with ``-e @FILE``.
 - ``report=clean|drift|error``: with ``run=``, required: the status the drift report (losant-drift.json)
-  must hold after each run, as drift and error end with the same exit status.
+  must hold after each run, beside the exit status.
+- ``inventory=true``: with ``run=``: the block is an inventory, run with ``-i FILE`` instead of ``-e @FILE``.
+- ``applications=ID,...``: more applications the emulator holds (empty), beside 575ec8687ae143cd83dc4a97.
 - ``same_as=PATH``: vars, data and ci: the block must parse equal to that file of the repository.
 - ``skip="REASON"``: not run (still parsed and classified); the reason is printed with the skip.
 

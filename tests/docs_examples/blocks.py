@@ -17,9 +17,11 @@ MARKER_KEYS = {
     "vars": ("playbook", "tasks"),
     "after": ("playbook", "tasks"),
     "seed": ("playbook", "tasks", "vars"),
-    "rc": ("playbook", "tasks", "vars"),
+    "rc": ("playbook", "tasks", "vars", "ci"),
     "run": ("vars",),
-    "report": ("vars",),
+    "report": ("vars", "ci"),
+    "inventory": ("vars",),
+    "applications": ("playbook", "tasks", "vars"),
     "same_as": ("vars", "ci", "data"),
     "skip": KINDS,
 }

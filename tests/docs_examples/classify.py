@@ -52,7 +52,8 @@ class Example:
 
     @property
     def runnable(self) -> bool:
-        return self.kind in ("playbook", "tasks", "module") or "run" in self.options
+        return self.kind in ("playbook", "tasks", "module") or "run" in self.options or (
+            self.kind == "ci" and "rc" in self.options)
 
     def error(self, message: str) -> ExampleError:
         return ExampleError(self.block.path, self.block.line, message)

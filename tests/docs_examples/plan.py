@@ -1,15 +1,17 @@
 """Turn classified examples into runs: the files each needs, what runs before it, seeds and secrets."""
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import yaml
 
 from .blocks import ExampleError
-from .classify import Example, is_play
+from .classify import Example, ansible_playbook_commands, is_play
 from .run import Plan, api_tokens_in, loaded_by_playbook, parse_seeds, secrets_in, wrap_tasks
 
 REPORT_STATUSES = ("clean", "drift", "error")
+SHELL_OPERATORS = ("||", "&&", ";", "|")
 MODULE_FIXTURES = Path(__file__).with_name("module_examples.yml")
 
 
@@ -30,6 +32,8 @@ class Planner:
         chain = chain or []
         if example.kind == "module":
             return self._module_plan(example)
+        if example.kind == "ci":
+            return self._ci_plan(example)
         vars_examples = [self.named(example, name, ("vars",))
                          for name in _names(example.options.get("vars", ""))]
         plan = Plan(example, example.options.get("file", "example.yml"))
@@ -58,11 +62,33 @@ class Planner:
         elif example.kind == "playbook":
             plan.files[plan.playbook] = example.block.text
             plan.extra_args = [f"-e@{name}" for name in vars_names if not loaded_by_playbook(example.data, name)]
+        elif example.options.get("inventory") == "true":
+            plan.extra_args = ["-i", vars_names[0], *(f"-e@{name}" for name in vars_names[1:])]
         else:
             plan.extra_args = [f"-e@{name}" for name in vars_names]
+        plan.applications += _names(example.options.get("applications", ""))
         plan.seeds += parse_seeds(example.options["seed"]) if "seed" in example.options else []
         plan.expected_rc = _exit_status(example)
         plan.secrets = list(dict.fromkeys(plan.secrets))
+        return plan
+
+    def _ci_plan(self, example: Example) -> Plan:
+        """A CI file's first ansible-playbook command, as it runs locally, with the files it loads (-e @, -i)."""
+        commands = ansible_playbook_commands(example.data)
+        if not commands:
+            raise example.error("rc= on a CI example needs an ansible-playbook command to run")
+        words = shlex.split(commands[0], comments=True)
+        words = words[words.index("ansible-playbook") + 1:]
+        words = words[:min([words.index(word) for word in SHELL_OPERATORS if word in words] + [len(words)])]
+        plan = Plan(example, words[0], extra_args=words[1:], expected_rc=_exit_status(example))
+        if words[0] == "losant.platform.drift_check":
+            plan.expected_report = _report_status(example)
+        loaded = [word[1:] for previous, word in zip([""] + words, words) if previous in ("-e", "--extra-vars")
+                  and word.startswith("@")]
+        loaded += [word for previous, word in zip([""] + words, words) if previous in ("-i", "--inventory")]
+        for vars_example in (self.named(example, name, ("vars",)) for name in loaded):
+            plan.files[vars_example.options["file"]] = vars_example.block.text
+            plan.secrets += secrets_in(vars_example.data)
         return plan
 
     def _module_plan(self, example: Example) -> Plan:
@@ -103,8 +129,8 @@ def _report_status(example: Example) -> str:
     value = example.options.get("report")
     if value not in REPORT_STATUSES:
         raise ExampleError(example.block.path, example.block.line,
-                           f"run= needs report={'|'.join(REPORT_STATUSES)}: the report's status tells "
-                           "drift from error, which exit with the same status")
+                           f"run= needs report={'|'.join(REPORT_STATUSES)}: the status the report must say, "
+                           "beside the exit status")
     return value
 
 

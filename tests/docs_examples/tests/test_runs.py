@@ -129,5 +129,36 @@ def test_a_drift_check_example_must_end_with_the_report_status_it_names(tmp_path
     assert found[drift] == "ok"
     assert found[error] == [f"{mode} run: losant-drift.json says status 'drift', expected 'error'"
                             for mode in ("normal", "check")]
-    assert found[unsaid] == ["run= needs report=clean|drift|error: the report's status tells drift from error, "
-                             "which exit with the same status"]
+    assert found[unsaid] == ["run= needs report=clean|drift|error: the status the report must say, beside the "
+                             "exit status"]
+
+
+def test_an_inventory_example_runs_the_drift_check_with_it_on_the_applications_it_names(tmp_path, capsys):
+    inventory = ("losant_applications:\n  hosts:\n"
+                 "    production:\n      losant_application_id: 575ec8687ae143cd83dc4a97\n"
+                 "      losant_webhooks: [{name: orders}]\n"
+                 "    staging:\n      losant_application_id: 575ec8687ae143cd83dc4a98\n      losant_webhooks: []\n")
+    document = fence(inventory, "vars file=applications.yml inventory=true applications=575ec8687ae143cd83dc4a98 "
+                                "run=losant.platform.drift_check rc=2 report=drift")
+    status, output = run_doc(tmp_path, capsys, document)
+    assert status == 0, output
+    assert results(output) == {fence_lines(document)[0]: "ok"}
+
+
+def test_a_ci_example_with_rc_runs_its_first_ansible_playbook_command(tmp_path, capsys):
+    declared = "losant_application_id: 575ec8687ae143cd83dc4a97\nlosant_webhooks:\n  - name: orders\n"
+    job = ("jobs:\n  drift:\n    steps:\n      - run: |\n"
+           "          ansible-playbook losant.platform.drift_check -e @webhooks.yml || status=$?\n")
+    document = (fence(declared, "vars file=webhooks.yml run=losant.platform.drift_check rc=2 report=drift")
+                + fence(job, "ci rc=2 report=drift") + fence(job, "ci rc=0 report=clean") + fence(job))
+    status, output = run_doc(tmp_path, capsys, document)
+    assert status == 1
+    # --root is tmp_path, which ships no playbooks/drift_check.yml for the static check.
+    found = {line: [message for message in messages if "the collection does not ship" not in message]
+             for line, messages in results(output).items() if messages != "ok"}
+    unused, drift, clean, unrun = fence_lines(document)
+    assert results(output)[drift] == "ok"
+    assert [message.split(" (log:")[0] for message in found[clean]] == [
+        "normal run: exit status 2, expected 0", "check run: exit status 2, expected 0"]
+    assert found[unrun] == []
+    assert "3 examples run (normal and --check --diff)" in output
