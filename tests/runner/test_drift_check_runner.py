@@ -35,7 +35,7 @@ APPLICATION_ID = '575ec8687ae143cd83dc4a97'
 TOKEN = 'runner-token-%s' % secrets.token_hex(8)
 PASSWORD = 'runner-password-%s' % secrets.token_hex(8)
 # The exit status of each verdict, as playbooks/drift_check.yml documents it.
-EXIT_STATUS = {'clean': 0, 'drift': 2, 'error': 2}
+EXIT_STATUS = {'clean': 0, 'drift': 2, 'error': 4}
 PROJECT_PLAYBOOK = textwrap.dedent("""\
     ---
     - name: Check the Losant webhooks for drift
