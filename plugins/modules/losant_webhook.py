@@ -80,34 +80,27 @@ options:
     type: bool
     default: false
 notes:
-  - Fields you do not set are left as they are on the platform, and never sent.
-  - O(name) is looked up with an API filter made of its ASCII letters and digits (every other run of characters
-    as C(*)), as Losant does not document the filter's syntax or case rules; the module keeps the exact match.
-  - Tasks on one machine for the same O(api_url) (however spelled), O(application_id) and O(name) take turns (a lock
-    file in a private directory under C(/tmp), held over lookup and create), so parallel hosts that delegate to
-    C(localhost) create one webhook. The lock does not reach across machines, so delegate such tasks to one machine.
-  - A task waits for that lock at most 4 x (O(api_retries) + 1) x O(timeout) + O(api_retry_max_wait) seconds.
-  - A listing whose pages disagree (webhooks created or deleted while it is read) is read once more. If it still
-    disagrees and does not show O(name), the task fails before any write, as the webhook may exist; it is neither
-    created nor reported absent.
-  - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request),
-    so the task succeeds and reports a change, as the webhook existed when it was looked up.
-  - If the answer of a write does not hold a value that was sent (for example O(is_websocket), which Losant
-    fixes at creation), the task fails naming the options in RV(fields_not_applied) and the way out, instead
-    of reporting a change on every run.
-  - O(description) or O(basic_auth_username) set to an empty string matches a webhook that lacks the field, as
-    servers store either.
-  - A webhook created before a field existed on the platform (for example O(enabled)) lacks that field;
-    setting it reports a change once, then the webhook has the field.
+  - Options you do not set are left as they are on the platform, and never compared nor sent.
+  - Names are compared exactly and case-sensitively. If two webhooks of the application have the O(name), the
+    module fails naming their IDs; set O(webhook_id) to choose one.
+  - Losant fixes O(is_websocket) when it creates a webhook. Changing it fails with the way out (delete and
+    create again, which changes the trigger URL) rather than reporting a change on every run.
+  - O(description) or O(basic_auth_username) set to an empty string matches a webhook that lacks the field.
+  - If webhooks are created or deleted while the application is listed and the listing does not show O(name), the
+    task fails before any write, as the webhook may exist.
+  - Hosts that create the same webhook in parallel should delegate the task to one machine, as with
+    C(delegate_to=localhost). Tasks on one machine take turns; tasks on several machines can create one webhook each.
+  - How names are looked up, what a repeated DELETE does and how the module runs on the controller are in the
+    collection's troubleshooting and performance guides.
 seealso:
   - module: losant.platform.losant_webhook_info
   - module: losant.platform.losant_webhooks
 """
 
 EXAMPLES = r"""
+# The API token comes from the environment variable LOSANT_API_TOKEN (or api_token in module_defaults).
 - name: Create or update a webhook by name
   losant.platform.losant_webhook:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     name: orders
     description: Order events from the shop
@@ -117,19 +110,17 @@ EXAMPLES = r"""
 
 - name: Show where to send events (in check mode a webhook that would be created has no URL yet)
   ansible.builtin.debug:
-    msg: "Send events to {{ orders_hook.trigger_url | default('the URL a real run creates') }}"
+    msg: "Send events to {{ orders_hook.trigger_url | default(none) or 'the URL a real run creates' }}"
 
 - name: Rename a webhook and disable it, found by ID
   losant.platform.losant_webhook:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     webhook_id: 575ed78e7ae143cd83dc4aab
     name: orders-v2
     enabled: false
 
-- name: Protect a webhook with basic auth, setting the password only when it is created
+- name: Protect a webhook with basic auth, setting the password (from Ansible Vault) only when it is created
   losant.platform.losant_webhook:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     name: partner-feed
     basic_auth_username: partner
@@ -138,7 +129,6 @@ EXAMPLES = r"""
 
 - name: Detect drift without changing anything (run with --check --diff)
   losant.platform.losant_webhook:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     name: orders
     response_code: 201
@@ -152,22 +142,19 @@ EXAMPLES = r"""
 
 - name: Delete a webhook and the workflows that use it
   losant.platform.losant_webhook:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     name: legacy-import
     state: absent
     include_workflows: true
 
-- name: Set the connection once for every Losant task of a play
-  hosts: localhost
-  gather_facts: false
+- name: Set the connection once for every Losant task of a block (or a play)
   module_defaults:
     group/losant.platform.losant:
-      api_token: "{{ losant_api_token }}"
-  tasks:
+      application_id: 575ec8687ae143cd83dc4a97
+      api_retries: 6
+  block:
     - name: Ensure the alerts webhook exists
       losant.platform.losant_webhook:
-        application_id: 575ec8687ae143cd83dc4a97
         name: alerts
 """
 

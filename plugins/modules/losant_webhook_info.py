@@ -70,6 +70,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The API token comes from the environment variable LOSANT_API_TOKEN (or api_token in module_defaults).
 - name: List every webhook with the workflows it triggers
   losant.platform.losant_webhook_info:
     application_id: 575ec8687ae143cd83dc4a97
@@ -78,7 +79,6 @@ EXAMPLES = r"""
 
 - name: List every webhook of an application
   losant.platform.losant_webhook_info:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
   register: all_hooks
 
@@ -91,7 +91,6 @@ EXAMPLES = r"""
 
 - name: Find the webhooks named orders
   losant.platform.losant_webhook_info:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     name: orders
   register: orders
@@ -103,7 +102,6 @@ EXAMPLES = r"""
 
 - name: Get one webhook by ID
   losant.platform.losant_webhook_info:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     webhook_id: 575ed78e7ae143cd83dc4aab
   register: by_id

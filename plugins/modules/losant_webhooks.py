@@ -210,23 +210,19 @@ options:
     elements: str
     default: []
 notes:
-  - A webhook created before a field existed on the platform (for example C(enabled)) lacks that field. An
-    absent field counts as its platform default when O(state=replaced) resets fields, and is left out of
-    RV(gathered); setting it explicitly reports a change once, then the webhook has the field.
-  - RV(gathered) never contains secrets, so feeding it to O(state=replaced) leaves every secret as it is.
+  - In a webhook of O(config), options you do not set are left as they are with O(state=merged), and go back to
+    the platform's defaults with O(state=replaced) and O(state=overridden); secrets are never reset.
+  - RV(gathered) never contains secrets, so feeding it to O(state=replaced) leaves every secret as it is. To write
+    an application's webhooks to a variables file, run the C(losant.platform.export) playbook.
   - Names are not unique on the platform. V(gathered) still returns every webhook when names repeat, with a
     warning naming them, because such a list cannot be fed back as it is.
-  - A listing whose pages disagree (webhooks created or deleted while it is read) is read once more. If it still
-    disagrees, O(state=overridden) and O(state=deleted) fail before any write, and so do O(state=merged) and
-    O(state=replaced) when a name of O(config) is not listed (it may exist, and creating it could make a duplicate);
-    otherwise they warn and go on, as O(state=gathered) does.
-  - A DELETE answered 404 means the webhook is already gone (deleted by another run, or by a retried request),
-    so it counts as done.
-  - If the answer of a create or update does not hold a value that was sent (for example C(isWebsocket), which
-    Losant fixes at creation), the module still sends the other writes, then fails naming the options in
-    RV(fields_not_applied), instead of reporting a change on every run.
-  - An optional text field (C(description), C(basic_auth_username)) given as an empty string matches a webhook
-    that lacks the field, as servers store either.
+  - If webhooks are created or deleted while the application is listed, O(state=overridden) and O(state=deleted)
+    fail before any write, and so do O(state=merged) and O(state=replaced) when a name of O(config) is not listed
+    (it may exist, and creating it could make a duplicate); otherwise they warn and go on.
+  - Losant fixes O(config[].is_websocket) when it creates a webhook. Changing it fails naming the option in
+    RV(fields_not_applied) and the way out, instead of reporting a change on every run.
+  - An optional text field (O(config[].description), O(config[].basic_auth_username)) given as an empty string
+    matches a webhook that lacks the field.
   - Diffs mask the trigger C(token) of created and deleted webhooks; RV(webhooks) keeps it and the C(trigger_url).
   - Concurrent runs of this module on one application are not serialized; run it once per application.
 seealso:
@@ -235,9 +231,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The API token comes from the environment variable LOSANT_API_TOKEN (or api_token in module_defaults).
+- name: Read losant_webhooks, the declared list, from webhooks.yml (the losant.platform.export playbook writes one)
+  ansible.builtin.include_vars:
+    file: webhooks.yml
+
 - name: Make sure these webhooks exist with these settings, leaving everything else alone
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     state: merged
     config:
@@ -251,7 +251,6 @@ EXAMPLES = r"""
 
 - name: Give these webhooks exactly these settings; unset fields go back to platform defaults
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     state: replaced
     config:
@@ -262,17 +261,15 @@ EXAMPLES = r"""
 
 - name: Make the application have exactly these webhooks, deleting every other one
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     state: overridden
-    config: "{{ declared_webhooks }}"
+    config: "{{ losant_webhooks }}"
 
 - name: Report every drift, including webhooks created by hand (run with --check --diff)
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     state: overridden
-    config: "{{ declared_webhooks }}"
+    config: "{{ losant_webhooks }}"
   check_mode: true
   register: drift
 
@@ -283,7 +280,6 @@ EXAMPLES = r"""
 
 - name: Delete two webhooks and the workflows that use them
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     state: deleted
     include_workflows: true
@@ -293,17 +289,15 @@ EXAMPLES = r"""
 
 - name: Delete every webhook of a scratch application
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a98
     state: deleted
     delete_all: true
 
 - name: Override unattended - at most 2 deletions, enabled is toggled by operations, ops-* webhooks are theirs
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     state: overridden
-    config: "{{ declared_webhooks }}"
+    config: "{{ losant_webhooks }}"
     max_deletions: 2
     ignore_fields: [enabled]
     unmanaged: ["ops-*"]
@@ -315,34 +309,30 @@ EXAMPLES = r"""
 
 - name: Read the webhooks of an application in the config shape
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     state: gathered
   register: current
 
-- name: Save them to a file
+- name: Save them as a variables file like webhooks.yml (secrets are never gathered)
   ansible.builtin.copy:
-    dest: webhooks.yml
-    content: "{{ current.gathered | to_nice_yaml }}"
+    dest: webhooks-backup.yml
+    content: "{{ {'losant_application_id': '575ec8687ae143cd83dc4a97', 'losant_webhooks': current.gathered} | to_nice_yaml }}"
     mode: "0644"
 
 - name: Later, restore the application to the saved list (secrets are left as they are)
   losant.platform.losant_webhooks:
-    api_token: "{{ losant_api_token }}"
     application_id: 575ec8687ae143cd83dc4a97
     state: overridden
-    config: "{{ lookup('ansible.builtin.file', 'webhooks.yml') | from_yaml }}"
+    config: "{{ (lookup('ansible.builtin.file', 'webhooks-backup.yml') | from_yaml).losant_webhooks }}"
 
-- name: Set the connection once for every Losant task of a play
-  hosts: localhost
-  gather_facts: false
+- name: Set the connection once for every Losant task of a block (or a play)
   module_defaults:
     group/losant.platform.losant:
-      api_token: "{{ losant_api_token }}"
-  tasks:
+      application_id: 575ec8687ae143cd83dc4a97
+      api_retries: 6
+  block:
     - name: Ensure the alerts webhook exists
       losant.platform.losant_webhooks:
-        application_id: 575ec8687ae143cd83dc4a97
         config:
           - name: alerts
 """

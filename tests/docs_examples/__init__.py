@@ -9,7 +9,7 @@ What it is, by content:
 - a list of plays (items with ``hosts:``): a playbook, run as it is;
 - a list of tasks (items with one action key, or ``block:``): run in a play on localhost;
 - a module's EXAMPLES (tasks and plays mixed): its tasks in plays on localhost, its plays as they
-  are, in order, with the variables and webhooks of module_examples.yml;
+  are, in order, with the variables, webhooks and files of module_examples.yml;
 - a CI file (a mapping with ``jobs``, ``stages`` or jobs with a ``script``): parsed, and every
   ``ansible-playbook`` command in it must run a playbook the collection ships or an example defines
   (``file=``) and load only vars files an example defines; with ``rc=`` its first ``ansible-playbook``

@@ -111,7 +111,8 @@ class Planner:
         variables = self.fixtures["vars"]
         return Plan(example, "examples.yml",
                     files={"examples.yml": yaml.safe_dump(plays, sort_keys=False),
-                           "example_vars.yml": yaml.safe_dump(variables, sort_keys=False)},
+                           "example_vars.yml": yaml.safe_dump(variables, sort_keys=False),
+                           **fixture.get("files", {})},
                     extra_args=["-e@example_vars.yml"], seeds=fixture.get("seed", []),
                     applications=fixture.get("applications", []),
                     secrets=secrets_in(variables))
