@@ -135,7 +135,12 @@ class ActionModule(ActionBase):
             'ignore_fields': self.variable(task_vars, 'losant_drift_ignore_fields'),
             'unmanaged': self.variable(task_vars, 'losant_drift_unmanaged'),
             'update_secrets': self.variable(task_vars, 'losant_drift_update_secrets'),
+            'attribution': self.variable(task_vars, 'losant_drift_attribution'),
+            'attribution_days': self.variable(task_vars, 'losant_drift_attribution_days'),
         }
+        audit_token = self.variable(task_vars, 'losant_audit_api_token')
+        if audit_token:
+            task.args['audit_api_token'] = audit_token
         action = self._shared_loader_obj.action_loader.get(
             'losant.platform.losant_webhooks', task=task, connection=self._connection, play_context=self._play_context,
             loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj)

@@ -18,7 +18,8 @@ description:
     and its exit status.
   - O(step=compare) runs M(losant.platform.losant_webhooks) in check mode for the application of the host
     (the variables C(losant_application_id) and C(losant_webhooks), and the options C(losant_drift_state),
-    C(losant_drift_ignore_fields), C(losant_drift_unmanaged) and C(losant_drift_update_secrets)) and returns the
+    C(losant_drift_ignore_fields), C(losant_drift_unmanaged), C(losant_drift_update_secrets),
+    C(losant_drift_attribution), C(losant_drift_attribution_days) and C(losant_audit_api_token)) and returns the
     application's entry of the report. It never fails, as an error is the application's verdict.
   - O(step=start) and O(step=report) run once for every host of the play; they read what each host's
     O(step=compare) registered as C(losant_drift_compared) and write the reports named by C(losant_drift_report)

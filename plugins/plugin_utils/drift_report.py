@@ -15,6 +15,7 @@ import re
 from typing import Any, Iterable, Optional
 from xml.etree import ElementTree
 
+from ansible_collections.losant.platform.plugins.module_utils.attribution import summary as attribution_summary
 from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS
 
 STATUSES = ('clean', 'drift', 'error')
@@ -78,7 +79,8 @@ def application_entry(name: str, application_id: Any, checked_at: str, result: d
         return error_entry(name, application_id, checked_at, result.get('msg') or 'failed', result)
     changes = change_records(result)
     return dict(entry_head(name, application_id, checked_at, 'drift' if changes else 'clean'),
-                changes=changes, error=None, error_status=None, error_type=None, retryable=False)
+                changes=changes, error=None, error_status=None, error_type=None, retryable=False,
+                attribution_unavailable=result.get('attribution_unavailable'))
 
 
 def error_entry(name: str, application_id: Any, checked_at: str, error: str,
@@ -87,7 +89,7 @@ def error_entry(name: str, application_id: Any, checked_at: str, error: str,
     result = result or {}
     return dict(entry_head(name, application_id, checked_at, 'error'), changes=[], error=error,
                 error_status=result.get('error_status'), error_type=result.get('error_type'),
-                retryable=bool(result.get('retryable', False)))
+                retryable=bool(result.get('retryable', False)), attribution_unavailable=None)
 
 
 def entry_head(name: str, application_id: Any, checked_at: str, status: str) -> dict[str, Any]:
@@ -112,6 +114,7 @@ def report(entries: list[dict[str, Any]], checked_at: str, error: Optional[str] 
         'error_status': None,
         'error_type': None,
         'retryable': not error and bool(failed) and all(entry['retryable'] for entry in failed),
+        'attribution_unavailable': joined_reasons(entries),
         'applications': entries,
     }
     if len(failed) == 1 and not error:
@@ -127,6 +130,15 @@ def joined_errors(failed: list[dict[str, Any]], applications: int) -> Optional[s
     return '; '.join('%s: %s' % (entry['name'], entry['error']) for entry in failed) or None
 
 
+def joined_reasons(entries: list[dict[str, Any]]) -> Optional[str]:
+    """Why changes lack attribution, once: the application's reason, or each application's with its name."""
+    reasons = [(entry['name'], entry.get('attribution_unavailable')) for entry in entries
+               if entry.get('attribution_unavailable')]
+    if len(entries) == 1:
+        return reasons[0][1] if reasons else None
+    return '; '.join('%s: %s' % reason for reason in reasons) or None
+
+
 def json_report(top: dict[str, Any]) -> str:
     return json.dumps(top, indent=4, ensure_ascii=False) + '\n'
 
@@ -138,6 +150,8 @@ def change_text(change: dict[str, Any]) -> str:
         text += ': ' + ', '.join(value_text(option, values) for option, values in change['values'].items())
     elif change['action'] == 'update':
         text += ': ' + ', '.join(change['fields'])
+    if change.get('attribution'):
+        text += ', ' + attribution_summary(change['attribution'])
     if change.get('workflows'):
         text += '; workflows left without a trigger: ' + ', '.join(
             '%s (%s, %s)' % (flow['name'], flow['id'], 'enabled' if flow['enabled'] else 'disabled')
@@ -162,6 +176,8 @@ def summary_lines(top: dict[str, Any], paths: Iterable[str]) -> list[str]:
     many = len(top['applications']) > 1
     lines = [('%s: ' % printable(entry['name']) if many else '') + change_text(change)
              for entry in top['applications'] for change in entry['changes']]
+    if top.get('attribution_unavailable'):
+        lines.append('attribution unavailable: %s' % printable(top['attribution_unavailable']))
     lines.append(verdict(top) + '; reports: ' + ', '.join(paths))
     return lines
 

@@ -75,7 +75,8 @@ def test_verdicts_of_an_application():
 def test_a_failed_result_carries_its_structured_error_and_no_changes():
     failed = entry(result=FAILED)
     assert failed == {'name': APP, 'application_id': APP, 'checked_at': AT, 'status': 'error', 'changes': [],
-                      'error': FAILED['msg'], 'error_status': 503, 'error_type': 'ServiceUnavailable', 'retryable': True}
+                      'error': FAILED['msg'], 'error_status': 503, 'error_type': 'ServiceUnavailable', 'retryable': True,
+                      'attribution_unavailable': None}
 
 
 def test_a_failure_without_structured_error_has_nulls_and_is_not_retryable():
@@ -178,3 +179,36 @@ def test_each_of_many_changes_finds_its_own_values():
     }
     changes = application_entry(APP, APP, AT, result)['changes']
     assert [change['values']['response_code']['after'] for change in changes] == list(range(1500))
+
+
+JANE = {'actor': 'Jane Doe', 'actor_type': 'User', 'time': '2026-12-05T14:02:31.000Z', 'action': 'patch',
+        'fields': ['response_code']}
+
+
+def attributed(reason: Any = None) -> dict[str, Any]:
+    changes = [dict(change, attribution=JANE if change['action'] == 'update' else None)
+               for change in DRIFTED['changes']]
+    return dict(DRIFTED, changes=changes, attribution_unavailable=reason)
+
+
+def test_a_change_names_who_made_it_in_the_report_the_log_and_junit():
+    top = report([entry(result=attributed())], AT)
+    assert top['changes'][0]['attribution'] == JANE and top['changes'][1]['attribution'] is None
+    line = 'update orders: response_code 500 -> 201, basic_auth_password changes (secret), ' \
+           'changed by Jane Doe (User) 2026-12-05 14:02 UTC'
+    assert summary_lines(top, ['/r.json'])[0] == line
+    junit = ElementTree.fromstring(junit_report(top, {APP: ['orders', 'new', 'old', 'rogue']}))
+    assert junit.find("testsuite/testcase[@name='orders']/failure").text == line
+    assert top['attribution_unavailable'] is None
+
+
+def test_why_attribution_is_unavailable_is_said_once_per_report_and_in_the_log():
+    reason = 'the application is owned by a user'
+    single = report([entry(result=attributed(reason))], AT)
+    assert single['attribution_unavailable'] == reason
+    assert summary_lines(single, ['/r.json'])[-2] == 'attribution unavailable: ' + reason
+    many = report([entry('production', attributed(reason)), entry('staging', attributed()),
+                   entry('dev', FAILED)], AT)
+    assert many['attribution_unavailable'] == 'production: ' + reason
+    assert [app['attribution_unavailable'] for app in many['applications']] == [reason, None, None]
+    assert not any(line.startswith('attribution') for line in summary_lines(report([entry()], AT), ['/r.json']))
