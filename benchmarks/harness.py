@@ -23,7 +23,7 @@ WORK = ROOT / '.tmp' / 'bench'
 TOKEN = 'benchmark-token'
 APP_ID = '5a1f0c0ffee0000000000001'
 PYTHON = sys.executable
-COLLECTION_FILES = ('galaxy.yml', 'meta', 'plugins')
+COLLECTION_FILES = ('galaxy.yml', 'meta', 'plugins', 'playbooks')
 CORES = ('2.16', '2.21')
 LATENCIES_MS = (0, 50)
 
