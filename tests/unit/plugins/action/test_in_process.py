@@ -100,18 +100,22 @@ def test_a_tested_minor_is_not_announced(monkeypatch):
     assert said == []
 
 
-def test_module_globals_are_set_for_the_run_then_restored():
+def test_module_globals_are_set_for_the_run_then_restored(monkeypatch):
     from ansible.module_utils import basic
     from ansible.module_utils.common import warnings
 
-    basic._ANSIBLE_ARGS = b'before'
-    collected = warnings._global_warnings, warnings._global_deprecations
+    monkeypatch.setattr(basic, '_ANSIBLE_ARGS', b'before')
+    # The collections of the worker's own module code: each must come back itself, not a fresh one.
+    collected = {name: type(getattr(warnings, name))() for name in ('_global_warnings', '_global_deprecations')}
+    for name, earlier in collected.items():
+        monkeypatch.setattr(warnings, name, earlier)
     with in_process.module_globals(b'{"ANSIBLE_MODULE_ARGS": {}}'):
         assert basic._ANSIBLE_ARGS == b'{"ANSIBLE_MODULE_ARGS": {}}'
-        assert not warnings._global_warnings and warnings._global_warnings is not collected[0]
-        assert not warnings._global_deprecations and warnings._global_deprecations is not collected[1]
+        for name, earlier in collected.items():
+            assert not getattr(warnings, name) and getattr(warnings, name) is not earlier
     assert basic._ANSIBLE_ARGS == b'before'
-    assert (warnings._global_warnings, warnings._global_deprecations) == collected
+    for name, earlier in collected.items():
+        assert getattr(warnings, name) is earlier
 
 
 def test_task_environment_is_set_while_the_module_runs_then_restored(monkeypatch):

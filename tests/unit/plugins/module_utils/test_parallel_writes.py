@@ -25,10 +25,12 @@ class ConcurrentClient:
 
     With ``rendezvous`` set, each write waits until that many writes are in flight together (or
     until every write has arrived, or one has failed), so a pool smaller than ``rendezvous`` times out instead of passing.
-    ``failures`` maps a webhook ID to the error its write raises.
+    ``failures`` maps a webhook ID to the error its write raises; ``answers_after`` maps a webhook ID to
+    another whose write must have started before the first one answers.
     """
 
-    def __init__(self, rendezvous: int = 1, total: int = 0, failures: Optional[dict[str, LosantError]] = None) -> None:
+    def __init__(self, rendezvous: int = 1, total: int = 0, failures: Optional[dict[str, LosantError]] = None,
+                 answers_after: Optional[dict[str, str]] = None) -> None:
         self.lock = threading.Condition()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -36,6 +38,7 @@ class ConcurrentClient:
         self.rendezvous = rendezvous
         self.total = total
         self.failures = failures or {}
+        self.answers_after = answers_after or {}
         self.failed = False
         self.started: list[str] = []
         self.succeeded: list[str] = []
@@ -49,8 +52,10 @@ class ConcurrentClient:
             self.started.append(webhook_id)
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self.lock.notify_all()
-            reached = self.lock.wait_for(lambda: self.in_flight >= self.rendezvous or self.arrived >= self.total
-                                         or self.failed or webhook_id in self.failures, timeout=WAIT)
+            reached = self.lock.wait_for(lambda: (self.in_flight >= self.rendezvous or self.arrived >= self.total
+                                                  or self.failed or webhook_id in self.failures)
+                                         and self.answers_after.get(webhook_id, webhook_id) in self.started,
+                                         timeout=WAIT)
             self.in_flight -= 1
             self.failed = self.failed or webhook_id in self.failures
             self.lock.notify_all()
@@ -108,20 +113,23 @@ def test_a_failure_among_parallel_writes_reports_each_write_as_it_ended():
     refused = LosantError('PATCH', 'path', 'bad', 400, 'Validation')
     timed_out = LosantError('PATCH', 'path', 'no answer within 30 seconds')
     timed_out.outcome_unknown = True
-    client = ConcurrentClient(rendezvous=3, total=len(changes),
-                              failures={changes[4].current['id']: timed_out, changes[2].current['id']: refused})
+    # Write 2 is refused only once write 4 has started (after 0 and 1 made room), so that 4 times out while in flight.
+    ids = [change.current['id'] for change in changes]
+    client = ConcurrentClient(rendezvous=3, total=len(changes), failures={ids[4]: timed_out, ids[2]: refused},
+                              answers_after={ids[2]: ids[4]})
     with pytest.raises(PartialFailure) as raised:
         apply_changes(WebhookApi(client, APP_ID), changes, APP_ID, 3)
     failure = raised.value
     assert failure.error is refused  # the first failure in plan order
     assert client.max_in_flight <= 3
     by_id = {change.current['id']: described(change) for change in changes}
-    assert failure.applied == [by_id[webhook_id] for webhook_id in by_id if webhook_id in client.succeeded]
-    unknown = [by_id[changes[4].current['id']]] if changes[4].current['id'] in client.started else []
-    assert failure.outcome_unknown == unknown
-    assert failure.not_applied == [by_id[webhook_id] for webhook_id in by_id
-                                   if webhook_id not in client.succeeded and by_id[webhook_id] not in unknown]
-    assert by_id[changes[2].current['id']] in failure.not_applied
+    assert failure.outcome_unknown == [by_id[ids[4]]]
+    # Writes 5 and later may have started while 4 was failing: they are applied or not, as they ended.
+    assert failure.applied[:3] == [by_id[ids[0]], by_id[ids[1]], by_id[ids[3]]]
+    assert failure.applied == [by_id[webhook_id] for webhook_id in ids if webhook_id in client.succeeded]
+    assert failure.not_applied[0] == by_id[ids[2]]
+    assert failure.not_applied == [by_id[webhook_id] for webhook_id in ids
+                                   if webhook_id not in client.succeeded and webhook_id != ids[4]]
 
 
 def test_check_mode_records_every_write_in_plan_order_and_sends_nothing():
