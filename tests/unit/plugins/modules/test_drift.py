@@ -23,8 +23,14 @@ FORBIDDEN = Reply(403, {'type': 'Forbidden', 'message': 'Access token is not aut
 
 @pytest.fixture
 def run(run_module: Any) -> Any:
-    """``run(fake, module, check_mode=False, diff=False, **args)``: the module's run against ``fake``."""
+    """``run(fake, module, check_mode=False, diff=False, **args)``: the module's run against ``fake``.
+
+    losant_webhooks writes one at a time unless ``concurrency`` is given, so that the order the fake
+    records is the plan's (parallel writes are tested in test_parallel_writes.py).
+    """
     def execute(fake: FakeApi, module: Any, check_mode: bool = False, diff: bool = False, **args: Any) -> Any:
+        if module is losant_webhooks:
+            args.setdefault('concurrency', 1)
         with fake.serving():
             return run_module(module.main, dict(ARGS, **args), check_mode=check_mode, diff=diff)
     return execute

@@ -30,10 +30,15 @@ CODE = 'code-from-the-api-91d2'
 
 @pytest.fixture
 def converge(run_module: Any) -> Any:
-    """``converge(fake, state, config, check_mode=False, diff=False, **options)``: the module's run."""
+    """``converge(fake, state, config, check_mode=False, diff=False, **options)``: the module's run.
+
+    Writes go one at a time unless ``concurrency`` is given, so that the order the fake records is the
+    plan's (parallel writes are tested in test_parallel_writes.py).
+    """
     def run(fake: FakeApi, state: str, config: Optional[list] = None, check_mode: bool = False,
             diff: bool = False, **options: Any) -> Any:
-        args = dict(dict(api_url=BASE_URL, api_token='unit-token', application_id=APP_ID, state=state), **options)
+        args = dict(dict(api_url=BASE_URL, api_token='unit-token', application_id=APP_ID, state=state,
+                         concurrency=1), **options)
         if config is not None:
             args['config'] = config
         with fake.serving():
