@@ -10,7 +10,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: drift_check
 short_description: The steps of the drift check playbook losant.platform.drift_check
-version_added: 0.2.0
+version_added: 0.3.0
 description:
   - The steps of C(ansible-playbook losant.platform.drift_check), which checks Losant applications for
     drift and writes a JSON and a JUnit report. Run the playbook rather than this action; the

@@ -199,7 +199,7 @@ error_status:
       names, a refused plan).
   returned: failed
   type: int
-  version_added: 0.2.0
+  version_added: 0.3.0
   sample: 503
 error_type:
   description:
@@ -215,7 +215,7 @@ retryable:
       used up); false for every other failure, such as HTTP 400, 401, 403 or 404, a TLS failure or bad input.
   returned: failed
   type: bool
-  version_added: 0.2.0
+  version_added: 0.3.0
   sample: true
 error_message:
   description: Losant's error message, or what went wrong with the connection.

@@ -179,7 +179,7 @@ options:
         creates, updates or deletes (in check mode, would). Large applications make large results, which Ansible
         keeps in memory and may print.
     type: bool
-    version_added: 0.2.0
+    version_added: 0.3.0
     default: false
   max_deletions:
     description:
@@ -527,7 +527,7 @@ error_status:
       names, a refused plan).
   returned: failed
   type: int
-  version_added: 0.2.0
+  version_added: 0.3.0
   sample: 503
 error_type:
   description:
@@ -543,7 +543,7 @@ retryable:
       used up); false for every other failure, such as HTTP 400, 401, 403 or 404, a TLS failure or bad input.
   returned: failed
   type: bool
-  version_added: 0.2.0
+  version_added: 0.3.0
   sample: true
 fields_not_applied:
   description:
