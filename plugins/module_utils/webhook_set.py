@@ -121,9 +121,11 @@ class Change:
             return api.update(self.current['id'], self.body or {})
         return api.delete(self.current['id'], include_workflows=self.include_workflows)
 
-    def describe(self) -> dict[str, Any]:
-        """The change as one entry of the ``changes`` result: action, name, ID and the options it sends."""
-        fields = [field.option for field in FIELDS if field.api_key in (self.body or {})]
+    def describe(self, left_out: Iterable[str] = ()) -> dict[str, Any]:
+        """The change as one entry of the ``changes`` result: action, name, ID and the options it sends
+        (but those ``left_out``)."""
+        sent = self.body or {}
+        fields = [field.option for field in FIELDS if field.api_key in sent and field.option not in left_out]
         return {'action': self.action, 'name': self.name, 'id': (self.current or {}).get('id'), 'fields': fields}
 
     def diff(self, application_id: str, affected_workflows: Iterable[dict[str, Any]] = ()
@@ -313,6 +315,14 @@ def unapplied_changes(changes: list[Change], answers: list[Optional[dict[str, An
         if options:
             unapplied[change.name] = options
     return unapplied
+
+
+def applied_changes(changes: list[Change], unapplied: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Entries of the ``changes`` result for writes the platform answered without applying every field
+    (``unapplied``, as from ``unapplied_changes``): each lists only the options applied, and an update
+    that applied none is left out."""
+    described = [change.describe(left_out=unapplied.get(change.name, ())) for change in changes]
+    return [entry for entry in described if entry['action'] != 'update' or entry['fields']]
 
 
 def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],

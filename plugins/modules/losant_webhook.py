@@ -189,7 +189,9 @@ changes:
   description:
     - The write made (in check mode, that a real run would make), as in RV(losant.platform.losant_webhooks#module:changes),
       with its C(attribution) under O(attribution); empty when nothing changes.
-  returned: success
+    - When the platform did not apply every field sent (RV(fields_not_applied)), C(fields) lists only the
+      options it applied, and an update that applied none is left out.
+  returned: success, and when the platform did not apply every field sent
   type: list
   version_added: 0.2.0
   elements: dict
@@ -297,7 +299,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     webhook_api,
     webhook_changes,
 )
-from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change
+from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change, applied_changes
 
 # What a name missing from an inconsistent listing would lead to, by state.
 ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
@@ -396,24 +398,27 @@ class WebhookModule(LosantModule):
         if current is None:
             body = desired_fields(FIELDS, self.params)
             answer = api.create(body)
-            self.refuse_unapplied('POST %s' % api.path, body, answer)
+            change = Change('create', body.get('name'), body=body)
+            self.refuse_unapplied('POST %s' % api.path, change, answer)
             webhook = answer or predicted_webhook(body, self.params['application_id'])
-            return self.outcome(True, webhook, {'before': {}, 'after': diff_view(webhook)},
-                                Change('create', body.get('name'), body=body).describe())
+            return self.outcome(True, webhook, {'before': {}, 'after': diff_view(webhook)}, change.describe())
         send_secrets = self.params['update_secrets'] == 'always'
         changes = webhook_changes(desired_fields(FIELDS, self.params, include_secrets=send_secrets), current)
         if not changes:
             return self.outcome(False, current, {'before': {}, 'after': {}})
         answer = api.update(current['id'], changes)
-        self.refuse_unapplied('PATCH %s/%s' % (api.path, current['id']), changes, answer)
-        change = Change('update', current.get('name'), current, changes).describe()
-        return self.outcome(True, answer or dict(current, **changes), update_diff(FIELDS, changes, current), change)
+        change = Change('update', current.get('name'), current, changes)
+        self.refuse_unapplied('PATCH %s/%s' % (api.path, current['id']), change, answer)
+        return self.outcome(True, answer or dict(current, **changes), update_diff(FIELDS, changes, current),
+                            change.describe())
 
-    def refuse_unapplied(self, request: str, sent: dict[str, Any], answer: Optional[dict[str, Any]]) -> None:
-        """Fail when the API answered a write without applying all of it, which would change again every run."""
-        options = unapplied_options(sent, answer)
+    def refuse_unapplied(self, request: str, change: Change, answer: Optional[dict[str, Any]]) -> None:
+        """Fail when the API answered a write without applying all of it, which would change again every run;
+        ``changes`` then lists what it applied."""
+        options = unapplied_options(change.body or {}, answer)
         if options:
-            result = self.outcome(True, answer, {})
+            applied = applied_changes([change], {change.name: options})
+            result = self.outcome(bool(applied), answer, {}, *applied)
             del result['diff']
             self.module.fail_json(msg=unapplied_message(request, {answer.get('name'): options}),
                                   fields_not_applied=options, **result)

@@ -347,7 +347,10 @@ changes:
       by name for a create), or V(null) when there is none or RV(attribution_unavailable) says why. Its keys are
       C(actor), C(actor_type) (V(User), V(ApiToken), V(Flow), ...), C(time) (ISO 8601), C(action) (the request's,
       such as V(patch), V(post) or V(delete)) and C(fields) (for an update, the options it touched).
-  returned: success, unless O(state=gathered); and when O(max_deletions) refused the plan
+    - When the platform did not apply every field sent (RV(fields_not_applied)), C(fields) lists only the
+      options it applied, and an update that applied none is left out.
+  returned: success, unless O(state=gathered); when O(max_deletions) refused the plan; and when the platform
+    did not apply every field sent
   type: list
   version_added: 0.2.0
   elements: dict
@@ -587,6 +590,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook_set import
     PartialFailure,
     WebhookSet,
     after_state,
+    applied_changes,
     apply_changes,
     changes_diff,
     config_argument_spec,
@@ -662,6 +666,8 @@ class WebhooksModule(LosantModule):
             result['diff'] = changes_diff(changes, app_id, affected)
         unapplied = unapplied_changes(changes, answers)
         if unapplied:
+            result['changes'] = applied_changes(changes, unapplied)
+            result['changed'] = bool(result['changes'])
             self.module.fail_json(msg=unapplied_message('Every write', unapplied), fields_not_applied=unapplied,
                                   **result)
         self.exit(**result)

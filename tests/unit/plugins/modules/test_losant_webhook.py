@@ -351,6 +351,34 @@ def test_a_timeout_fails_at_once_with_a_clear_message(run_module, fake_api):
         APP_ID, BASE_URL)
 
 
+def test_a_partly_applied_update_fails_listing_what_was_applied_and_what_was_not(run_module, fake_api):
+    fake_api.add(webhook())
+    fake_api.script('PATCH', HOOK_PATH, Reply(200, webhook(description='new', enabled=False)))
+    run = run_module(main, args(name='orders', description='new', is_websocket=True, enabled=False))
+    assert sent(fake_api)[1] == ('PATCH', HOOK_PATH, {'description': 'new', 'isWebsocket': True, 'enabled': False})
+    assert run.exit_code == 1 and run.result['changed'] is True
+    assert run.result['changes'] == [{'action': 'update', 'name': 'orders', 'id': HOOK,
+                                      'fields': ['description', 'enabled']}]
+    assert run.result['fields_not_applied'] == ['is_websocket']
+
+
+def test_an_update_that_applied_nothing_fails_unchanged(run_module, fake_api):
+    fake_api.add(webhook())
+    fake_api.script('PATCH', HOOK_PATH, Reply(200, webhook()))
+    run = run_module(main, args(name='orders', is_websocket=True))
+    assert run.exit_code == 1 and run.result['changed'] is False
+    assert run.result['changes'] == [] and run.result['fields_not_applied'] == ['is_websocket']
+
+
+def test_a_partly_applied_create_lists_the_fields_it_took(run_module, fake_api):
+    fake_api.script('POST', LIST_PATH, Reply(201, webhook(description='new')))
+    run = run_module(main, args(name='orders', description='new', response_code=201))
+    assert run.exit_code == 1 and run.result['changed'] is True
+    assert run.result['changes'] == [{'action': 'create', 'name': 'orders', 'id': None,
+                                      'fields': ['name', 'description']}]
+    assert run.result['fields_not_applied'] == ['response_code']
+
+
 @pytest.mark.parametrize('failure', [requests.exceptions.ReadTimeout(), requests.exceptions.ConnectionError('reset')])
 def test_a_create_of_unknown_outcome_is_reported_as_maybe_changed(run_module, fake_api, failure):
     fake_api.script('POST', LIST_PATH, failure)

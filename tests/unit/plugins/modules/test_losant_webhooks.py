@@ -348,6 +348,22 @@ def test_a_failed_first_write_reports_nothing_applied_and_unchanged(converge):
     assert 'HTTP 403 Forbidden: Token lacks webhook.patch' in run.result['msg']
 
 
+def test_partly_applied_writes_fail_listing_what_each_applied_and_what_not(converge):
+    a, b, c = webhook('a'), webhook('b'), webhook('c')
+    fake = FakeApi([a, b, c])
+    fake.script('PATCH', hook_path(a), Reply(200, dict(a, description='new')))
+    fake.script('PATCH', hook_path(b), Reply(200, b))
+    run = converge(fake, 'merged', [{'name': 'a', 'description': 'new', 'is_websocket': True},
+                                    {'name': 'b', 'is_websocket': True}, {'name': 'c', 'enabled': False}])
+    assert [call.method for call in fake.writes] == ['PATCH', 'PATCH', 'PATCH']
+    assert run.exit_code == 1 and run.result['changed'] is True
+    assert run.result['changes'] == [
+        {'action': 'update', 'name': 'a', 'id': a['id'], 'fields': ['description']},
+        {'action': 'update', 'name': 'c', 'id': c['id'], 'fields': ['enabled']},
+    ]
+    assert run.result['fields_not_applied'] == {'a': ['is_websocket'], 'b': ['is_websocket']}
+
+
 def test_a_create_of_unknown_outcome_is_reported_as_maybe_changed(converge):
     fake = FakeApi([webhook('a')])
     fake.script('POST', COLLECTION, requests.exceptions.ReadTimeout())
