@@ -204,7 +204,7 @@ def error_from_response(method: str, path: str, response: Any) -> LosantError:
         body = None
     if isinstance(body, dict) and (body.get('type') or body.get('message')):
         return LosantError(method, path, str(body.get('message') or ''), response.status_code, body.get('type'))
-    text = (response.text or response.reason or '').strip()[:200]
+    text = ' '.join((response.text or response.reason or '').split())[:200]
     return LosantError(method, path, text or 'no error message', response.status_code)
 
 

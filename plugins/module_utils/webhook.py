@@ -50,6 +50,8 @@ WEBHOOK_PAGE = page_of('webhook objects', is_webhook)
 DELETED = Shape('{"success": true}', lambda body: isinstance(body, dict) and body.get('success') is True)
 # Optional text fields that a server may store as "" or leave out when they were never set: both mean empty.
 EMPTY_TEXT_KEYS = tuple(field.api_key for field in FIELDS if field.platform_default == '')
+FOREIGN_NOT_FOUND = ("not Losant's NotFound error, so the webhook is not taken to be absent: check that api_url "
+                     "is the API's address, and whether a proxy answers in its place")
 RECREATE_HINT = ('Losant fixes is_websocket when a webhook is created: to change it, delete the webhook and create it '
                  'again (state=absent, then present), which gives it a new token and so a new trigger URL; or set '
                  'is_websocket to the value the webhook has')
@@ -126,8 +128,14 @@ def name_filter(name: str) -> str:
 
 
 def webhook_not_found(error: LosantError) -> bool:
-    """Whether the API said the webhook does not exist (rather than the application, or anything else)."""
-    return error.status == 404 and 'application' not in error.error_message.lower()
+    """Whether the API said the webhook does not exist: Losant's own JSON error of type NotFound, not about the
+    application. Any other 404 (a proxy's HTML page, another JSON shape) gets a note saying why it is not."""
+    if error.status != 404:
+        return False
+    if error.error_type == 'NotFound':
+        return 'application' not in error.error_message.lower()
+    error.notes.append(FOREIGN_NOT_FOUND)
+    return False
 
 
 @dataclass

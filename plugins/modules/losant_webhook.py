@@ -92,6 +92,8 @@ notes:
     C(delegate_to=localhost). Tasks on one machine take turns; tasks on several machines can create one webhook each.
   - How names are looked up, what a repeated DELETE does and how the module runs on the controller are in the
     collection's troubleshooting and performance guides.
+  - Only Losant's own 404, a JSON error of type C(NotFound), means that the webhook does not exist; any other 404,
+    such as a proxy's HTML page, fails naming the status and the start of the answer.
 seealso:
   - module: losant.platform.losant_webhook_info
   - module: losant.platform.losant_webhooks

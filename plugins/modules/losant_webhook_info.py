@@ -42,7 +42,8 @@ options:
     description:
       - ID of the one webhook to return, 24 hexadecimal characters.
       - If the application has no webhook with this ID, RV(webhooks) is an empty list; the module
-        does not fail.
+        does not fail. Only Losant's own 404, a JSON error of type C(NotFound), says so; any other 404, such
+        as a proxy's HTML page, fails naming the status and the start of the answer.
       - Mutually exclusive with O(name).
     type: str
   name:

@@ -215,6 +215,27 @@ def test_get_raises_other_errors(error):
     assert raised.value is error
 
 
+@pytest.mark.parametrize('error', [
+    LosantError('GET', PATH, '<html><head><title>404 Not Found</title></head></html>', 404),
+    LosantError('GET', PATH, 'Not Found', 404),
+    LosantError('GET', PATH, 'no such route', 404, 'RouteNotFound'),
+])
+@pytest.mark.parametrize('method', ['GET', 'DELETE'])
+def test_a_404_other_than_losants_not_found_is_raised_saying_why(error, method):
+    api = WebhookApi(answering(method, HOOK_PATH, error), APP)
+    with pytest.raises(LosantError) as raised:
+        api.get(HOOK) if method == 'GET' else api.delete(HOOK)
+    assert raised.value is error and api.writes == []
+    assert str(error).endswith("(not Losant's NotFound error, so the webhook is not taken to be absent: check that "
+                               "api_url is the API's address, and whether a proxy answers in its place)")
+
+
+def test_delete_of_a_webhook_already_gone_is_done():
+    error = LosantError('DELETE', PATH, 'Webhook was not found', 404, 'NotFound')
+    api = WebhookApi(answering('DELETE', HOOK_PATH, error), APP)
+    assert api.delete(HOOK) is None and [write['method'] for write in api.writes] == ['DELETE']
+
+
 def test_writes_send_one_request_each_and_are_recorded_masked():
     client = answering('POST', PATH, {'id': HOOK})
     client.script('PATCH', HOOK_PATH, Reply(200, {'id': HOOK, 'name': 'b'}))

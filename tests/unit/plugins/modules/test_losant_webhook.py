@@ -327,6 +327,50 @@ def test_api_errors_fail_with_method_path_status_type_and_message(
         status, error_type, message)
 
 
+PROXY_404 = Reply(404, b'<html>\n<head><title>404 Not Found</title></head>\n<body>nginx</body>\n</html>\n',
+                  {'Content-Type': 'text/html'})
+
+
+@pytest.mark.parametrize('answer', [PROXY_404, Reply(404, {'error': 'not found'}), Reply(404, {'message': 'Not Found'})])
+def test_absent_by_id_fails_on_a_404_that_is_not_losants(run_module, fake_api, answer):
+    fake_api.add(webhook())
+    fake_api.script('GET', HOOK_PATH, answer)
+    run = run_module(main, args(webhook_id=HOOK, state='absent'))
+    assert sent(fake_api) == [GET_HOOK] and HOOK in fake_api.stored
+    assert run.exit_code == 1 and run.result['changed'] is False and run.result['status'] == 404
+    assert run.result['msg'].startswith('GET %s failed with HTTP 404: ' % HOOK_PATH)
+    assert "not Losant's NotFound error" in run.result['msg']
+
+
+def test_the_excerpt_of_a_proxys_404_is_on_one_line(run_module, fake_api):
+    fake_api.script('GET', HOOK_PATH, PROXY_404)
+    run = run_module(main, args(webhook_id=HOOK, state='absent'))
+    assert run.result['error_message'] == '<html> <head><title>404 Not Found</title></head> <body>nginx</body> </html>'
+
+
+def test_absent_by_name_fails_when_a_proxy_answers_the_delete_with_404(run_module, fake_api):
+    fake_api.add(webhook())
+    fake_api.script('DELETE', HOOK_PATH, PROXY_404)
+    run = run_module(main, args(name='orders', state='absent'))
+    assert [call.method for call in fake_api.calls] == ['GET', 'GET', 'DELETE']
+    assert run.exit_code == 1 and run.result['changed'] is False
+    assert run.result['msg'].startswith('DELETE %s failed with HTTP 404: <html>' % HOOK_PATH)
+
+
+def test_absent_fails_when_a_proxy_answers_the_workflow_lookup_with_404(run_module, fake_api):
+    fake_api.add(webhook())
+    fake_api.script('GET', '/applications/%s/flows' % APP_ID, PROXY_404)
+    run = run_module(main, args(name='orders', state='absent'))
+    assert [call.method for call in fake_api.calls] == ['GET', 'GET'] and HOOK in fake_api.stored
+    assert run.exit_code == 1 and 'failed with HTTP 404: <html>' in run.result['msg']
+
+
+def test_present_by_id_fails_on_a_proxys_404_instead_of_calling_the_webhook_missing(run_module, fake_api):
+    fake_api.script('GET', HOOK_PATH, PROXY_404)
+    run = run_module(main, args(webhook_id=HOOK, description='x'))
+    assert run.exit_code == 1 and "not Losant's NotFound error" in run.result['msg']
+
+
 def test_a_failed_write_reports_the_write(run_module, fake_api):
     fake_api.add(webhook())
     fake_api.script('PATCH', HOOK_PATH, Reply(400, {'type': 'Validation', 'message': 'bad name'}))

@@ -105,6 +105,19 @@ def test_unknown_webhook_id_returns_an_empty_list(run_module, fake_api):
     assert run.result['webhooks'] == [] and run.result['changed'] is False
 
 
+@pytest.mark.parametrize('answer', [
+    Reply(404, b'<html><body><h1>404 Not Found</h1></body></html>', {'Content-Type': 'text/html'}),
+    Reply(404, {'error': 'not found'}),
+])
+def test_a_404_that_is_not_losants_fails_instead_of_returning_nothing(run_module, fake_api, answer):
+    fake_api.add(webhook('orders'))
+    fake_api.script('GET', HOOK_PATH, answer)
+    run = run_module(main, args(webhook_id=HOOK))
+    assert run.exit_code == 1 and run.result['status'] == 404 and run.result['webhooks'] == []
+    assert run.result['msg'].startswith('GET %s failed with HTTP 404: ' % HOOK_PATH)
+    assert "not Losant's NotFound error" in run.result['msg']
+
+
 # failures
 
 @pytest.mark.parametrize('extra, path', [({}, LIST_PATH), ({'webhook_id': HOOK}, HOOK_PATH)])

@@ -374,6 +374,16 @@ def test_a_create_of_unknown_outcome_is_reported_as_maybe_changed(converge):
     assert run.result['msg'].endswith('(the webhook may have been created: check before running again)')
 
 
+def test_a_delete_answered_by_a_proxys_404_fails_as_not_applied(converge):
+    a = webhook('a')
+    fake = FakeApi([a])
+    fake.script('DELETE', hook_path(a), Reply(404, b'<html><body>404 Not Found</body></html>', {'Content-Type': 'text/html'}))
+    run = converge(fake, 'deleted', [{'name': 'a'}])
+    assert run.exit_code == 1 and run.result['changed'] is False
+    assert run.result['msg'].startswith('DELETE %s failed with HTTP 404: <html>' % hook_path(a))
+    assert run.result['applied'] == [] and run.result['not_applied'] == [{'method': 'DELETE', 'path': hook_path(a)}]
+
+
 def test_a_failed_list_fails_with_the_api_error_and_writes_nothing(converge):
     fake = FakeApi()
     fake.script('GET', COLLECTION, Reply(404, {'type': 'NotFound', 'message': 'Application was not found'}))
