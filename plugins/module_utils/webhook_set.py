@@ -99,6 +99,13 @@ def matches_any(name: Optional[str], globs: Iterable[str]) -> bool:
     return name is not None and any(glob_pattern(glob).fullmatch(name) for glob in globs)
 
 
+def unmanaged_globs(globs: Iterable[str]) -> list[str]:
+    """Each glob as written and stripped of surrounding whitespace, so that spelling never weakens the guard:
+    ``"ops-*, tmp-*"`` (a list written as a string on a command line) protects ``tmp-1``, and a glob written
+    with whitespace still protects a name that has it."""
+    return list(dict.fromkeys(form for glob in globs for form in (glob, glob.strip())))
+
+
 @dataclass
 class Change:
     """One write: create from ``body``, update ``current`` with ``body``, or delete ``current``."""

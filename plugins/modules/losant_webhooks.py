@@ -205,6 +205,9 @@ options:
         is matches itself. O(state=overridden) and O(state=deleted) never delete a webhook whose name matches; a
         O(config) name that matches one fails before any request.
       - With O(state=gathered), matching webhooks are returned in RV(gathered_unmanaged) instead of RV(gathered).
+      - A glob also matches without its surrounding whitespace, so V("ops-*, tmp-*") (a list written as one string,
+        as on a command line) protects C(tmp-1), and V(" tmp-*") still protects a name that begins with a space.
+      - A glob that matches no webhook of the application warns, naming it.
     type: list
     version_added: 0.2.0
     elements: str
@@ -600,6 +603,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook_set import
     matches_any,
     repeated,
     unapplied_changes,
+    unmanaged_globs,
 )
 
 DELETING_STATES = ('deleted', 'overridden')
@@ -624,6 +628,7 @@ class WebhooksModule(LosantModule):
         })
         self.entries: list[dict[str, Any]] = self.params['config'] or []
         self.state: str = self.params['state']
+        self.unmanaged = unmanaged_globs(self.params['unmanaged'])
 
     def run(self) -> None:
         self.check_input(self.input_errors())
@@ -634,12 +639,13 @@ class WebhooksModule(LosantModule):
             self.fail(error)
         webhooks = WebhookSet(listing.webhooks)
         self.refuse_incomplete(listing, webhooks)
+        self.warn_unmatched_globs(webhooks)
         if self.state == 'gathered':
             self.gather(webhooks)
         self.refuse_duplicates(webhooks)
         changes = webhooks.plan(self.state, self.entries, self.params['update_secrets'],
                                 self.params['include_workflows'], self.params['ignore_fields'],
-                                self.params['unmanaged'])
+                                self.unmanaged)
         described = [change.describe() for change in changes]
         self.refuse_deletions(changes, described)
         affected = self.affected_workflows(api, changes)
@@ -708,7 +714,7 @@ class WebhooksModule(LosantModule):
         if self.state in DELETING_STATES:
             errors.extend('config[%d].name %r matches unmanaged, which %s never touches'
                           % (index, name, self.state)
-                          for index, name in enumerate(names) if matches_any(name, self.params['unmanaged']))
+                          for index, name in enumerate(names) if matches_any(name, self.unmanaged))
         if self.state == 'gathered' and self.entries:
             errors.append('config must be empty with state=gathered')
         if self.params['delete_all'] and (self.state not in DELETING_STATES or self.entries):
@@ -723,8 +729,14 @@ class WebhooksModule(LosantModule):
         if duplicates:
             self.module.warn('Webhook names used more than once: %s; rename or delete all but one before feeding '
                              'the gathered list back.' % ', '.join(repr(name) for name in duplicates))
-        unmanaged = self.params['unmanaged']
-        self.exit(changed=False, gathered=webhooks.gathered(unmanaged), gathered_unmanaged=webhooks.unmanaged(unmanaged))
+        self.exit(changed=False, gathered=webhooks.gathered(self.unmanaged),
+                  gathered_unmanaged=webhooks.unmanaged(self.unmanaged))
+
+    def warn_unmatched_globs(self, webhooks: WebhookSet) -> None:
+        """A glob that matches nothing protects nothing: most likely a typo, which must not go unnoticed."""
+        for glob in self.params['unmanaged']:
+            if not any(matches_any(webhook.get('name'), unmanaged_globs([glob])) for webhook in webhooks.webhooks):
+                self.module.warn('unmanaged glob %r matches no webhook of the application: check its spelling' % glob)
 
     def refuse_incomplete(self, listing: Listing, webhooks: WebhookSet) -> None:
         """Deleting by the listing, or creating what it lacks, needs a complete listing; otherwise a warning."""

@@ -320,6 +320,41 @@ def test_secrets_never_appear_in_the_output(converge):
         assert secret not in run.output
 
 
+# -- unmanaged ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('unmanaged', ['ops-*, tmp-*', ['ops-*', ' tmp-*'], ['ops-*', 'tmp-* ']])
+def test_whitespace_around_an_unmanaged_glob_does_not_weaken_it(converge, unmanaged):
+    ops, tmp, gone = webhook('ops-1'), webhook('tmp-1'), webhook('gone')
+    fake = FakeApi([ops, tmp, gone])
+    run = converge(fake, 'overridden', [{'name': 'kept'}], unmanaged=unmanaged, check_mode=True)
+    assert run.result['changes'] == [{'action': 'create', 'name': 'kept', 'id': None, 'fields': ['name']},
+                                     {'action': 'delete', 'name': 'gone', 'id': gone['id'], 'fields': []}]
+    assert 'warnings' not in run.result
+
+
+def test_a_glob_written_with_whitespace_still_protects_a_name_written_so(converge):
+    spaced, plain = webhook(' tmp-1'), webhook('tmp-2')
+    fake = FakeApi([spaced, plain])
+    run = converge(fake, 'deleted', [], delete_all=True, unmanaged=[' tmp-*'], check_mode=True)
+    assert run.result['changes'] == []
+
+
+def test_an_unmanaged_glob_with_whitespace_refuses_a_config_name_it_matches_stripped(converge):
+    run = converge(FakeApi(), 'overridden', [{'name': 'tmp-1'}], unmanaged='ops-*, tmp-*')
+    assert run.exit_code == 1 and "config[0].name 'tmp-1' matches unmanaged" in run.result['msg']
+
+
+@pytest.mark.parametrize('state', ['overridden', 'gathered', 'merged'])
+def test_an_unmanaged_glob_that_matches_no_webhook_warns_naming_it(converge, state):
+    fake = FakeApi([webhook('ops-1')])
+    config = [{'name': 'ops-1'}] if state == 'merged' else ([] if state == 'gathered' else [{'name': 'new'}])
+    run = converge(fake, state, config, unmanaged=['ops-*', 'tmp-*', ''], check_mode=True)
+    warnings = json.dumps(run.result['warnings'])
+    assert len(run.result['warnings']) == 2 and 'ops-*' not in warnings
+    assert "unmanaged glob 'tmp-*' matches no webhook of the application: check its spelling" in warnings
+    assert "unmanaged glob '' matches no webhook of the application: check its spelling" in warnings
+
+
 # -- failures -------------------------------------------------------------------------------------
 
 def test_a_failed_write_reports_what_was_applied_and_what_was_not(converge):
