@@ -11,6 +11,7 @@ of them at once.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import threading
@@ -97,6 +98,45 @@ def glob_pattern(glob: str) -> re.Pattern[str]:
 def matches_any(name: Optional[str], globs: Iterable[str]) -> bool:
     """Whether ``name`` matches one of ``globs`` (see ``glob_pattern``), case-sensitively."""
     return name is not None and any(glob_pattern(glob).fullmatch(name) for glob in globs)
+
+
+RETYPED_NAME_HINT = ('YAML reads an unquoted yes, no, on, off, true, false, null, number or date as another type, '
+                     'which would name another webhook: quote the name')
+
+
+def retyped_names(args: dict[str, Any]) -> list[str]:
+    """One message per name among a task's arguments (``name``, ``config[].name``, ``unmanaged``) that is not a
+    string, as YAML read it.
+
+    The argument spec would silently make ``yes`` the name "True", ``007`` "7" and ``1.10`` "1.1", and
+    ``overridden`` would then create that name and delete the webhook meant. Only the controller sees what YAML
+    read: a module gets a date as text.
+    """
+    named = [('name', args['name'])] if 'name' in args else []
+    config = args.get('config')
+    if isinstance(config, list):
+        named.extend(('config[%d].name' % index, entry['name']) for index, entry in enumerate(config)
+                     if isinstance(entry, dict) and 'name' in entry)
+    unmanaged = args.get('unmanaged', [])
+    if isinstance(unmanaged, list):
+        named.extend(('unmanaged[%d]' % index, glob) for index, glob in enumerate(unmanaged))
+    else:
+        named.append(('unmanaged', unmanaged))
+    return ['%s is %s, not a string: %s' % (label, yaml_reading(value), RETYPED_NAME_HINT)
+            for label, value in named if not isinstance(value, str)]
+
+
+def yaml_reading(value: Any) -> str:
+    """What YAML made of an unquoted scalar, in words."""
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'the boolean %s' % str(value).lower()
+    if isinstance(value, (int, float)):
+        return 'the number %s' % value
+    if isinstance(value, (datetime.date, datetime.time)):
+        return 'the date %s' % value.isoformat()
+    return 'a list' if isinstance(value, list) else 'a mapping' if isinstance(value, dict) else 'a %s' % type(value).__name__
 
 
 def unmanaged_globs(globs: Iterable[str]) -> list[str]:

@@ -55,6 +55,8 @@ options:
         webhooks of the application have this name the module fails, naming their IDs; pass
         O(webhook_id) to pick one.
       - Required to create a webhook.
+      - A name YAML reads as another type (unquoted V(yes), V(007), V(1.10), V(null) or a date) fails before any
+        request; quote it.
     type: str
   state:
     description:

@@ -52,6 +52,8 @@ options:
       - Characters such as C(*) are matched literally.
       - Names are not unique on the platform, so several webhooks may be returned.
       - Mutually exclusive with O(webhook_id).
+      - A name YAML reads as another type (unquoted V(yes), V(007), V(1.10), V(null) or a date) fails before any
+        request; quote it.
     type: str
   with_workflows:
     description:

@@ -79,6 +79,8 @@ options:
       name:
         description:
           - Name of the webhook, 1 to 255 characters. The key that identifies the webhook.
+          - A name YAML reads as another type (unquoted V(yes), V(007), V(1.10), V(null) or a date) fails before any
+            request; quote it.
         type: str
         required: true
       description:

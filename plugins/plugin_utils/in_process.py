@@ -39,6 +39,9 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
+from ansible_collections.losant.platform.plugins.module_utils.base import FAILURE_DEFAULTS
+from ansible_collections.losant.platform.plugins.module_utils.webhook_set import retyped_names
+
 try:
     from ansible.vars.clean import remove_internal_keys
 except ImportError:  # ansible-core 2.21: the task result object removes them itself
@@ -91,6 +94,10 @@ class InProcessModuleAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp  # no longer has any effect
         task_vars = task_vars or {}
+        retyped = retyped_names(self._task.args)
+        if retyped:  # checked here, where the values are as YAML read them, whichever way the module then runs
+            return merge_hash(result, dict(FAILURE_DEFAULTS, failed=True, msg='Invalid input: %s.' % '; '.join(retyped),
+                                           errors=retyped))
         reason = self.reason_for_a_module_process(task_vars)
         if reason:
             display.vvv('losant.platform: running %s as a module: %s' % (self.module_name, reason),

@@ -187,3 +187,16 @@ def test_an_action_plugin_whose_module_cannot_be_imported_still_loads(monkeypatc
     class Plugin(in_process.InProcessModuleAction):  # pylint: disable=unused-variable
         module_name = 'missing'
     assert attempted == [in_process.MODULES_PACKAGE + 'missing']
+
+
+@pytest.mark.parametrize('args', [{'name': True}, {'config': [{'name': 7}]}, {'unmanaged': [None]}])
+def test_a_name_yaml_read_as_another_type_fails_before_the_module_runs_either_way(monkeypatch, args):
+    plugin = action()
+    plugin._task.args = dict(args, application_id='5f3e1c2a9b8d7e6f5a4b3c2d')
+    ran = []
+    monkeypatch.setattr(plugin, 'run_in_process', ran.append)
+    monkeypatch.setattr(plugin, 'run_module_process', ran.append)
+    result = plugin.run(task_vars={})
+    assert ran == [] and result['failed'] is True
+    assert result['msg'].startswith('Invalid input: ') and 'not a string' in result['msg']
+    assert len(result['errors']) == 1 and 'quote the name' in result['errors'][0]
