@@ -3,15 +3,23 @@ from __future__ import annotations
 
 import threading
 
+import jsonschema
 import pytest
 import requests
 
+from tests.emulator.schema import load_schema
 from tests.emulator.server import make_server
 from tests.emulator.state import State
 
 APP_ID = "5b9297591fefb200072e554d"
 OTHER_APP_ID = "5b9297591fefb200072e5500"
 TOKEN = "test-token"
+
+
+def check(body, schema_name):
+    """``body`` after checking it against one of the official schemas with the jsonschema package."""
+    jsonschema.Draft7Validator(load_schema(schema_name)).validate(body)
+    return body
 
 
 class Emulator:

@@ -4,23 +4,16 @@ from __future__ import annotations
 import json
 import time
 
-import jsonschema
 import losant_rest
 import pytest
 
 from tests.emulator.audit import DEFAULT_ORG_ID
-from tests.emulator.schema import load_schema
 
-from .conftest import APP_ID, TOKEN
+from .conftest import APP_ID, TOKEN, check
 
 ORG_TOKEN = "org-token"
 AUDIT_PATH = f"/orgs/{DEFAULT_ORG_ID}/audit-logs"
 USER_ID = "5a5a5a5a5a5a5a5a5a5a5a5a"
-
-
-def check(body, schema_name):
-    jsonschema.Draft7Validator(load_schema(schema_name)).validate(body)
-    return body
 
 
 @pytest.fixture

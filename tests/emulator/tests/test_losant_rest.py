@@ -1,20 +1,13 @@
 """Drive the emulator with Losant's official Python client and check every answer against the schemas."""
 from __future__ import annotations
 
-import jsonschema
 import losant_rest
 import pytest
 
-from tests.emulator.schema import load_schema
 
-from .conftest import APP_ID, TOKEN
+from .conftest import APP_ID, TOKEN, check
 
 MISSING_ID = "aaaaaaaaaaaaaaaaaaaaaaaa"
-
-
-def check(body, schema_name):
-    jsonschema.Draft7Validator(load_schema(schema_name)).validate(body)
-    return body
 
 
 @pytest.fixture
