@@ -16,7 +16,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import MASK
 
 # Result keys whose text a module writes (possibly quoting an API answer); other keys hold data, such as the
 # trigger token of ``webhooks``, which is returned on purpose and masked where it stands when it must not be.
-TEXT_KEYS = ('msg', 'error_message', 'errors')
+TEXT_KEYS = ('msg', 'error_message', 'errors', 'attribution_unavailable')
 # Secrets shorter than this are masked in a text only where they stand whole (see scrub_text).
 MIN_PARTIAL_LENGTH = 8
 QUOTES = '"\'`'

@@ -69,6 +69,23 @@ def test_a_workflow_lookup_403_echoing_secrets_warns_without_them(run_module, mo
     assert PASSWORD not in run.output and hook['token'] not in json.dumps(run.result['warnings'])
 
 
+def test_an_audit_log_error_echoing_secrets_is_no_reason_to_show_them(run_module):
+    hook = webhook('old', basicAuthPassword=PASSWORD, responseCode=500)
+    fake = FakeApi([hook])
+    fake.script('GET', '/applications/%s' % APP_ID, Reply(200, {'ownerType': 'organization', 'ownerId': 'ab' * 12}))
+    fake.script('GET', '/orgs/%s/audit-logs' % ('ab' * 12), Reply(500, dict(forbidden_echo(hook).body, type='Error')))
+    with fake.serving():
+        run = run_module(losant_webhooks.main, dict(ARGS, state='merged', config=[{'name': 'old'}], attribution=True,
+                                                     concurrency=1), check_mode=True)
+    assert run.exit_code == 0 and run.result['changed'] is False  # nothing drifted: no audit request
+    with fake.serving():
+        run = run_module(losant_webhooks.main, dict(ARGS, state='merged', config=[{'name': 'old', 'response_code': 200}],
+                                                     attribution=True), check_mode=True)
+    assert run.exit_code == 0 and run.result['changes'][0]['attribution'] is None
+    assert 'no flows.get for ******** (********)' in run.result['attribution_unavailable']
+    assert PASSWORD not in run.output  # the trigger token is returned on purpose, in webhooks
+
+
 def exit_with_secrets(exit_: Callable[[ScrubbingModule], None]) -> None:
     """``exit_`` of a ScrubbingModule that has seen ``SECRET`` in an API answer and has ``PASSWORD`` as a no_log
     option."""
@@ -88,6 +105,7 @@ EXITS = {
     'fail msg': lambda module: module.fail_json(msg=echo('msg')),
     'error_message': lambda module: module.fail_json(msg='failed', error_message=echo('error_message')),
     'input errors': lambda module: module.fail_json(msg='invalid', errors=[echo('errors')]),
+    'attribution_unavailable': lambda module: module.exit_json(attribution_unavailable=echo('attribution')),
     'warning': lambda module: (module.warn(echo('warning')), module.exit_json())[1],
     'deprecation': lambda module: (module.deprecate(echo('deprecation'), version='9.0.0',
                                                     collection_name='losant.platform'), module.exit_json())[1],
