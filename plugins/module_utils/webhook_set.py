@@ -123,7 +123,12 @@ def retyped_names(args: dict[str, Any]) -> list[str]:
     else:
         named.append(('unmanaged', unmanaged))
     return ['%s is %s, not a string: %s' % (label, yaml_reading(value), RETYPED_NAME_HINT)
-            for label, value in named if not isinstance(value, str)]
+            for label, value in named if not is_text(value)]
+
+
+def is_text(value: Any) -> bool:
+    """A string, or a vaulted one, which ansible-core < 2.19 hands to action plugins as an object of its own."""
+    return isinstance(value, str) or type(value).__name__ == 'AnsibleVaultEncryptedUnicode'
 
 
 def yaml_reading(value: Any) -> str:

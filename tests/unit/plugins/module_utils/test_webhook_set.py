@@ -276,3 +276,8 @@ def test_strings_that_look_like_other_types_are_names():
     args = {'name': '1e3', 'config': [{'name': 'yes'}, {'name': '007'}], 'unmanaged': 'ops-*, tmp-*'}
     assert retyped_names(args) == [] and retyped_names({}) == []
     assert retyped_names({'unmanaged': 7}) == ['unmanaged is the number 7, not a string: ' + HINT]
+
+
+def test_a_vaulted_name_is_a_string():
+    vaulted = type('AnsibleVaultEncryptedUnicode', (), {})()  # what ansible-core < 2.19 gives for !vault
+    assert retyped_names({'name': vaulted, 'config': [{'name': vaulted}], 'unmanaged': [vaulted]}) == []
