@@ -68,12 +68,24 @@ options:
     type: int
     version_added: 0.2.0
     default: 60
+  trigger_base_url:
+    description:
+      - Where the webhooks of the installation that O(api_url) belongs to are triggered, up to their token, for
+        example V(https://triggers.example.com/webhooks). A webhook's C(trigger_url) is this URL, C(/) and its
+        token.
+      - Not needed for Losant's public API (O(api_url) V(https://api.losant.com), however spelled), whose
+        webhooks are triggered at V(https://triggers.losant.com/webhooks). For any other O(api_url) the trigger
+        host cannot be derived from it, so without this option the modules return no trigger URL, rather than
+        one that would send the token to Losant's public cloud.
+      - If not set, the value of the E(LOSANT_TRIGGER_BASE_URL) environment variable is used.
+    type: str
+    version_added: 0.3.0
 requirements:
   - requests
 notes:
   - All modules of this collection belong to the C(losant.platform.losant) action group, so
     the connection options O(api_url), O(api_token), O(timeout), O(validate_certs), O(ca_path),
-    O(api_retries) and O(api_retry_max_wait) can be set once with C(module_defaults) and
+    O(api_retries), O(api_retry_max_wait) and O(trigger_base_url) can be set once with C(module_defaults) and
     C(group/losant.platform.losant).
   - Each connection option falls back to its environment variable, so that a pipeline or an AWX credential can
     set them all without touching playbooks. A variable whose value the option cannot take (E(LOSANT_TIMEOUT=soon))

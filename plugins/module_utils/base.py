@@ -42,24 +42,25 @@ CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, Any]] = {
     'ca_path': {'type': 'path'},
     'api_retries': {'type': 'int', 'default': DEFAULT_RETRIES},
     'api_retry_max_wait': {'type': 'int', 'default': DEFAULT_RETRY_MAX_WAIT},
+    'trigger_base_url': {'type': 'str'},
 }
 
 
-def validate_api_url(value: str) -> list[str]:
+def validate_api_url(value: str, option: str = 'api_url') -> list[str]:
     """requests refuses a URL without an http(s) scheme or a host with an exception, not an HTTP error."""
     if USER_INFO.match(value):  # never quoted: it may hold a password
-        return ['api_url must not hold a user name or password, as the API token is the only credential sent']
+        return ['%s must not hold a user name or password, as the API token is the only credential sent' % option]
     try:
         parts = urlparse(value)
     except ValueError:  # an unclosed IPv6 address: https://[::1
         parts = None
     if parts is None or parts.scheme not in ('http', 'https') or not parts.hostname:
-        return ['api_url must be an http:// or https:// URL with a host name, got %r' % value]
+        return ['%s must be an http:// or https:// URL with a host name, got %r' % (option, value)]
     try:
         valid_port = parts.port != 0
     except ValueError:
         valid_port = False
-    return [] if valid_port else ['api_url must have a port from 1 to 65535 if any, got %r' % value]
+    return [] if valid_port else ['%s must have a port from 1 to 65535 if any, got %r' % (option, value)]
 
 
 DEFAULT_PORTS = {'http': 80, 'https': 443}
@@ -126,6 +127,8 @@ class LosantModule:
         connection_errors = (validate_api_url(self.params['api_url']) + self.token_errors()
                              + (ca_path_errors(self.params['ca_path']) if self.params['validate_certs'] else [])
                              + retry_errors(self.params['api_retries'], self.params['api_retry_max_wait']))
+        if self.params['trigger_base_url'] is not None:
+            connection_errors.extend(validate_api_url(self.params['trigger_base_url'].strip(), 'trigger_base_url'))
         if self.params['timeout'] <= 0:
             connection_errors.append('timeout must be a positive number of seconds, got %d' % self.params['timeout'])
         errors = (self.environment.errors + self.environment.name_variables(connection_errors)

@@ -21,6 +21,7 @@ VARIABLES = {
     'ca_path': 'LOSANT_CA_PATH',
     'api_retries': 'LOSANT_API_RETRIES',
     'api_retry_max_wait': 'LOSANT_API_RETRY_MAX_WAIT',
+    'trigger_base_url': 'LOSANT_TRIGGER_BASE_URL',
 }
 # Types whose conversion can fail, what they accept, and the conversion the argument spec would apply.
 CONVERSIONS: dict[str, tuple[str, Callable[[str], Any]]] = {

@@ -10,11 +10,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
+from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, Shape, page_of
 from ansible_collections.losant.platform.plugins.module_utils.fields import MASK, Field, changed_fields, mask, secret_keys
 
-TRIGGER_URL = 'https://triggers.losant.com/webhooks/%s'
+# Losant's public cloud: its API, and where its webhooks are triggered. A private installation has its own
+# trigger host, which cannot be derived from its API URL (option trigger_base_url).
+PUBLIC_API = 'https://api.losant.com'
+PUBLIC_TRIGGER_BASE = 'https://triggers.losant.com/webhooks'
 PAGE_SIZE = 1000
 NOT_LETTER_OR_DIGIT = re.compile(r'[^A-Za-z0-9]+')
 
@@ -93,14 +96,30 @@ def diff_view(webhook: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def trigger_url(webhook: dict[str, Any]) -> Optional[str]:
+def is_public_api(api_url: str) -> bool:
+    """Whether ``api_url`` is Losant's public API, however it is spelled (case, default port, final slash)."""
+    try:
+        return server_identity(api_url) == PUBLIC_API
+    except ValueError:  # not a URL: check_input refuses it
+        return False
+
+
+def trigger_base(params: dict[str, Any]) -> Optional[str]:
+    """Where trigger URLs start: ``trigger_base_url`` if given, else the public trigger host for the public API."""
+    if params.get('trigger_base_url'):
+        return params['trigger_base_url'].strip().rstrip('/')
+    return PUBLIC_TRIGGER_BASE if is_public_api(params['api_url']) else None
+
+
+def trigger_url(webhook: dict[str, Any], base: Optional[str]) -> Optional[str]:
+    """The URL that triggers ``webhook``: None until it has a token, or when the trigger host is unknown."""
     token = webhook.get('token')
-    return TRIGGER_URL % token if token else None
+    return '%s/%s' % (base, token) if token and base else None
 
 
-def with_trigger_url(webhook: dict[str, Any]) -> dict[str, Any]:
-    """A webhook for a list in a module result: masked, with ``trigger_url`` (None until it has a token)."""
-    return dict(mask(FIELDS, webhook), trigger_url=trigger_url(webhook))
+def with_trigger_url(webhook: dict[str, Any], base: Optional[str]) -> dict[str, Any]:
+    """A webhook for a list in a module result: masked, with ``trigger_url`` (see ``trigger_url``)."""
+    return dict(mask(FIELDS, webhook), trigger_url=trigger_url(webhook, base))
 
 
 def predicted_webhook(body: dict[str, Any], application_id: str) -> dict[str, Any]:

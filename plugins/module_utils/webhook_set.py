@@ -378,9 +378,9 @@ def applied_changes(changes: list[Change], unapplied: dict[str, list[str]]) -> l
 
 
 def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],
-                application_id: str, touched_only: bool = False) -> list[dict[str, Any]]:
+                application_id: str, trigger_base: Optional[str], touched_only: bool = False) -> list[dict[str, Any]]:
     """The application's webhooks after the changes (``touched_only``: those created or updated), sorted by
-    name, masked, each with its trigger URL.
+    name, masked, each with its trigger URL (starting with ``trigger_base``, None when that is unknown).
 
     In check mode (no answers) updates are predicted by overlaying the body, and creates from the
     platform defaults.
@@ -400,7 +400,7 @@ def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: 
         kept = [webhook for webhook in kept if webhook['id'] in updated]
     after = [updated.get(webhook['id'], webhook) for webhook in kept] + created
     after.sort(key=lambda webhook: (webhook.get('name') or '', webhook.get('id') or ''))
-    return [with_trigger_url(webhook) for webhook in after]
+    return [with_trigger_url(webhook, trigger_base) for webhook in after]
 
 
 def changes_diff(changes: list[Change], application_id: str,

@@ -221,8 +221,10 @@ affected_workflows:
     - {id: 575ed78e7ae143cd83dc4ab0, name: order router, enabled: true, webhook: orders,
        webhook_id: 575ed78e7ae143cd83dc4aab, deleted: false}
 trigger_url:
-  description: The public URL that triggers the webhook. Absent when the webhook has no token yet or was deleted.
-  returned: when the webhook exists
+  description:
+    - The URL that triggers the webhook. Absent when the webhook has no token yet or was deleted, and when the
+      trigger host is unknown (an O(api_url) other than Losant's public API, without O(trigger_base_url)).
+  returned: when the webhook exists and its trigger host is known
   type: str
   sample: https://triggers.losant.com/webhooks/7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
 status:
@@ -296,6 +298,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     diff_view,
     incomplete_listing,
     predicted_webhook,
+    trigger_base,
     trigger_url,
     unapplied_message,
     unapplied_options,
@@ -427,11 +430,10 @@ class WebhookModule(LosantModule):
             self.module.fail_json(msg=unapplied_message(request, {answer.get('name'): options}),
                                   fields_not_applied=options, **result)
 
-    @staticmethod
-    def outcome(changed: bool, webhook: dict[str, Any], diff: dict[str, Any],
+    def outcome(self, changed: bool, webhook: dict[str, Any], diff: dict[str, Any],
                 *changes: dict[str, Any]) -> dict[str, Any]:
         result = {'changed': changed, 'webhook': mask(FIELDS, webhook), 'diff': diff, 'changes': list(changes)}
-        url = trigger_url(webhook)
+        url = trigger_url(webhook, trigger_base(self.params))
         if url:
             result['trigger_url'] = url
         return result

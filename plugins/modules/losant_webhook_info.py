@@ -135,7 +135,7 @@ webhooks:
     - The webhooks found, as the API returns them without its hypermedia keys, sorted by name.
     - Empty when no webhook matches, including when no webhook has the given O(webhook_id).
     - V(verificationCode) and V(basicAuthPassword) are masked as C(********) when the API returns them.
-    - Each webhook also has a C(trigger_url) key, the public URL that triggers it.
+    - Each webhook also has a C(trigger_url) key, the URL that triggers it.
   returned: always
   type: list
   elements: dict
@@ -162,7 +162,9 @@ webhooks:
         - {id: 575ed78e7ae143cd83dc4ab0, name: order router, enabled: true}
   contains:
     trigger_url:
-      description: The public URL that triggers the webhook; V(null) while the webhook has no token.
+      description:
+        - The URL that triggers the webhook; V(null) while the webhook has no token, and when the trigger host is
+          unknown (an O(api_url) other than Losant's public API, without O(trigger_base_url)).
       returned: always
       type: str
       sample: https://triggers.losant.com/webhooks/7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
@@ -237,6 +239,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
     WebhookApi,
     incomplete_listing,
+    trigger_base,
     webhook_api,
     with_trigger_url,
 )
@@ -256,7 +259,8 @@ class WebhookInfoModule(LosantModule):
         self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params))
         api = webhook_api(self)
         try:
-            webhooks = [with_trigger_url(webhook) for webhook in self.find(api)]
+            base = trigger_base(self.params)
+            webhooks = [with_trigger_url(webhook, base) for webhook in self.find(api)]
             if self.params['with_workflows']:
                 self.add_workflows(api, webhooks)
         except LosantError as error:

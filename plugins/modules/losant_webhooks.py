@@ -425,6 +425,8 @@ webhooks:
     - Before version 0.2.0, every webhook of the application, also without O(return_all).
     - In check mode, the webhooks as they would be; a webhook that would be created has no ID or token yet,
       and its C(trigger_url) is V(null).
+    - C(trigger_url) is V(null) too when the trigger host is unknown (an O(api_url) other than Losant's public
+      API, without O(trigger_base_url)).
     - V(verificationCode) and V(basicAuthPassword) are masked as C(********) when present.
   returned: success, unless O(state=gathered)
   type: list
@@ -587,6 +589,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     Listing,
     WebhookApi,
     incomplete_listing,
+    trigger_base,
     unapplied_message,
     unconfirmed_absence,
     webhook_api,
@@ -660,7 +663,8 @@ class WebhooksModule(LosantModule):
                       not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,
                       affected_workflows=affected)
         everything = self.params['return_all']
-        after = after_state(webhooks.webhooks, changes, answers, app_id, touched_only=not everything)
+        after = after_state(webhooks.webhooks, changes, answers, app_id, trigger_base(self.params),
+                            touched_only=not everything)
         result: dict[str, Any] = {
             'changed': bool(changes),
             'webhooks': after,

@@ -54,6 +54,8 @@ from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFA
 
 APP_ID = '5f0c1e2d3b4a59687a8b9c0d'
 BASE_URL = 'https://api.example.test'
+# Where a private installation's webhooks are triggered (option trigger_base_url), for the tests that need it.
+TRIGGER_BASE = 'https://triggers.example.test/webhooks'
 _ids = itertools.count(1)
 
 

@@ -20,6 +20,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import (
 )
 from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     FIELDS,
+    PUBLIC_TRIGGER_BASE,
     WebhookApi,
     describe_write,
     predicted_webhook,
@@ -117,8 +118,9 @@ def test_update_diff_of_a_secret_the_api_did_not_return():
 
 
 def test_trigger_url_uses_the_token():
-    assert trigger_url({'token': 'abc-123'}) == 'https://triggers.losant.com/webhooks/abc-123'
-    assert trigger_url({'name': 'no token yet'}) is None
+    assert trigger_url({'token': 'abc-123'}, PUBLIC_TRIGGER_BASE) == 'https://triggers.losant.com/webhooks/abc-123'
+    assert trigger_url({'name': 'no token yet'}, PUBLIC_TRIGGER_BASE) is None
+    assert trigger_url({'token': 'abc-123'}, None) is None
 
 
 def test_predicted_webhook_overlays_the_body_on_the_platform_defaults():

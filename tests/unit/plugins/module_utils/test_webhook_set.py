@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils.fields import desired_fields
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, WebhookApi
+from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, PUBLIC_TRIGGER_BASE, WebhookApi
 from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
     ACTIONS,
     Change,
@@ -220,19 +220,19 @@ def test_apply_changes_reports_applied_and_not_applied_writes_when_one_fails():
 def test_after_state_predicts_check_mode_and_uses_answers_otherwise():
     a, b = webhook('b-hook', responseCode=201), webhook('a-hook', basicAuthPassword='pw-secret')
     changes = WebhookSet([a, b]).plan('overridden', [entry('b-hook', response_code=202), entry('c-hook')])
-    predicted = after_state([a, b], changes, [None] * len(changes), APP_ID)
+    predicted = after_state([a, b], changes, [None] * len(changes), APP_ID, PUBLIC_TRIGGER_BASE)
     assert [hook['name'] for hook in predicted] == ['b-hook', 'c-hook']
     assert predicted[0]['responseCode'] == 202 and predicted[0]['trigger_url'].endswith(a['token'])
     assert 'id' not in predicted[1] and predicted[1]['trigger_url'] is None and predicted[1]['enabled'] is True
     assert not any(key.startswith('_') for hook in predicted for key in hook)
     answers = [dict(a, responseCode=202), webhook('c-hook'), {'success': True}]
-    assert after_state([a, b], changes, answers, APP_ID)[1]['id'] == answers[1]['id']
+    assert after_state([a, b], changes, answers, APP_ID, None)[1]['id'] == answers[1]['id']
 
 
 def test_after_state_masks_secrets():
     hook = webhook('a', basicAuthPassword='pw-secret', verificationCode='vc-secret')
-    assert after_state([hook], [], [], APP_ID)[0]['basicAuthPassword'] == '********'
-    assert 'secret' not in repr(after_state([hook], [], [], APP_ID))
+    assert after_state([hook], [], [], APP_ID, None)[0]['basicAuthPassword'] == '********'
+    assert 'secret' not in repr(after_state([hook], [], [], APP_ID, None))
 
 
 def test_overridden_with_ten_percent_drift_plans_one_update_per_drifted_webhook():

@@ -15,7 +15,7 @@ import requests
 from ansible_collections.losant.platform.plugins.module_utils import base
 from ansible_collections.losant.platform.plugins.modules.losant_webhook import main
 from ansible_collections.losant.platform.tests.unit import api_double
-from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, Reply
+from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, TRIGGER_BASE, FakeApi, Reply
 
 HOOK = '5b3a0c1e9f1d2c00abcdef01'
 OTHER = '5b3a0c1e9f1d2c00abcdef02'
@@ -26,7 +26,8 @@ PASSWORD = 'pw-4d1c9e0a7b'
 
 
 def args(**extra: Any) -> dict[str, Any]:
-    return dict({'api_url': BASE_URL, 'api_token': TOKEN, 'application_id': APP_ID}, **extra)
+    return dict({'api_url': BASE_URL, 'api_token': TOKEN, 'application_id': APP_ID, 'trigger_base_url': TRIGGER_BASE},
+                **extra)
 
 
 def webhook(**fields: Any) -> dict[str, Any]:
@@ -56,7 +57,7 @@ def test_create_posts_only_the_set_fields(run_module, fake_api):
     run = run_module(main, args(name='orders', response_code=201, enabled=False), diff=True)
     assert sent(fake_api) == [LIST_ORDERS, ('POST', LIST_PATH, {'name': 'orders', 'responseCode': 201, 'enabled': False})]
     assert run.result['changed'] is True
-    assert run.result['trigger_url'] == 'https://triggers.losant.com/webhooks/trig-1'
+    assert run.result['trigger_url'] == TRIGGER_BASE + '/trig-1'
     assert run.result['webhook']['id'] == HOOK and '_links' not in run.result['webhook']
     assert run.result['diff'] == {'before': {}, 'after': dict(run.result['webhook'], token='********')}
     assert run.result['webhook']['token'] == 'trig-1'
@@ -97,7 +98,7 @@ def test_converged_by_name_is_one_request(run_module, fake_api):
     assert sent(fake_api) == [LIST_ORDERS]
     assert run.result['changed'] is False
     assert run.result['diff'] == {'before': {}, 'after': {}}
-    assert run.result['trigger_url'] == 'https://triggers.losant.com/webhooks/trig-1'
+    assert run.result['trigger_url'] == TRIGGER_BASE + '/trig-1'
 
 
 def test_converged_by_id_is_one_get(run_module, fake_api):

@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.losant.platform.plugins.modules.losant_webhook_info import main
 from ansible_collections.losant.platform.tests.unit import api_double
-from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, Reply
+from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, TRIGGER_BASE, FakeApi, Reply
 
 HOOK = '575ed78e7ae143cd83dc4aab'
 LIST_PATH = '/applications/%s/webhooks' % APP_ID
@@ -25,7 +25,8 @@ NOT_FOUND = {'type': 'NotFound', 'message': 'Webhook was not found'}
 
 
 def args(**extra: Any) -> dict[str, Any]:
-    return dict({'api_url': BASE_URL, 'api_token': TOKEN, 'application_id': APP_ID}, **extra)
+    return dict({'api_url': BASE_URL, 'api_token': TOKEN, 'application_id': APP_ID, 'trigger_base_url': TRIGGER_BASE},
+                **extra)
 
 
 def webhook(name: str, index: int = 0, **fields: Any) -> dict[str, Any]:
@@ -52,8 +53,8 @@ def test_lists_every_webhook_without_hal_keys_and_with_trigger_urls(run_module, 
     assert fake_api.calls[0].headers['Authorization'] == 'Bearer %s' % TOKEN
     assert run.exit_code == 0 and run.result['changed'] is False
     assert run.result['webhooks'] == [
-        dict(without_hal(alerts), trigger_url='https://triggers.losant.com/webhooks/trig-1'),
-        dict(without_hal(orders), trigger_url='https://triggers.losant.com/webhooks/trig-2'),
+        dict(without_hal(alerts), trigger_url=TRIGGER_BASE + '/trig-1'),
+        dict(without_hal(orders), trigger_url=TRIGGER_BASE + '/trig-2'),
     ]
 
 
@@ -95,7 +96,7 @@ def test_webhook_id_is_one_get_of_that_webhook(run_module, fake_api):
     run = run_module(main, args(webhook_id=HOOK))
     assert sent(fake_api) == [('GET', '/applications/%s/webhooks/%s' % (APP_ID, HOOK), None)]
     assert run.result['webhooks'] == [dict(without_hal(webhook('orders')),
-                                           trigger_url='https://triggers.losant.com/webhooks/trig-0')]
+                                           trigger_url=TRIGGER_BASE + '/trig-0')]
 
 
 def test_unknown_webhook_id_returns_an_empty_list(run_module, fake_api):

@@ -16,6 +16,7 @@ from ansible_collections.losant.platform.plugins.modules import losant_webhooks
 from ansible_collections.losant.platform.tests.unit.api_double import (
     APP_ID,
     BASE_URL,
+    TRIGGER_BASE,
     FakeApi,
     Reply,
     bare_webhook,
@@ -38,7 +39,7 @@ def converge(run_module: Any) -> Any:
     def run(fake: FakeApi, state: str, config: Optional[list] = None, check_mode: bool = False,
             diff: bool = False, **options: Any) -> Any:
         args = dict(dict(api_url=BASE_URL, api_token='unit-token', application_id=APP_ID, state=state,
-                         concurrency=1), **options)
+                         concurrency=1, trigger_base_url=TRIGGER_BASE), **options)
         if config is not None:
             args['config'] = config
         with fake.serving():
@@ -86,7 +87,7 @@ def test_merged_creates_and_updates_given_fields_with_one_list_and_one_write_eac
     after = {hook['name']: hook for hook in run.result['webhooks']}
     assert sorted(after) == ['alerts', 'orders']  # other is untouched
     assert after['orders']['responseCode'] == 202 and after['orders']['description'] == 'keep'
-    assert after['alerts']['trigger_url'] == 'https://triggers.losant.com/webhooks/' + after['alerts']['token']
+    assert after['alerts']['trigger_url'] == TRIGGER_BASE + '/' + after['alerts']['token']
     assert 'diff' not in run.result
 
 

@@ -18,6 +18,7 @@ from ansible_collections.losant.platform.plugins.module_utils import lock
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
 
 API = 'https://api.example.test'
+TRIGGER_BASE = 'https://triggers.example.test/webhooks'
 APP = '5b3a0c1e9f1d2c0012345678'
 LIST_URL = '%s/applications/%s/webhooks' % (API, APP)
 NOT_FOUND = {'type': 'NotFound', 'message': 'Webhook was not found'}
@@ -30,7 +31,8 @@ def no_workflows(requests_mock):
 
 
 def args(**extra: Any) -> dict[str, Any]:
-    return dict({'api_url': API, 'api_token': 'unit-token', 'application_id': APP}, **extra)
+    return dict({'api_url': API, 'api_token': 'unit-token', 'application_id': APP, 'trigger_base_url': TRIGGER_BASE},
+                **extra)
 
 
 def hook(number: int, name: str, **fields: Any) -> dict[str, Any]:
@@ -234,7 +236,7 @@ def test_a_patch_that_ignores_is_websocket_fails_naming_it_and_the_way_out(run_m
     assert 'did not apply every field sent (orders: is_websocket)' in run.result['msg']
     assert 'delete the webhook and create it again' in run.result['msg'] and 'new trigger URL' in run.result['msg']
     assert run.result['webhook']['description'] == 'new'
-    assert run.result['trigger_url'] == 'https://triggers.losant.com/webhooks/trigger-token-1'
+    assert run.result['trigger_url'] == TRIGGER_BASE + '/trigger-token-1'
 
 
 def test_a_patch_that_refuses_is_websocket_says_the_way_out(run_module, requests_mock):
@@ -304,7 +306,7 @@ def test_diffs_mask_the_trigger_token_and_the_result_keeps_the_trigger_url(run_m
     requests_mock.post(LIST_URL, status_code=201, json=hook(2, 'new'))
     run = run_module(losant_webhook.main, args(name='new'), diff=True)
     assert run.result['diff']['after']['token'] == '********'
-    assert run.result['trigger_url'] == 'https://triggers.losant.com/webhooks/trigger-token-2'
+    assert run.result['trigger_url'] == TRIGGER_BASE + '/trigger-token-2'
     assert run.result['webhook']['token'] == 'trigger-token-2'
 
 

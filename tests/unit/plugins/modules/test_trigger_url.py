@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""``trigger_url`` is Losant's public trigger host only for Losant's public API; otherwise ``trigger_base_url``
+(or LOSANT_TRIGGER_BASE_URL) names it, and without it losant_webhook returns no ``trigger_url`` and the list
+modules a null one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ansible_collections.losant.platform.plugins.module_utils.webhook import is_public_api
+from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
+from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, TRIGGER_BASE, FakeApi, webhook
+
+PUBLIC_API = 'https://api.losant.com'
+PUBLIC_TRIGGER = 'https://triggers.losant.com/webhooks/'
+
+
+@pytest.mark.parametrize('api_url', [PUBLIC_API, 'HTTPS://API.Losant.com/', 'https://api.losant.com:443',
+                                     ' https://api.losant.com\n', 'https://api.losant.com./'])
+def test_losants_public_api_however_spelled(api_url):
+    assert is_public_api(api_url)
+
+
+@pytest.mark.parametrize('api_url', ['http://api.losant.com', 'https://api.losant.com:8443', 'http://127.0.0.1:8080',
+                                     'https://api.losant.com.example.test', 'https://api.losant.com/proxy',
+                                     'https://[::1', 'https://api.losant.com:0'])
+def test_other_api_urls_are_not_losants_public_api(api_url):
+    assert not is_public_api(api_url)
+
+
+def run(run_module: Any, module: Any, api_url: str = BASE_URL, **args: Any) -> dict[str, Any]:
+    hook = webhook('orders')
+    fake = FakeApi([hook])
+    with fake.serving(api_url.rstrip('/')):
+        result = run_module(module.main, dict(args, api_url=api_url, api_token='unit-token', application_id=APP_ID))
+    assert result.exit_code == 0, result.result
+    return dict(result.result, token=hook['token'])
+
+
+def trigger_urls(result: dict[str, Any]) -> list[Any]:
+    """``trigger_url`` of every webhook a module returned (losant_webhook's key, or each listed webhook's)."""
+    if 'webhooks' in result:
+        return [hook['trigger_url'] for hook in result['webhooks']]
+    return [result.get('trigger_url', 'not returned')]
+
+
+MODULES = [
+    pytest.param(losant_webhook, {'name': 'orders'}, 'not returned', id='losant_webhook'),
+    pytest.param(losant_webhooks, {'config': [{'name': 'orders'}], 'return_all': True}, None, id='losant_webhooks'),
+    pytest.param(losant_webhook_info, {}, None, id='losant_webhook_info'),
+]
+
+
+@pytest.mark.parametrize('module, args, unknown', MODULES)
+def test_the_public_api_gives_the_public_trigger_url(run_module, module, args, unknown):
+    result = run(run_module, module, PUBLIC_API, **args)
+    assert trigger_urls(result) == [PUBLIC_TRIGGER + result['token']]
+
+
+@pytest.mark.parametrize('module, args, unknown', MODULES)
+def test_another_api_without_trigger_base_url_gives_no_trigger_url(run_module, module, args, unknown):
+    result = run(run_module, module, **args)
+    assert trigger_urls(result) == [unknown]
+    assert 'triggers.losant.com' not in str(result)
+
+
+@pytest.mark.parametrize('module, args, unknown', MODULES)
+def test_trigger_base_url_names_the_trigger_host(run_module, module, args, unknown):
+    result = run(run_module, module, trigger_base_url=TRIGGER_BASE + '/', **args)
+    assert trigger_urls(result) == [TRIGGER_BASE + '/' + result['token']]
+
+
+@pytest.mark.parametrize('module, args, unknown', MODULES)
+def test_trigger_base_url_comes_from_the_environment_too(run_module, monkeypatch, module, args, unknown):
+    monkeypatch.setenv('LOSANT_TRIGGER_BASE_URL', TRIGGER_BASE)
+    result = run(run_module, module, PUBLIC_API, **args)
+    assert trigger_urls(result) == [TRIGGER_BASE + '/' + result['token']]
+
+
+@pytest.mark.parametrize('value', ['triggers.example.test/webhooks', 'ftp://triggers.example.test', ''])
+def test_a_trigger_base_url_that_is_no_http_url_fails_before_any_request(run_module, fake_api, value):
+    result = run_module(losant_webhook_info.main, {'api_url': BASE_URL, 'api_token': 'unit-token',
+                                                   'application_id': APP_ID, 'trigger_base_url': value})
+    assert result.exit_code == 1 and fake_api.calls == []
+    assert 'trigger_base_url must be an http:// or https:// URL with a host name' in result.result['msg']
+
+
+def test_a_bad_trigger_base_url_from_the_environment_names_the_variable(run_module, fake_api, monkeypatch):
+    monkeypatch.setenv('LOSANT_TRIGGER_BASE_URL', 'triggers.example.test')
+    result = run_module(losant_webhook_info.main, {'api_url': BASE_URL, 'api_token': 'unit-token',
+                                                   'application_id': APP_ID})
+    assert result.exit_code == 1 and fake_api.calls == []
+    assert '(from the environment variable LOSANT_TRIGGER_BASE_URL)' in result.result['msg']
