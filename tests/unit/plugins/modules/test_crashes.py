@@ -68,3 +68,13 @@ def test_with_parallel_writes_no_write_starts_after_an_exception(run_module):
     assert sorted(write['body']['name'] for write in reported) == sorted(sent)
     assert len(reported) + len(run.result['not_applied']) == len(names)
     assert len(run.result['outcome_unknown']) == 1
+
+
+def test_an_exception_in_the_first_write_still_reports_changed_as_it_may_have_written(run_module):
+    fake = FakeApi()
+    fake.script('POST', COLLECTION, RuntimeError('boom'))
+    with fake.serving():
+        run = run_module(losant_webhooks.main, dict(ARGS, config=[{'name': 'a'}, {'name': 'b'}], concurrency=1))
+    assert run.exit_code == 1 and run.result['applied'] == []
+    assert run.result['outcome_unknown'] == [create('a')] and run.result['not_applied'] == [create('b')]
+    assert run.result['changed'] is True
