@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as module_warnings
 from ansible_collections.losant.platform.plugins.module_utils import client
 from ansible_collections.losant.platform.tests.unit.api_double import FakeApi
 from ansible.module_utils.common.text.converters import to_bytes
@@ -70,6 +71,9 @@ def run_module(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -
     def run(main: Callable[[], None], args: dict[str, Any], check_mode: bool = False,
             diff: bool = False) -> ModuleRun:
         args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        # A module process starts with no warnings; earlier runs in this process leave theirs behind.
+        for name in ('_global_warnings', '_global_deprecations'):
+            monkeypatch.setattr(module_warnings, name, type(getattr(module_warnings, name))())
         capsys.readouterr()
         with patch_module_args(args), pytest.raises(SystemExit) as exited:
             main()
