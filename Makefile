@@ -91,7 +91,7 @@ TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosyst
               contract-emulator $(addsuffix -module,$(addprefix integration-,$(MODULE_PROCESS_CORES))) \
               integration-personalities docs-examples runner-test
 
-.PHONY: help bench test sanity units integration lint lint-docs lint-ansible emulator-test contract contract-emulator ecosystem-test \
+.PHONY: help bench mutation test sanity units integration lint lint-docs lint-ansible emulator-test contract contract-emulator ecosystem-test \
         build build-check docs demo sync clean distclean $(TEST_STEPS) \
         $(addprefix sanity-,$(CORES)) $(addsuffix -module,$(addprefix integration-,$(CORES))) \
         $(addsuffix -subset,$(addprefix integration-,$(CORES)))
@@ -109,6 +109,7 @@ help:
 	@echo "make ecosystem-test execution environment metadata (ansible-builder create)"
 	@echo "make runner-test    the drift check run by ansible-runner (the engine of AWX), with the AWX guide's credential"
 	@echo "make docs           lint the docs and build the HTML documentation into docs/build/html/"
+	@echo "make mutation       mutation score of the unit suite on plugins/ (or MUTATE=paths; never part of make test)"
 	@echo "make bench          benchmarks (never part of make test); rewrites docs/performance.md and .png"
 	@echo "make build          build the collection tarball into .tmp/build/"
 	@echo "make build-check    build, check the tarball's file list, install it, run ansible-doc on every module"
@@ -160,6 +161,9 @@ endef
 
 .venv/emulator/.installed: tests/emulator/requirements.txt
 	$(call make_venv,$(PYTHONS_FOR_EMULATOR),the emulator's tests,-r $<)
+
+.venv/mutation/.installed: tests/mutation/requirements.txt
+	$(call make_venv,$(PYTHONS_FOR_TOOLS),mutation testing (ansible-core 2.21),-r $<)
 
 .venv/ecosystem/.installed: tests/ecosystem/requirements.txt
 	$(call make_venv,$(PYTHONS_FOR_TOOLS),ansible-builder,-r $<)
@@ -272,6 +276,11 @@ demo: .venv/demo/.installed-py$(DEMO_PYTHON) sync
 
 bench:
 	benchmarks/run.sh
+
+# Not part of make test: slow (CONTRIBUTING.md says when to run it). MUTATE: paths under plugins/.
+MUTATE ?= plugins
+mutation: .venv/mutation/.installed sync
+	tests/mutation/run.sh .venv/mutation $(MUTATE)
 
 clean:
 	rm -rf .tmp tests/output docs/build benchmarks/results

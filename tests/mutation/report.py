@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The mutation score of cosmic-ray sessions: survivors listed, equivalent mutants set aside, one score line.
+
+Usage: python report.py EQUIVALENT_YAML SESSION.sqlite...   (run from the collection copy)
+
+A mutant is equivalent when EQUIVALENT_YAML has an entry with its file, operator and source line
+(stripped), so entries survive edits elsewhere in the file. Incompetent mutants (the code no longer
+imports) are not counted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+from cosmic_ray.work_db import WorkDB, use_db
+from cosmic_ray.work_item import TestOutcome
+
+
+def key(path: str, operator: str, line: str) -> tuple[str, str, str]:
+    return path, operator, line.strip()
+
+
+def main(equivalent_file: str, *sessions: str) -> int:
+    equivalent = {key(entry['file'], entry['operator'], entry['line']): entry['reason']
+                  for entry in yaml.safe_load(Path(equivalent_file).read_text()) or []}
+    killed = survived = set_aside = incompetent = 0
+    survivors = []
+    for session in sessions:
+        with use_db(session, WorkDB.Mode.open) as db:
+            for item, result in db.completed_work_items:
+                mutation = item.mutations[0]
+                line_number = mutation.start_pos[0]
+                line = Path(mutation.module_path).read_text().splitlines()[line_number - 1]
+                if result.test_outcome == TestOutcome.INCOMPETENT:
+                    incompetent += 1
+                elif key(str(mutation.module_path), mutation.operator_name, line) in equivalent:
+                    set_aside += 1
+                elif result.test_outcome == TestOutcome.KILLED:
+                    killed += 1
+                else:
+                    survived += 1
+                    survivors.append('%s:%d: %s (%s, occurrence %d): %s' % (
+                        mutation.module_path, line_number, mutation.operator_name, item.job_id,
+                        mutation.occurrence, line.strip()))
+    for survivor in sorted(survivors):
+        print('survived: ' + survivor)
+    total = killed + survived
+    print('%d equivalent mutants set aside, %d incompetent' % (set_aside, incompetent))
+    print('mutation score: %d%% (%d of %d killed)' % (100 * killed // total if total else 100, killed, total))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(*sys.argv[1:]))
