@@ -27,8 +27,8 @@ def scrub_text(text: str, secrets: Iterable[str]) -> str:
 
     A secret of ``MIN_PARTIAL_LENGTH`` characters or more is masked wherever it occurs (also glued to other
     characters, as in an encoded URL or after a JSON escape). A shorter one is masked only where it stands
-    whole: the whole text, or between two equal quotes; masking every ``e`` or ``200`` would garble the text
-    and, by where the masks fall, spell the secret. Overlapping occurrences become one mask.
+    whole: the whole text, between two equal quotes, or as a word of its own; masking every ``e`` or ``200`` inside
+    other words would garble the text and, by where the masks fall, spell the secret. Overlapping occurrences become one mask.
     """
     spans = sorted(span for secret in secrets if secret for span in occurrences(text, secret))
     parts: list[str] = []
@@ -53,10 +53,17 @@ def occurrences(text: str, secret: str) -> Iterator[tuple[int, int]]:
 
 
 def stands_whole(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is the whole text (but for surrounding white space) or quoted in it."""
+    """Whether ``text[start:end]`` is the whole text (but for surrounding white space), quoted in it, or a word of
+    its own: no letter, digit or underscore touches it on either side."""
     if not text[:start].strip() and not text[end:].strip():
         return True
-    return 0 < start and end < len(text) and text[start - 1] == text[end] and text[end] in QUOTES
+    if 0 < start and end < len(text) and text[start - 1] == text[end] and text[end] in QUOTES:
+        return True
+    return not (start > 0 and is_word_character(text[start - 1])) and not (end < len(text) and is_word_character(text[end]))
+
+
+def is_word_character(char: str) -> bool:
+    return char.isalnum() or char == '_'
 
 
 def masked_whole(value: Any, secrets: frozenset[str]) -> Any:

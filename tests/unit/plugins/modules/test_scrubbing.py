@@ -130,7 +130,11 @@ MESSAGE = 'The webhook description is not accepted'
 
 @pytest.mark.parametrize('text, secrets, scrubbed', [
     pytest.param(MESSAGE, {'e'}, MESSAGE, id='a short secret inside words'),
-    pytest.param('no answer within 30 seconds', {'e', 's', '30'}, 'no answer within 30 seconds', id='own message'),
+    pytest.param('no answer within 30 seconds', {'e', 's', '3'}, 'no answer within 30 seconds', id='own message'),
+    pytest.param('basicAuthPassword hunter2 is too short', {'hunter2'}, 'basicAuthPassword ******** is too short',
+                 id='a short secret as a word'),
+    pytest.param('pw=hunter2&x (hunter2)', {'hunter2'}, 'pw=********&x (********)', id='a short secret between signs'),
+    pytest.param('hunter2x_hunter2', {'hunter2'}, 'hunter2x_hunter2', id='a short secret inside a word'),
     pytest.param('e', {'e'}, MASK, id='a short secret as the whole text'),
     pytest.param('{"basicAuthPassword":"e","enabled":true}', {'e'}, '{"basicAuthPassword":"********","enabled":true}',
                  id='a short secret whole in JSON'),
