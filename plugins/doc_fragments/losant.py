@@ -93,7 +93,8 @@ notes:
   - Requests answered with HTTP 429, 502, 503 or 504, and connections reset by the server, are retried
     with a jittered exponential backoff, or after the wait C(Retry-After) asks for (seconds or an HTTP date),
     within O(api_retries) and O(api_retry_max_wait). After a 429 every request of the task waits. A create
-    is retried only on HTTP 429 and 503 or when no connection was made, so that a retry never makes a second
+    is retried only on HTTP 429, on a 503 that is Losant's own JSON error (not a proxy's, which may come after the
+    API received the create), or when no connection was made, so that a retry never makes a second
     webhook. Timeouts and other errors fail at once with the HTTP method, path, status and the API's error
     type and message; after retries the message says how many attempts were made.
   - API requests never follow redirects, so that a write cannot turn into a read; an HTTP 3xx answer fails

@@ -32,7 +32,8 @@ else:
 ACCEPT_VERSION = '^1.30.0'
 RETRIED_STATUSES = frozenset((429, 502, 503, 504))
 # A create that met a gateway error or a broken connection may have been applied, and sending it
-# again would make a second webhook: creates are retried only when the API says it did nothing.
+# again would make a second webhook: creates are retried only when the API says it did nothing, in its
+# own JSON error for a 503 (a proxy's 503 may follow a create the API received).
 CREATE_RETRIED_STATUSES = frozenset((429, 503))
 # Statuses after which a write may have been applied although it failed.
 UNKNOWN_OUTCOME_STATUSES = frozenset((502, 504))
@@ -472,9 +473,12 @@ class LosantClient:
                                                       else 'a redirect without a Location'), status)
         if status in RETRIED_STATUSES:
             error = error_from_response(method, path, response)
+            losant_said_it = isinstance(error.error_type, str) and bool(error.error_type)
             error.outcome_unknown = writing and status in UNKNOWN_OUTCOME_STATUSES
-            if method != 'POST' or status in CREATE_RETRIED_STATUSES:
+            # 429 says the request was not handled, whoever answers; a 503 only when the API itself says so.
+            if method != 'POST' or status == 429 or (status in CREATE_RETRIED_STATUSES and losant_said_it):
                 raise RetryLater(error, response.headers.get('Retry-After'))
+            error.outcome_unknown = True  # a gateway error, or a proxy's answer after the API may have had it
             error.attempts = 1
             raise error
         if status >= 400:

@@ -137,7 +137,7 @@ def test_a_reset_connection_is_retried(client, requests_mock, sleeps):
 
 @pytest.mark.parametrize('status', [429, 503])
 def test_a_create_is_retried_when_the_api_says_it_did_nothing(client, requests_mock, sleeps, status):
-    requests_mock.post(URL, [{'status_code': status}, {'status_code': 201, 'json': {'id': 'x'}}])
+    requests_mock.post(URL, [error_body(status, 'ServiceUnavailable', 'later'), {'status_code': 201, 'json': {'id': 'x'}}])
     assert client.request('POST', PATH, body={'name': 'n'}) == {'id': 'x'}
     assert requests_mock.call_count == 2 and len(sleeps) == 1
 
@@ -152,6 +152,17 @@ def test_a_create_that_may_have_been_applied_is_not_sent_again(client, requests_
     assert str(raised.value) == ('POST %s failed with HTTP %d BadGateway: upstream failed (1 attempt; the webhook '
                                  'may have been created: check before running again)' % (PATH, status))
     assert raised.value.outcome_unknown is True
+
+
+@pytest.mark.parametrize('answer', [{'text': 'upstream connect error or disconnect/reset before headers'},
+                                    {'text': '<html><body>503 Service Unavailable</body></html>'},
+                                    {'json': {'message': 'no healthy upstream'}}])
+def test_a_create_a_proxy_answered_503_is_not_sent_again(client, requests_mock, sleeps, answer):
+    """Only Losant's own 503 says the create did nothing: a proxy may answer after the API received it."""
+    requests_mock.post(URL, status_code=503, **answer)
+    with pytest.raises(LosantError, match='may have been created') as raised:
+        client.request('POST', PATH, body={'name': 'n'})
+    assert requests_mock.call_count == 1 and sleeps == [] and raised.value.outcome_unknown is True
 
 
 def test_a_create_whose_connection_broke_is_not_sent_again(client, requests_mock, sleeps):
