@@ -213,6 +213,16 @@ class WebhookSet:
             if len(self.by_name.get(name, ())) > 1
         }
 
+    def look_alikes(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """For each of ``names`` no webhook has, the names of webhooks that differ from it only by white space
+        around them: matched exactly, such a name would create a second webhook (and overridden delete the first)."""
+        stripped: dict[str, list[str]] = {}
+        for name in self.by_name:
+            if isinstance(name, str):
+                stripped.setdefault(name.strip(), []).append(name)
+        return {name: sorted(stripped[name.strip()]) for name in names
+                if name not in self.by_name and name.strip() in stripped}
+
     def gathered(self, unmanaged: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The webhooks in ``config`` shape, without those whose name matches an ``unmanaged`` glob."""
         return [config_entry(webhook) for webhook in self.webhooks if not matches_any(webhook.get('name'), unmanaged)]

@@ -386,7 +386,17 @@ class WebhookModule(LosantModule):
             self.module.fail_json(msg=unconfirmed_absence(found.problem, [name], consequence))
         if found.problem:
             self.module.warn(incomplete_listing(found.problem))
+        if not matches and self.params['state'] == 'present' and name != name.strip():
+            self.refuse_look_alike(api, name)
         return matches[0] if matches else None
+
+    def refuse_look_alike(self, api: WebhookApi, name: str) -> None:
+        """Before creating a name with white space around it, make sure it does not stand for a webhook that has none."""
+        others = [webhook.get('name') for webhook in api.find_by_name(name.strip()).webhooks]
+        if others:
+            self.module.fail_json(msg='Nothing was changed: name %r differs from webhook %r only by white space around '
+                                      'it. Names are matched exactly, so this would make a second webhook; write the '
+                                      'name as the webhook has it.' % (name, others[0]))
 
     def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
         if current is None:

@@ -648,6 +648,7 @@ class WebhooksModule(LosantModule):
         if self.state == 'gathered':
             self.gather(webhooks)
         self.refuse_duplicates(webhooks)
+        self.refuse_look_alikes(webhooks)
         changes = webhooks.plan(self.state, self.entries, self.params['update_secrets'],
                                 self.params['include_workflows'], self.params['ignore_fields'],
                                 self.unmanaged)
@@ -757,6 +758,20 @@ class WebhooksModule(LosantModule):
                                                           'creating %s could make duplicates'
                                                           % ('it' if len(unlisted) == 1 else 'them')))
         self.module.warn(incomplete_listing(listing.problem))
+
+    def refuse_look_alikes(self, webhooks: WebhookSet) -> None:
+        """Fail before any write when a listed name differs from a webhook's only by white space around it."""
+        if self.state == 'deleted':
+            return
+        look_alikes = webhooks.look_alikes(entry['name'] for entry in self.entries)
+        if look_alikes:
+            described = '; '.join('%r (the application has %s)' % (name, ', '.join(repr(other) for other in others))
+                                  for name, others in look_alikes.items())
+            self.module.fail_json(
+                msg='Nothing was changed: config names differ from webhooks of the application only by white space '
+                    'around them: %s. Names are matched exactly, so the run would make a second webhook%s; write '
+                    'each name as the webhook has it.' % (described, ' and delete the first' if self.state ==
+                                                          'overridden' else ''))
 
     def refuse_duplicates(self, webhooks: WebhookSet) -> None:
         """Fail before any write when a listed name identifies more than one webhook."""

@@ -448,3 +448,21 @@ def test_a_thousand_and_one_webhooks_take_two_list_pages(converge):
     run = converge(fake, 'gathered')
     assert len(run.result['gathered']) == 1001
     assert [call[3]['page'] for call in fake.calls] == [0, 1]
+
+
+@pytest.mark.parametrize('declared, existing', [('orders ', 'orders'), ('orders', ' orders')])
+@pytest.mark.parametrize('state', ['overridden', 'merged', 'replaced'])
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_a_name_differing_from_a_webhook_only_by_white_space_changes_nothing(converge, declared, existing, state,
+                                                                             check_mode):
+    fake = FakeApi([webhook(existing)])
+    run = converge(fake, state, [{'name': declared}], check_mode=check_mode)
+    assert run.exit_code == 1 and fake.writes == []
+    assert 'differ from webhooks of the application only by white space around them: %r (the application has %r)' % (
+        declared, existing) in run.result['msg']
+
+
+def test_names_with_white_space_that_webhooks_have_exactly_are_managed(converge):
+    fake = FakeApi([webhook(' lead'), webhook('trail ')])
+    run = converge(fake, 'overridden', [{'name': ' lead'}, {'name': 'trail '}])
+    assert run.exit_code == 0 and run.result['changed'] is False and fake.writes == []
