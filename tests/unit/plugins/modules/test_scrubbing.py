@@ -74,13 +74,13 @@ def test_an_audit_log_error_echoing_secrets_is_no_reason_to_show_them(run_module
     fake = FakeApi([hook])
     fake.script('GET', '/applications/%s' % APP_ID, Reply(200, {'ownerType': 'organization', 'ownerId': 'ab' * 12}))
     fake.script('GET', '/orgs/%s/audit-logs' % ('ab' * 12), Reply(500, dict(forbidden_echo(hook).body, type='Error')))
+    converged = dict(ARGS, state='merged', config=[{'name': 'old'}], attribution=True)
+    drifted = dict(converged, config=[{'name': 'old', 'response_code': 200}])
     with fake.serving():
-        run = run_module(losant_webhooks.main, dict(ARGS, state='merged', config=[{'name': 'old'}], attribution=True,
-                                                     concurrency=1), check_mode=True)
+        run = run_module(losant_webhooks.main, converged, check_mode=True)
     assert run.exit_code == 0 and run.result['changed'] is False  # nothing drifted: no audit request
     with fake.serving():
-        run = run_module(losant_webhooks.main, dict(ARGS, state='merged', config=[{'name': 'old', 'response_code': 200}],
-                                                     attribution=True), check_mode=True)
+        run = run_module(losant_webhooks.main, drifted, check_mode=True)
     assert run.exit_code == 0 and run.result['changes'][0]['attribution'] is None
     assert 'no flows.get for ******** (********)' in run.result['attribution_unavailable']
     assert PASSWORD not in run.output  # the trigger token is returned on purpose, in webhooks
