@@ -69,6 +69,11 @@ YAML_1_2_NOT_TEXT = re.compile(r'[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|(?:\.[0-
                                r'|\.(?:inf|Inf|INF))|\.(?:nan|NaN|NAN)|null|Null|NULL|~|true|True|TRUE|false|False|FALSE')
 
 
+# Line breaks YAML knows besides \n and \r: written raw (in plain, quoted or block style) they are read back as a
+# space or a newline, so the name would stand for another webhook. Only double quotes escape them.
+UNICODE_LINE_BREAKS = re.compile('[\x85\u2028\u2029]')
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style with sequences indented under their key, as yamllint and ansible-lint expect."""
 
@@ -78,7 +83,8 @@ class _Dumper(yaml.SafeDumper):
 
 def _represent_text(dumper: _Dumper, text: str) -> yaml.ScalarNode:
     tag = '!unsafe' if any(marker in text for marker in JINJA_MARKERS) else 'tag:yaml.org,2002:str'
-    style = '|' if '\n' in text else "'" if YAML_1_2_NOT_TEXT.fullmatch(text) else None
+    style = ('"' if UNICODE_LINE_BREAKS.search(text) else '|' if '\n' in text
+             else "'" if YAML_1_2_NOT_TEXT.fullmatch(text) else None)
     return dumper.represent_scalar(tag, text, style=style)
 
 

@@ -25,7 +25,7 @@ ODD_NAMES = [
     '-1', '+1', '.5', '.inf', '.NaN', '12:30:00', '2026-01-01', '<<', '=', ' lead', 'trail ', '# hash', 'a #b',
     'a: b', 'a:b', '- dash', '-', '?', '? q', ':', '[v1]', '{a: 1}', '*star', '&anchor', '!tag', '%p', '@at', '`tick',
     '|pipe', '>gt', ', comma', '"quoted"', "it's", 'multi\nline', 'trailing newline\n', 'tab\there',
-    'ctl\x01\x1b[31mred', 'ünïcödé', '日本語', '{{ lookup("env", "HOME") }}', '{% raw %}', '{# c #}', 'a' * 255,
+    'ctl\x01\x1b[31mred', 'ünïcödé', '日本語', 'orders\x85eu', 'line\u2028sep', 'para\u2029sep', 'nel\x85\nmix', '{{ lookup("env", "HOME") }}', '{% raw %}', '{# c #}', 'a' * 255,
 ]
 
 
@@ -45,9 +45,10 @@ def read_as_ansible(text: str) -> dict:
 
 def test_ansible_reads_every_name_back_as_the_same_text() -> None:
     names = [name for name in ODD_NAMES if name]  # Losant refuses an empty name
-    text = webhooks_file([webhook(index, name) for index, name in enumerate(names)], APPLICATION_ID)
+    text = webhooks_file([webhook(index, name, description=name) for index, name in enumerate(names)], APPLICATION_ID)
     read = read_as_ansible(text)
     assert [entry['name'] for entry in read['webhooks']] == names
+    assert [entry['description'] for entry in read['webhooks']] == names
     assert all(isinstance(entry['name'], str) for entry in read['webhooks'])
     assert read['application_id'] == APPLICATION_ID
 
