@@ -35,6 +35,7 @@ RETRIED_STATUSES = frozenset((429, 502, 503, 504))
 # again would make a second webhook: creates are retried only when the API says it did nothing, in its
 # own JSON error for a 503 (a proxy's 503 may follow a create the API received).
 CREATE_RETRIED_STATUSES = frozenset((429, 503))
+LOSANT_ERROR_TYPE = re.compile(r'[A-Z][A-Za-z]*\Z')
 # Statuses after which a write may have been applied although it failed.
 UNKNOWN_OUTCOME_STATUSES = frozenset((502, 504))
 # Statuses by which the API says it is overloaded, to which callers sending in parallel slow down.
@@ -207,6 +208,19 @@ def error_from_response(method: str, path: str, response: Any) -> LosantError:
         return LosantError(method, path, str(body.get('message') or ''), response.status_code, body.get('type'))
     text = ' '.join((response.text or response.reason or '').split())[:200]
     return LosantError(method, path, text or 'no error message', response.status_code)
+
+
+def is_losant_error(response: Any) -> bool:
+    """Whether an error answer is Losant's own JSON error, ``{"type": "ServiceUnavailable", "message": ...}``, and
+    not a proxy's (text, HTML, or JSON of another shape such as RFC 7807 problem details)."""
+    if 'problem+json' in str(response.headers.get('Content-Type', '')):
+        return False
+    try:
+        body = response.json()
+    except (ValueError, RecursionError):
+        return False
+    return (isinstance(body, dict) and isinstance(body.get('message'), str)
+            and isinstance(body.get('type'), str) and LOSANT_ERROR_TYPE.fullmatch(body['type']) is not None)
 
 
 def connection_reason(error: Exception) -> str:
@@ -473,7 +487,7 @@ class LosantClient:
                                                       else 'a redirect without a Location'), status)
         if status in RETRIED_STATUSES:
             error = error_from_response(method, path, response)
-            losant_said_it = isinstance(error.error_type, str) and bool(error.error_type)
+            losant_said_it = is_losant_error(response)
             error.outcome_unknown = writing and status in UNKNOWN_OUTCOME_STATUSES
             # 429 says the request was not handled, whoever answers; a 503 only when the API itself says so.
             if method != 'POST' or status == 429 or (status in CREATE_RETRIED_STATUSES and losant_said_it):

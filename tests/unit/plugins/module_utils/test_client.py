@@ -156,7 +156,10 @@ def test_a_create_that_may_have_been_applied_is_not_sent_again(client, requests_
 
 @pytest.mark.parametrize('answer', [{'text': 'upstream connect error or disconnect/reset before headers'},
                                     {'text': '<html><body>503 Service Unavailable</body></html>'},
-                                    {'json': {'message': 'no healthy upstream'}}])
+                                    {'json': {'message': 'no healthy upstream'}},
+                                    {'json': {'type': 'about:blank', 'title': 'Service Unavailable', 'status': 503}},
+                                    {'json': {'type': 'ServiceUnavailable', 'message': 'busy'},
+                                     'headers': {'Content-Type': 'application/problem+json'}}])
 def test_a_create_a_proxy_answered_503_is_not_sent_again(client, requests_mock, sleeps, answer):
     """Only Losant's own 503 says the create did nothing: a proxy may answer after the API received it."""
     requests_mock.post(URL, status_code=503, **answer)
