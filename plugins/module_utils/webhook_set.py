@@ -15,6 +15,7 @@ import datetime
 import functools
 import re
 import threading
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Optional, get_args
@@ -86,6 +87,15 @@ def replaced_changes(desired: dict[str, Any], current: dict[str, Any],
         if field.api_key not in desired and value is not None and value != field.platform_default:
             changes[field.api_key] = field.platform_default
     return changes
+
+
+INVISIBLE = dict.fromkeys(map(ord, '\u200b\u200c\u200d\u2060\ufeff'))
+
+
+def look_alike_key(name: str) -> str:
+    """What a person reading ``name`` sees: no white space around it, no invisible characters, and one Unicode
+    spelling of each character (NFC)."""
+    return unicodedata.normalize('NFC', name.translate(INVISIBLE)).strip()
 
 
 @functools.lru_cache(maxsize=256)
@@ -214,14 +224,14 @@ class WebhookSet:
         }
 
     def look_alikes(self, names: Iterable[str]) -> dict[str, list[str]]:
-        """For each of ``names`` no webhook has, the names of webhooks that differ from it only by white space
-        around them: matched exactly, such a name would create a second webhook (and overridden delete the first)."""
-        stripped: dict[str, list[str]] = {}
+        """For each of ``names`` no webhook has, the names of webhooks that look the same (``look_alike_key``):
+        matched exactly, such a name would create a second webhook (and overridden delete the first)."""
+        keyed: dict[str, list[str]] = {}
         for name in self.by_name:
             if isinstance(name, str):
-                stripped.setdefault(name.strip(), []).append(name)
-        return {name: sorted(stripped[name.strip()]) for name in names
-                if name not in self.by_name and name.strip() in stripped}
+                keyed.setdefault(look_alike_key(name), []).append(name)
+        return {name: sorted(keyed[look_alike_key(name)]) for name in names
+                if name not in self.by_name and look_alike_key(name) in keyed}
 
     def gathered(self, unmanaged: Iterable[str] = ()) -> list[dict[str, Any]]:
         """The webhooks in ``config`` shape, without those whose name matches an ``unmanaged`` glob."""

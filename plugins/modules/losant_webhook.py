@@ -306,7 +306,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     webhook_api,
     webhook_changes,
 )
-from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change, applied_changes
+from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change, applied_changes, look_alike_key
 
 # What a name missing from an inconsistent listing would lead to, by state.
 ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
@@ -386,16 +386,17 @@ class WebhookModule(LosantModule):
             self.module.fail_json(msg=unconfirmed_absence(found.problem, [name], consequence))
         if found.problem:
             self.module.warn(incomplete_listing(found.problem))
-        if not matches and self.params['state'] == 'present' and name != name.strip():
+        if not matches and self.params['state'] == 'present' and name != look_alike_key(name):
             self.refuse_look_alike(api, name)
         return matches[0] if matches else None
 
     def refuse_look_alike(self, api: WebhookApi, name: str) -> None:
-        """Before creating a name with white space around it, make sure it does not stand for a webhook that has none."""
-        others = [webhook.get('name') for webhook in api.find_by_name(name.strip()).webhooks]
+        """Before creating a name with white space around it or invisible characters, make sure no webhook has it
+        without them."""
+        others = [webhook.get('name') for webhook in api.find_by_name(look_alike_key(name)).webhooks]
         if others:
             self.module.fail_json(msg='Nothing was changed: name %r differs from webhook %r only by white space around '
-                                      'it. Names are matched exactly, so this would make a second webhook; write the '
+                                      'it or invisible characters. Names are matched exactly, so this would make a second webhook; write the '
                                       'name as the webhook has it.' % (name, others[0]))
 
     def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:

@@ -769,7 +769,7 @@ class WebhooksModule(LosantModule):
                                   for name, others in look_alikes.items())
             self.module.fail_json(
                 msg='Nothing was changed: config names differ from webhooks of the application only by white space '
-                    'around them: %s. Names are matched exactly, so the run would make a second webhook%s; write '
+                    'around them, invisible characters or Unicode spelling: %s. Names are matched exactly, so the run would make a second webhook%s; write '
                     'each name as the webhook has it.' % (described, ' and delete the first' if self.state ==
                                                           'overridden' else ''))
 

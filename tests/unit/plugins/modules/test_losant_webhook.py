@@ -465,11 +465,12 @@ def test_a_missing_requests_library_gives_the_standard_message(run_module, fake_
     assert len(fake_api.calls) == 0
 
 
-def test_a_name_differing_from_a_webhook_only_by_white_space_around_it_creates_nothing(run_module, fake_api):
+@pytest.mark.parametrize('name', ['orders ', 'orders\u200b', '\ufefforders'])
+def test_a_name_differing_from_a_webhook_only_by_white_space_around_it_creates_nothing(run_module, fake_api, name):
     fake_api.add(webhook())
-    run = run_module(main, args(name='orders '))
+    run = run_module(main, args(name=name))
     assert run.exit_code == 1 and fake_api.writes == []
-    assert "name 'orders ' differs from webhook 'orders' only by white space" in run.result['msg']
+    assert "name %r differs from webhook 'orders' only by white space" % name in run.result['msg']
 
 
 def test_a_name_with_white_space_around_it_is_created_when_nothing_looks_like_it(run_module, fake_api):

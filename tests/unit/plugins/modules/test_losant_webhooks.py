@@ -450,7 +450,8 @@ def test_a_thousand_and_one_webhooks_take_two_list_pages(converge):
     assert [call[3]['page'] for call in fake.calls] == [0, 1]
 
 
-@pytest.mark.parametrize('declared, existing', [('orders ', 'orders'), ('orders', ' orders')])
+@pytest.mark.parametrize('declared, existing', [('orders ', 'orders'), ('orders', ' orders'), ('orders\u200b', 'orders'),
+                                               ('orders', 'orders\ufeff'), ('cafe\u0301', 'caf\u00e9')])
 @pytest.mark.parametrize('state', ['overridden', 'merged', 'replaced'])
 @pytest.mark.parametrize('check_mode', [True, False])
 def test_a_name_differing_from_a_webhook_only_by_white_space_changes_nothing(converge, declared, existing, state,
@@ -458,7 +459,7 @@ def test_a_name_differing_from_a_webhook_only_by_white_space_changes_nothing(con
     fake = FakeApi([webhook(existing)])
     run = converge(fake, state, [{'name': declared}], check_mode=check_mode)
     assert run.exit_code == 1 and fake.writes == []
-    assert 'differ from webhooks of the application only by white space around them: %r (the application has %r)' % (
+    assert 'only by white space around them, invisible characters or Unicode spelling: %r (the application has %r)' % (
         declared, existing) in run.result['msg']
 
 
