@@ -25,7 +25,8 @@ ODD_NAMES = [
     '-1', '+1', '.5', '.inf', '.NaN', '12:30:00', '2026-01-01', '<<', '=', ' lead', 'trail ', '# hash', 'a #b',
     'a: b', 'a:b', '- dash', '-', '?', '? q', ':', '[v1]', '{a: 1}', '*star', '&anchor', '!tag', '%p', '@at', '`tick',
     '|pipe', '>gt', ', comma', '"quoted"', "it's", 'multi\nline', 'trailing newline\n', 'tab\there',
-    'ctl\x01\x1b[31mred', 'ünïcödé', '日本語', 'orders\x85eu', 'line\u2028sep', 'para\u2029sep', 'nel\x85\nmix', '{{ lookup("env", "HOME") }}', '{% raw %}', '{# c #}', 'a' * 255,
+    'ctl\x01\x1b[31mred', 'ünïcödé', '日本語',
+    'orders\x85eu', 'line\u2028sep', 'para\u2029sep', 'nel\x85\nmix', '{{ lookup("env", "HOME") }}', '{% raw %}', '{# c #}', 'a' * 255,
 ]
 
 
