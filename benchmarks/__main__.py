@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     elif not options.no_docs and options.only == ['goals'] and not options.quick:
         progress('wrote the goals of %s' % report.write_goals(results))
     if 'goals' in results:
-        print(report.table(['goal', 'ansible-core', 'figure', 'reference', 'result'], goals.table(results['goals'])))
+        print(report.table(goals.HEADERS, goals.table(results['goals'])))
         print('load average (1, 5, 15 min) at start / end: %s / %s' % (
             results['environment']['load_average_at_start'], results['environment']['load_average_at_end']))
     print(json.dumps({'failures': failures, 'duration_seconds': round(results['duration_seconds'])}, indent=1))

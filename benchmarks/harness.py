@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -24,7 +25,15 @@ TOKEN = 'benchmark-token'
 APP_ID = '5a1f0c0ffee0000000000001'
 PYTHON = sys.executable
 COLLECTION_FILES = ('galaxy.yml', 'meta', 'plugins', 'playbooks')
-CORES = ('2.16', '2.21')
+
+
+def tested_cores() -> tuple[str, ...]:
+    """The ansible-core minors to measure: $BENCH_CORES (``make bench CORES=...``), else the Makefile's CORES."""
+    chosen = os.environ.get('BENCH_CORES') or re.search(r'^CORES := (.*)$', (ROOT / 'Makefile').read_text(), re.M).group(1)
+    return tuple(chosen.split())
+
+
+CORES = tested_cores()
 LATENCIES_MS = (0, 50)
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the benchmarks: prepare the ansible-core virtualenvs of `make test` (.venv/core-2.16, .venv/core-2.21)
-# and .venv/bench (rebuilt when benchmarks/requirements.txt changes), then `python -m benchmarks`, which
+# Run the benchmarks: prepare the ansible-core virtualenvs of `make test` (.venv/core-X.Y for each of
+# $BENCH_CORES, which `make bench` sets to the Makefile's CORES) and .venv/bench (rebuilt when benchmarks/requirements.txt changes), then `python -m benchmarks`, which
 # starts the emulator over TLS on 127.0.0.1, measures at 0 and 50 ms per request, and writes
 # docs/performance.md and docs/performance.png. Arguments go to `python -m benchmarks` (try --help).
 # Exit status 1 when a floor or goal does not hold. Takes about 15 minutes on 2 idle cores.
@@ -15,7 +15,9 @@ requirements=benchmarks/requirements.txt
 
 "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
     || { echo "benchmarks need Python 3.11 or later; set BENCH_PYTHON" >&2; exit 2; }
-make --no-print-directory .venv/core-2.16/.installed .venv/core-2.21/.installed
+cores=${BENCH_CORES:-$(sed -n 's/^CORES := //p' Makefile)}
+# shellcheck disable=SC2046  # one target per core
+make --no-print-directory $(printf '.venv/core-%s/.installed ' $cores)
 
 if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
     rm -rf "$venv"
