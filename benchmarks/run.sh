@@ -15,9 +15,10 @@ requirements=benchmarks/requirements.txt
 
 "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
     || { echo "benchmarks need Python 3.11 or later; set BENCH_PYTHON" >&2; exit 2; }
-cores=${BENCH_CORES:-$(sed -n 's/^CORES := //p' Makefile)}
-# shellcheck disable=SC2046  # one target per core
-make --no-print-directory $(printf '.venv/core-%s/.installed ' $cores)
+read -r -a cores <<< "${BENCH_CORES:-$(sed -n 's/^CORES := //p' Makefile)}"
+targets=()
+for core in "${cores[@]}"; do targets+=(".venv/core-$core/.installed"); done
+make --no-print-directory "${targets[@]}"
 
 if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
     rm -rf "$venv"
