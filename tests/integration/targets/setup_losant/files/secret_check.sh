@@ -54,9 +54,9 @@ check_no_secret_leaks() {
 check_execution_path() {
     local log=$1 expected=in-process taken payloads
     grep -q '^losant_in_process: *false' "$integration_config" && expected=module
-    taken=$(grep -o 'losant\.platform: running [a-z_]* \(in the controller process\|as a module\)' "$log" \
+    taken=$(grep -a -o 'losant\.platform: running [a-z_]* \(in the controller process\|as a module\)' "$log" \
         | sed 's/.* in the controller process$/in-process/; s/.* as a module$/module/' | sort -u)
-    payloads=$(grep -c 'AnsiballZ_losant_webhook' "$log" || true)
+    payloads=$(grep -a -c 'AnsiballZ_losant_webhook' "$log" || true)
     if [ "$taken" != "$expected" ] || { [ "$expected" = module ] && [ "$payloads" -eq 0 ]; } \
         || { [ "$expected" = in-process ] && [ "$payloads" -ne 0 ]; }; then
         echo "FAIL: expected every module to run $expected; the action plugin reported: ${taken:-nothing}," \
