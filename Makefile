@@ -45,8 +45,14 @@ NEWEST_CORE := $(lastword $(CORES))
 CORE_DEPENDENT_TARGETS := in_process drift_check losant_webhook
 SUBSET_CORES := $(filter-out $(OLDEST_CORE) $(NEWEST_CORE),$(CORES))
 # The integration targets with modules run as processes (integration-X.Y-module): on the oldest and
-# the newest only, where that path differs most.
+# the newest only, where that path differs most; and only the targets whose outcome depends on how a
+# module runs (arguments, check mode, diff, no_log masking, warnings, the task's environment, result
+# parsing): the three modules' own targets, and losant_connection for the TLS options and CA-bundle
+# variables of the task's environment. Not drift_check and export: their playbooks run in
+# ansible-playbook processes of their own, which losant_in_process never reaches, so they would run
+# as in integration-X.Y; nor in_process, which sets the variable itself and compares both ways.
 MODULE_PROCESS_CORES := $(OLDEST_CORE) $(NEWEST_CORE)
+MODULE_PROCESS_TARGETS := losant_webhook losant_webhooks losant_webhook_info losant_connection
 # Sanity checks the code, not its behaviour: on the oldest and the newest release. Not on 2.22.0rc1,
 # whose ansible-test installs pylint's dill from a GitHub archive, which a machine with only a
 # package index (as here) cannot fetch.
@@ -122,8 +128,9 @@ help:
 	@echo "make integration-personalities  the cases each emulator personality affects, under it ($(PERSONALITY_CORE) only)"
 	@echo "Single versions: sanity-2.19, units-2.21, integration-2.16, ... (any of $(CORES));"
 	@echo "sanity-py$(OLDEST_MODULE_PYTHON): the modules' compile and import checks on Python $(OLDEST_MODULE_PYTHON) (ansible-core $(OLDEST_CORE))"
-	@echo "make integration-$(NEWEST_CORE)-module   the integration targets with modules run as processes, not"
-	@echo "                    in-process (make test: on $(MODULE_PROCESS_CORES))"
+	@echo "make integration-$(NEWEST_CORE)-module   the integration targets whose outcome depends on how a module"
+	@echo "                    runs, with modules run as processes, not in-process: $(MODULE_PROCESS_TARGETS)"
+	@echo "                    (make test: on $(MODULE_PROCESS_CORES))"
 	@echo "make integration-2.19-subset   the integration targets whose outcome depends on ansible-core:"
 	@echo "                    $(CORE_DEPENDENT_TARGETS) (make test: on $(SUBSET_CORES))"
 	@echo "make docs-examples  every YAML example of README.md, docs/ and the modules' EXAMPLES, run against the"
@@ -206,15 +213,14 @@ $(addsuffix -subset,$(addprefix integration-,$(CORES))): integration-%-subset: .
 	    scripts/ansible-test.sh .venv/core-$* integration --requirements --python $(PYTHON_FOR_$*) \
 	    $(CORE_DEPENDENT_TARGETS)
 
-# The same targets with losant_in_process: false, so every module runs as its own process, as on a
-# remote host, instead of in the controller's (the targets check which way each module ran). Not
-# in_process, which sets the variable itself, so it would run as it does in integration-X.Y.
+# MODULE_PROCESS_TARGETS with losant_in_process: false, so every module runs as its own process, as
+# on a remote host, instead of in the controller's (the targets check which way each module ran).
 $(addsuffix -module,$(addprefix integration-,$(CORES))): integration-%-module: .venv/core-%/.installed sync
 	config=$(COLLECTION)/tests/integration/integration_config.yml; \
 	EMULATOR_PYTHON=.venv/core-$*/bin/python scripts/with-emulator.sh --integration-config $$config \
 	    bash -c 'echo "losant_in_process: false" >>"$$0" && exec "$$@"' $$config \
 	    scripts/ansible-test.sh .venv/core-$* integration --requirements --python $(PYTHON_FOR_$*) \
-	    --exclude in_process
+	    $(MODULE_PROCESS_TARGETS)
 
 # The personality matrix reruns cases under each emulator personality; its target is disabled for the runs
 # above, and one ansible-core version is enough, as the personalities change the API, not Ansible.
