@@ -7,7 +7,6 @@ import re
 import secrets
 import subprocess
 import textwrap
-import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -38,15 +37,11 @@ class Emulator:
     def __init__(self) -> None:
         state = State()
         state.mark_initial()
-        self.server = make_server(state, "127.0.0.1", 0)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-        self.thread.start()
+        self.server = make_server(state, "127.0.0.1", 0).start_thread()
         self.url, self.token = self.server.url, f"docs-examples-token-{secrets.token_hex(8)}"
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()

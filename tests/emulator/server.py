@@ -6,6 +6,7 @@ import json
 import socket
 import ssl
 import sys
+import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,18 @@ class EmulatorServer(ThreadingHTTPServer):
         self.verbose = verbose
         self.tls = tls
         super().__init__(address, EmulatorHandler)
+
+    def start_thread(self, poll_interval: float = 0.05) -> EmulatorServer:
+        """Serve from a daemon thread of this process (tests, the docs examples) until ``stop``."""
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": poll_interval},
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+        self._thread.join(5)
 
     @property
     def url(self) -> str:

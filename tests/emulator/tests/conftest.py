@@ -1,8 +1,6 @@
 """Fixtures: an emulator served from a thread, with one application and a full-access token."""
 from __future__ import annotations
 
-import threading
-
 import jsonschema
 import pytest
 import requests
@@ -66,10 +64,7 @@ class Emulator:
 
 
 def start_emulator(state, **server_options):
-    server = make_server(state, "127.0.0.1", 0, **server_options)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    return server, thread
+    return make_server(state, "127.0.0.1", 0, **server_options).start_thread(poll_interval=0.01)
 
 
 @pytest.fixture
@@ -78,12 +73,10 @@ def emulator():
     state.add_application(APP_ID)
     state.add_token({"token": TOKEN, "scopes": ["all.Application"], "applications": [APP_ID]})
     state.mark_initial()
-    server, thread = start_emulator(state)
+    server = start_emulator(state)
     emu = Emulator(server)
     try:
         yield emu
     finally:
         emu.session.close()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        server.stop()

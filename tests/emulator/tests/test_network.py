@@ -31,13 +31,11 @@ def tls_emulator():
     state.add_application(APP_ID)
     state.add_token({"token": TOKEN, "scopes": ["all.Application"], "applications": [APP_ID]})
     with self_signed_certificate() as certificate:
-        server, thread = start_emulator(state, tls=certificate.server_context())
+        server = start_emulator(state, tls=certificate.server_context())
         try:
             yield server, certificate
         finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(5)
+            server.stop()
 
 
 def test_https_is_verified_with_the_printed_bundle_and_only_with_it(tls_emulator):
