@@ -82,7 +82,8 @@ def _add_fault(state: State, body: Any) -> tuple:
 def parse_fault(body: Any) -> Fault:
     if not isinstance(body, dict):
         raise validation("a fault must be a JSON object")
-    unknown = sorted(set(body) - {"status", "count", "retry_after", "delay", "body", "content_type"})
+    unknown = sorted(set(body) - {"status", "count", "retry_after", "delay", "body", "content_type", "method", "path",
+                                  "after", "drop"})
     if unknown:
         raise validation(f"unknown fault keys: {', '.join(unknown)}")
     status = body.get("status")
@@ -100,9 +101,21 @@ def parse_fault(body: Any) -> Fault:
     content_type = body.get("content_type")
     if content_type is not None and not isinstance(content_type, str):
         raise validation('"content_type" must be a string')
-    if status is None and not delay:
-        raise validation('a fault needs a "status", a "delay" or both')
-    return Fault(status, count, float(delay), retry_after, body.get("body"), content_type)
+    method, path, after, drop = body.get("method"), body.get("path"), body.get("after", 0), body.get("drop", False)
+    if method is not None and not (isinstance(method, str) and method.isalpha()):
+        raise validation('"method" must be an HTTP method such as "GET"')
+    if path is not None and not (isinstance(path, str) and path.startswith("/")):
+        raise validation('"path" must be a path starting with "/"')
+    if not _is_int(after) or after < 0:
+        raise validation('"after" must be an integer >= 0')
+    if not isinstance(drop, bool):
+        raise validation('"drop" must be a boolean')
+    if drop and status is not None:
+        raise validation('a fault either drops the connection or answers a "status"')
+    if status is None and not delay and not drop:
+        raise validation('a fault needs a "status", "drop" or a "delay"')
+    return Fault(status, count, float(delay), retry_after, body.get("body"), content_type,
+                 method and method.upper(), path, after, drop)
 
 
 def _settings(state: State) -> tuple:

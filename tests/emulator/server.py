@@ -209,10 +209,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self._send_json(status, body)
 
     def _serve_api(self, request: api.Request) -> None:
-        fault = self.server.state.take_fault()
+        fault = self.server.state.take_fault(request.method, request.path)
         if fault is not None:
             if fault.delay:
                 _sleep(fault.delay)
+            if fault.drop:  # a connection that breaks before the answer: no status line at all
+                self.close_connection = True
+                self._journal(request, None, fault=True)
+                return
             if fault.status is not None:
                 self._send_fault(fault)
                 self._journal(request, fault.status, fault=True)
@@ -251,7 +255,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self._send(fault.status, json.dumps(body).encode("utf-8"),
                        fault.content_type or "application/json; charset=utf-8", headers)
 
-    def _journal(self, request: api.Request, status: int, fault: bool = False) -> None:
+    def _journal(self, request: api.Request, status: int | None, fault: bool = False) -> None:
         headers = {key: value for key, value in request.headers.items()
                    if key.lower() not in _HIDDEN_HEADERS}
         entry = {

@@ -126,11 +126,19 @@ class Fault:
     retry_after: Any = None
     body: Any = None
     content_type: str | None = None
+    method: str | None = None  # None: any method
+    path: str | None = None  # None: any path
+    after: int = 0  # matching requests still to let through
+    drop: bool = False  # close the connection without an answer
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.method in (None, method) and self.path in (None, path)
 
     def describe(self) -> dict:
         return {
             "status": self.status, "count": self.count, "delay": self.delay,
             "retry_after": self.retry_after, "body": self.body, "content_type": self.content_type,
+            "method": self.method, "path": self.path, "after": self.after, "drop": self.drop,
         }
 
 
@@ -320,16 +328,22 @@ class State:
         with self.lock:
             self.faults.append(fault)
 
-    def take_fault(self) -> Fault | None:
-        """Use up one request of the oldest queued fault."""
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        """Use up one request of the oldest queued fault that matches it and lets no more through.
+
+        Each matching fault before it that still lets requests through counts this one."""
         with self.lock:
-            if not self.faults:
-                return None
-            fault = self.faults[0]
-            fault.count -= 1
-            if fault.count <= 0:
-                self.faults.popleft()
-            return copy.copy(fault)
+            for fault in self.faults:
+                if not fault.matches(method, path):
+                    continue
+                if fault.after:
+                    fault.after -= 1
+                    continue
+                fault.count -= 1
+                if fault.count <= 0:
+                    self.faults.remove(fault)
+                return copy.copy(fault)
+            return None
 
 
 def _list_of(value: Any, name: str) -> list:

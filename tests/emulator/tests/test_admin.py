@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from tests.emulator import server as server_module
 from tests.emulator.state import ConfigError, State
@@ -94,6 +95,33 @@ def test_delay_and_status_together(emulator, monkeypatch):
     assert slept == [0.25]
 
 
+def test_a_fault_for_a_method_and_path_lets_other_requests_through(emulator):
+    emulator.admin("POST", "/faults", json={"status": 409, "method": "post", "path": emulator.hooks_path()})
+    assert emulator.call("GET", emulator.hooks_path()).status_code == 200
+    assert emulator.call("POST", emulator.hooks_path() + "/x", json={}).status_code == 405
+    assert emulator.call("POST", emulator.hooks_path(), json={"name": "a"}).status_code == 409
+    assert emulator.call("POST", emulator.hooks_path(), json={"name": "a"}).status_code == 201
+    assert [entry.get("fault", False) for entry in emulator.journal()] == [False, False, True, False]
+
+
+def test_after_lets_that_many_matching_requests_through_first(emulator):
+    emulator.admin("POST", "/faults", json={"status": 500, "method": "POST", "after": 2})
+    emulator.admin("POST", "/faults", json={"status": 502, "method": "POST"})
+    statuses = [emulator.call("POST", emulator.hooks_path(), json={"name": "a"}).status_code for dummy in range(4)]
+    assert statuses == [502, 201, 500, 201], "the second fault answers the first request the first lets through"
+    assert emulator.call("GET", emulator.hooks_path()).json()["totalCount"] == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_drop_fault_closes_the_connection_without_an_answer(emulator, method):
+    emulator.admin("POST", "/faults", json={"drop": True})
+    with pytest.raises(requests.ConnectionError):
+        emulator.call(method, emulator.hooks_path(), json={"name": "a"})
+    assert emulator.call("GET", emulator.hooks_path()).json()["totalCount"] == 0
+    first = emulator.journal()[0]
+    assert (first["method"], first["status"], first["fault"]) == (method, None, True)
+
+
 def test_faults_can_be_cleared(emulator):
     emulator.admin("POST", "/faults", json={"status": 500, "count": 5})
     assert emulator.admin("DELETE", "/faults").json() == {"faults": []}
@@ -103,6 +131,9 @@ def test_faults_can_be_cleared(emulator):
 @pytest.mark.parametrize("body", [
     {}, {"status": 99}, {"status": "500"}, {"status": 500, "count": 0}, {"status": 500, "delay": -1},
     {"status": 500, "retry_after": []}, {"status": 500, "colour": "red"}, [], {"delay": 0},
+    {"status": 500, "method": 1}, {"status": 500, "method": "GET /"}, {"status": 500, "path": "webhooks"},
+    {"status": 500, "after": -1}, {"status": 500, "after": True}, {"drop": "yes"}, {"drop": True, "status": 500},
+    {"drop": False},
 ])
 def test_invalid_faults_are_400(emulator, body):
     response = emulator.admin("POST", "/faults", json=body)
