@@ -146,16 +146,16 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             else:
                 self._serve_api(request)
         except ApiError as error:
-            self._send_json(error.status, error.body(), error.headers)
             if request is not None and not _is_admin(request.path):
                 self._journal(request, error.status)
+            self._send_json(error.status, error.body(), error.headers)
         except Exception:  # a bad request must never take the server down
             print(f"emulator: internal error on {self.command} {self.path[:200]}", file=sys.stderr)
             traceback.print_exc()
             self.close_connection = True
-            self._send_json(500, {"type": "InternalServerError", "message": "Internal server error"})
             if request is not None and not _is_admin(request.path):
                 self._journal(request, 500)
+            self._send_json(500, {"type": "InternalServerError", "message": "Internal server error"})
 
     def _read_request(self) -> api.Request:
         parts = urlsplit(self.path)
@@ -218,8 +218,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 self._journal(request, None, fault=True)
                 return
             if fault.status is not None:
-                self._send_fault(fault)
                 self._journal(request, fault.status, fault=True)
+                self._send_fault(fault)
                 return
         if request.path.startswith(MOVED + "/"):
             status, body, headers = api.handle(self.server.state,
@@ -227,12 +227,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         else:
             redirect = self.server.state.settings["redirect_status"]
             if redirect is not None:
-                self._send_redirect(redirect)
                 self._journal(request, redirect)
+                self._send_redirect(redirect)
                 return
             status, body, headers = api.handle(self.server.state, request)
-        self._send_json(status, body, headers)
         self._journal(request, status)
+        self._send_json(status, body, headers)
 
     def _send_redirect(self, status: int) -> None:
         """What a front server that moved the API answers (e.g. http to https): HTML, not JSON."""

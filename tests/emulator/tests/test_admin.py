@@ -28,6 +28,14 @@ def test_journal_records_api_requests_but_not_admin_ones(emulator):
     assert journal[0]["headers"]["Content-Type"] == "application/json"
 
 
+def test_a_request_is_journaled_before_its_answer_is_sent(emulator):
+    """A test that asserts calls right after its client's last answer finds them all."""
+    emulator.admin("POST", "/faults", json={"status": 503, "path": "/fault"})
+    for count, path in enumerate(["/fault", emulator.hooks_path(), "/unknown"] * 20, start=1):
+        emulator.call("GET", path)
+        assert len(emulator.state.journal) == count
+
+
 def test_journal_can_be_cleared(emulator):
     emulator.create(name="a")
     assert emulator.admin("DELETE", "/journal").json() == {"cleared": 1}
