@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # -- the Losant API: the emulator (tests/emulator) -------------------------------------------------
 
 APP_ID = '5f0c1e2d3b4a59687a8b9c0d'
-TOKEN = 'unit-token'
+TOKEN = 'tok-3f9a1c77e0b54d2e'
 # Where a private installation's webhooks are triggered (option trigger_base_url), for the tests that need it.
 TRIGGER_BASE = 'https://triggers.example.test/webhooks'
 COLLECTION = '/applications/%s/webhooks' % APP_ID

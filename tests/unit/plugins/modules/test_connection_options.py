@@ -12,25 +12,18 @@ import json
 import pytest
 
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info
-from ansible_collections.losant.platform.tests.unit.api_double import Reply
-from ansible_collections.losant.platform.tests.unit.plugins.modules.test_losant_webhook import (
-    BASE_URL,
-    HOOK,
-    HOOK_PATH,
-    LIST_PATH,
-    OTHER,
-    PASSWORD,
-    TOKEN,
-    args,
-    webhook,
-)
+from ansible_collections.losant.platform.tests.unit.conftest import COLLECTION, TOKEN
+
+HOOK = '5b3a0c1e9f1d2c0012345678'
+OTHER = '5b3a0c1e9f1d2c0087654321'
+PASSWORD = 'pw-4d1c9e0a7b'
 
 
-def test_secrets_of_other_webhooks_leave_unrelated_values_intact(run_module, fake_api):
-    fake_api.add(webhook(basicAuthUsername='u', basicAuthPassword='200', verificationType='twilio',
-                         verificationCode='1'),
-                 webhook(id=OTHER, name='billing-1', responseCode=201))
-    run = run_module(losant_webhook_info.main, args())
+def test_secrets_of_other_webhooks_leave_unrelated_values_intact(run_module, emulator):
+    emulator.seed({'id': HOOK, 'name': 'orders', 'basicAuthUsername': 'u', 'basicAuthPassword': '200',
+                   'verificationType': 'twilio', 'verificationCode': '1', 'creationDate': '2026-01-01T00:00:00.000Z'},
+                  {'id': OTHER, 'name': 'billing-1', 'responseCode': 201})
+    run = run_module(losant_webhook_info.main, emulator.args())
     billing, orders = run.result['webhooks']
     assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' not in json.dumps(run.result['webhooks'])
     assert (orders['responseCode'], billing['responseCode'], billing['name']) == (200, 201, 'billing-1')
@@ -39,21 +32,20 @@ def test_secrets_of_other_webhooks_leave_unrelated_values_intact(run_module, fak
     assert (orders['basicAuthPassword'], orders['verificationCode']) == ('********', '********')
 
 
-def test_a_secret_the_api_returned_is_scrubbed_from_an_error_message(run_module, fake_api):
-    fake_api.add(webhook(basicAuthPassword=PASSWORD))
-    fake_api.script('PATCH', HOOK_PATH,
-                    Reply(400, {'type': 'Validation', 'message': 'basicAuthPassword %s is stale' % PASSWORD}))
-    run = run_module(losant_webhook.main, args(name='orders', description='new'))
+def test_a_secret_the_api_returned_is_scrubbed_from_an_error_message(run_module, emulator):
+    emulator.seed({'id': HOOK, 'name': 'orders', 'basicAuthPassword': PASSWORD})
+    emulator.fail('PATCH', '%s/%s' % (COLLECTION, HOOK), 400, 'Validation', 'basicAuthPassword %s is stale' % PASSWORD)
+    run = run_module(losant_webhook.main, emulator.args(name='orders', description='new'))
     assert PASSWORD not in run.output
     assert run.result['msg'].endswith('failed with HTTP 400 Validation: basicAuthPassword ******** is stale')
     assert run.result['error_message'] == 'basicAuthPassword ******** is stale'
 
 
 @pytest.mark.parametrize('token', [TOKEN + '\n', '  %s\r\n' % TOKEN])
-def test_whitespace_around_the_token_is_removed(run_module, fake_api, token):
-    run = run_module(losant_webhook_info.main, args(api_token=token))
+def test_whitespace_around_the_token_is_removed(run_module, emulator, token):
+    run = run_module(losant_webhook_info.main, emulator.args(api_token=token))
     assert run.exit_code == 0
-    assert fake_api.calls[0].headers['Authorization'] == 'Bearer %s' % TOKEN
+    assert [call.status for call in emulator.calls] == [200], 'the emulator takes only the token itself'
     assert TOKEN not in run.output
 
 
@@ -65,37 +57,36 @@ def test_whitespace_around_the_token_is_removed(run_module, fake_api, token):
     ({'api_retries': -1}, 'api_retries must be 0 or more, got -1'),
     ({'api_retry_max_wait': -5}, 'api_retry_max_wait must be 0 or more seconds, got -5'),
 ])
-def test_bad_connection_input_fails_before_any_request(run_module, fake_api, options, message):
-    run = run_module(losant_webhook_info.main, args(**options))
-    assert run.exit_code == 1 and fake_api.calls == []
+def test_bad_connection_input_fails_before_any_request(run_module, emulator, options, message):
+    run = run_module(losant_webhook_info.main, emulator.args(**options))
+    assert run.exit_code == 1 and emulator.calls == []
     assert message in run.result['msg'] and TOKEN[6:] not in run.output
 
 
-def test_api_retries_reaches_the_client(run_module, fake_api):
-    down = Reply(503, {'type': 'ServiceUnavailable', 'message': 'Down'})
-    fake_api.script('GET', LIST_PATH, down, down, down)
-    run = run_module(losant_webhook_info.main, args(api_retries=1))
-    assert len(fake_api.calls) == 2 and run.result['msg'].endswith('Down (2 attempts)')
+def test_api_retries_reaches_the_client(run_module, emulator):
+    emulator.fail('GET', COLLECTION, 503, 'ServiceUnavailable', 'Down', count=3)
+    run = run_module(losant_webhook_info.main, emulator.args(api_retries=1))
+    assert len(emulator.calls) == 2 and run.result['msg'].endswith('Down (2 attempts)')
 
 
-@pytest.mark.parametrize('api_url', [BASE_URL + '\n', '  %s ' % BASE_URL, '\t%s/\r\n' % BASE_URL])
-def test_whitespace_around_the_api_url_is_removed(run_module, fake_api, api_url):
-    run = run_module(losant_webhook_info.main, args(api_url=api_url))
+@pytest.mark.parametrize('spelling', ['%s\n', '  %s ', '\t%s/\r\n'])
+def test_whitespace_around_the_api_url_is_removed(run_module, emulator, spelling):
+    run = run_module(losant_webhook_info.main, emulator.args(api_url=spelling % emulator.url))
     assert run.exit_code == 0, run.result['msg']
-    assert [call.path for call in fake_api.calls] == [LIST_PATH]
+    assert [call.path for call in emulator.calls] == [COLLECTION]
 
 
-def test_ca_path_is_neither_used_nor_checked_without_certificate_validation(run_module, fake_api):
-    run = run_module(losant_webhook_info.main, args(validate_certs=False, ca_path='/nonexistent/ca.pem'))
+def test_ca_path_is_neither_used_nor_checked_without_certificate_validation(run_module, emulator):
+    run = run_module(losant_webhook_info.main, emulator.args(validate_certs=False, ca_path='/nonexistent/ca.pem'))
     assert run.exit_code == 0, run.result['msg']
-    assert [call.path for call in fake_api.calls] == [LIST_PATH]
+    assert [call.path for call in emulator.calls] == [COLLECTION]
 
 
 @pytest.mark.parametrize('api_url', ['https://ops:pa55word@api.example.test', 'https://ops:pa55word@[::1',
                                      'https://ops:pa55word@api.example.test:99999', 'ftp://ops:pa55word@host'])
-def test_an_api_url_with_a_user_or_password_is_refused_without_showing_it(run_module, fake_api, api_url):
-    run = run_module(losant_webhook_info.main, args(api_url=api_url))
-    assert run.exit_code == 1 and fake_api.calls == []
+def test_an_api_url_with_a_user_or_password_is_refused_without_showing_it(run_module, emulator, api_url):
+    run = run_module(losant_webhook_info.main, emulator.args(api_url=api_url))
+    assert run.exit_code == 1 and emulator.calls == []
     assert run.result['errors'] == [
         'api_url must not hold a user name or password, as the API token is the only credential sent']
     assert 'pa55word' not in run.output
