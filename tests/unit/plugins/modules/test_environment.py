@@ -14,8 +14,7 @@ import requests
 from ansible_collections.losant.platform.plugins.module_utils import base
 from ansible_collections.losant.platform.plugins.module_utils.environment import VARIABLES
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
-from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, Reply
-from ansible_collections.losant.platform.tests.unit.plugins.modules.test_losant_webhook import LIST_PATH, TOKEN
+from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, TOKEN, Emulator
 
 MODULES = {
     'losant_webhook': (losant_webhook.main, {'name': 'orders'}),
@@ -26,11 +25,11 @@ CA = requests.certs.where()  # a CA bundle that loads
 
 
 @pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """No LOSANT_* variable of the shell that runs the tests; the API double's address and token set."""
+def environment(monkeypatch: pytest.MonkeyPatch, emulator: Emulator) -> pytest.MonkeyPatch:
+    """No LOSANT_* variable of the shell that runs the tests; the emulator's address and token set."""
     for variable in VARIABLES.values():
         monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv('LOSANT_API_URL', BASE_URL)
+    monkeypatch.setenv('LOSANT_API_URL', emulator.url)
     monkeypatch.setenv('LOSANT_API_TOKEN', TOKEN)
     return monkeypatch
 
@@ -50,22 +49,23 @@ def client_options(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 ALL_SET = {'LOSANT_TIMEOUT': '12', 'LOSANT_VALIDATE_CERTS': 'no', 'LOSANT_CA_PATH': CA,
            'LOSANT_API_RETRIES': '1', 'LOSANT_API_RETRY_MAX_WAIT': '7'}
-FROM_ALL_SET = {'api_url': BASE_URL, 'api_token': TOKEN, 'timeout': 12, 'validate_certs': False, 'ca_path': CA,
-                'retries': 1, 'retry_max_wait': 7}
+FROM_ALL_SET = {'api_token': TOKEN, 'timeout': 12, 'validate_certs': False, 'ca_path': CA, 'retries': 1,
+                'retry_max_wait': 7}
 
 
 @pytest.mark.parametrize('module', sorted(MODULES))
-def test_every_connection_option_comes_from_its_variable(run_module, fake_api, environment, client_options, module):
+def test_every_connection_option_comes_from_its_variable(run_module, emulator, environment, client_options, module):
     main, options = MODULES[module]
     for variable, value in ALL_SET.items():
         environment.setenv(variable, value)
     run = run_module(main, dict(options, application_id=APP_ID))
     assert run.exit_code == 0, run.result['msg']
-    assert [{key: made[key] for key in FROM_ALL_SET} for made in client_options] == [FROM_ALL_SET]
-    assert fake_api.calls[0].timeout == 12
+    assert [{key: made[key] for key in ['api_url', *FROM_ALL_SET]} for made in client_options] == [
+        dict(FROM_ALL_SET, api_url=emulator.url)]
+    assert emulator.calls[0].status == 200, 'the address and the token reached the API'
 
 
-def test_an_option_set_in_the_task_wins_over_its_variable(run_module, fake_api, environment, client_options):
+def test_an_option_set_in_the_task_wins_over_its_variable(run_module, emulator, environment, client_options):
     for variable, value in ALL_SET.items():
         environment.setenv(variable, value)
     run = run_module(losant_webhook_info.main, {'application_id': APP_ID, 'timeout': 5, 'validate_certs': True,
@@ -75,11 +75,11 @@ def test_an_option_set_in_the_task_wins_over_its_variable(run_module, fake_api, 
             client_options[0]['retry_max_wait']) == (5, True, 0, 3)
 
 
-def test_the_retries_from_the_environment_are_the_ones_made(run_module, fake_api, environment):
+def test_the_retries_from_the_environment_are_the_ones_made(run_module, emulator, environment):
     environment.setenv('LOSANT_API_RETRIES', '0')
-    fake_api.script('GET', LIST_PATH, Reply(503, {'type': 'ServiceUnavailable', 'message': 'Down'}))
+    emulator.fail('GET', COLLECTION, 503, 'ServiceUnavailable', 'Down', count=2)
     run = run_module(losant_webhook_info.main, {'application_id': APP_ID})
-    assert len(fake_api.calls) == 1 and run.result['retryable'] is True
+    assert len(emulator.calls) == 1 and run.result['retryable'] is True
 
 
 @pytest.mark.parametrize('module', sorted(MODULES))
@@ -101,18 +101,18 @@ def test_the_retries_from_the_environment_are_the_ones_made(run_module, fake_api
                                            "'api.losant.com' (from the environment variable LOSANT_API_URL)"),
     ({'LOSANT_API_TOKEN': ''}, 'api_token must not be empty (from the environment variable LOSANT_API_TOKEN)'),
 ])
-def test_a_bad_value_fails_before_any_request_naming_its_variable(run_module, fake_api, environment, module,
+def test_a_bad_value_fails_before_any_request_naming_its_variable(run_module, emulator, environment, module,
                                                                   variables, message):
     main, options = MODULES[module]
     for variable, value in variables.items():
         environment.setenv(variable, value)
     run = run_module(main, dict(options, application_id=APP_ID))
-    assert run.exit_code == 1 and fake_api.calls == []
+    assert run.exit_code == 1 and emulator.calls == []
     assert message in run.result['msg']
     assert (run.result['error_status'], run.result['retryable']) == (None, False)
 
 
-def test_a_bad_variable_is_reported_with_every_other_input_error(run_module, fake_api, environment):
+def test_a_bad_variable_is_reported_with_every_other_input_error(run_module, emulator, environment):
     environment.setenv('LOSANT_TIMEOUT', 'soon')
     run = run_module(losant_webhook_info.main, {'application_id': 'nope', 'api_retries': -1})
     assert run.result['errors'] == ["the environment variable LOSANT_TIMEOUT (for timeout) must be a whole number, "
@@ -121,15 +121,15 @@ def test_a_bad_variable_is_reported_with_every_other_input_error(run_module, fak
 
 
 @pytest.mark.parametrize('module', sorted(MODULES))
-def test_a_missing_token_names_its_variable(run_module, fake_api, environment, module):
+def test_a_missing_token_names_its_variable(run_module, emulator, environment, module):
     main, options = MODULES[module]
     environment.delenv('LOSANT_API_TOKEN')
     run = run_module(main, dict(options, application_id=APP_ID))
-    assert run.exit_code == 1 and fake_api.calls == []
+    assert run.exit_code == 1 and emulator.calls == []
     assert run.result['errors'] == ['api_token is required: set it, or the environment variable LOSANT_API_TOKEN']
 
 
-def test_a_token_from_the_environment_never_shows(run_module, fake_api, environment):
+def test_a_token_from_the_environment_never_shows(run_module, emulator, environment):
     environment.setenv('LOSANT_API_TOKEN', TOKEN[:4] + '\u00e9' + TOKEN[4:])
     run = run_module(losant_webhook_info.main, {'application_id': APP_ID})
     assert 'api_token has a character an HTTP header cannot carry at position 5' in run.result['msg']
