@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 import pytest
 import requests
+from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.losant.platform.plugins.modules import losant_webhooks
 from ansible_collections.losant.platform.tests.unit.api_double import (
@@ -70,6 +71,17 @@ def test_return_all_returns_the_untouched_webhooks_too(converge, check_mode):
     assert [hook['name'] for hook in everything['before']] == [hook['name'] for hook in everything['after']] == [
         'orders', 'other']
     assert touched['webhooks'][0] == everything['webhooks'][0] and touched['requests'] == everything['requests']
+
+
+def test_invocation_leaves_out_the_suboptions_left_unset(converge):
+    """Ansible before 2.21 (later ones when asked) returns the arguments as ``invocation``: every unset suboption
+    of every config entry made it about three times as long as the config itself."""
+    inject = {'_ansible_inject_invocation': True} if 'inject_invocation' in PASS_VARS else {}
+    config = [{'name': 'orders', 'response_code': 202}, {'name': 'alerts', 'enabled': False}]
+    result = converge(FakeApi([webhook('orders')]), 'merged', config, **inject).result
+    arguments = result['invocation']['module_args']
+    assert arguments['config'] == config
+    assert arguments['state'] == 'merged' and arguments['max_deletions'] is None
 
 
 def test_merged_creates_and_updates_given_fields_with_one_list_and_one_write_each(converge):
