@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -20,6 +21,7 @@ PUBLIC_API = 'https://api.losant.com'
 PUBLIC_TRIGGER_BASE = 'https://triggers.losant.com/webhooks'
 PAGE_SIZE = 1000
 NOT_LETTER_OR_DIGIT = re.compile(r'[^A-Za-z0-9]+')
+INVISIBLE = dict.fromkeys(map(ord, '\u200b\u200c\u200d\u2060\ufeff'))
 
 FIELDS = (
     Field('name', 'name', 'str', max_length=255, non_empty=True),
@@ -144,6 +146,20 @@ def name_filter(name: str) -> str:
     names exactly.
     """
     return NOT_LETTER_OR_DIGIT.sub('*', name)
+
+
+def look_alike_key(name: str) -> str:
+    """What a person reading ``name`` sees: no white space around it, no invisible characters, and one Unicode
+    spelling of each character (NFC)."""
+    return unicodedata.normalize('NFC', name.translate(INVISIBLE)).strip()
+
+
+def look_alike_filter(name: str) -> str:
+    """A name filter that every plausible server matches to ``name`` and to every name with its ``look_alike_key``:
+    the ASCII letters and digits of that key in order, with anything before, between and after them. ``K`` is left
+    out, as the Kelvin sign reads as one."""
+    letters_and_digits = NOT_LETTER_OR_DIGIT.sub('', look_alike_key(name).replace('K', ''))
+    return '*%s*' % '*'.join(letters_and_digits) if letters_and_digits else '*'
 
 
 def webhook_not_found(error: LosantError) -> bool:

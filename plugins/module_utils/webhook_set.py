@@ -15,7 +15,6 @@ import datetime
 import functools
 import re
 import threading
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Optional, get_args
@@ -29,6 +28,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     WebhookApi,
     diff_view,
     predicted_webhook,
+    look_alike_key,
     unapplied_options,
     webhook_changes,
     with_trigger_url,
@@ -87,15 +87,6 @@ def replaced_changes(desired: dict[str, Any], current: dict[str, Any],
         if field.api_key not in desired and value is not None and value != field.platform_default:
             changes[field.api_key] = field.platform_default
     return changes
-
-
-INVISIBLE = dict.fromkeys(map(ord, '\u200b\u200c\u200d\u2060\ufeff'))
-
-
-def look_alike_key(name: str) -> str:
-    """What a person reading ``name`` sees: no white space around it, no invisible characters, and one Unicode
-    spelling of each character (NFC)."""
-    return unicodedata.normalize('NFC', name.translate(INVISIBLE)).strip()
 
 
 @functools.lru_cache(maxsize=256)

@@ -297,6 +297,8 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     WebhookApi,
     diff_view,
     incomplete_listing,
+    look_alike_filter,
+    look_alike_key,
     predicted_webhook,
     trigger_base,
     trigger_url,
@@ -306,7 +308,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     webhook_api,
     webhook_changes,
 )
-from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change, applied_changes, look_alike_key
+from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change, applied_changes
 
 # What a name missing from an inconsistent listing would lead to, by state.
 ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
@@ -375,8 +377,8 @@ class WebhookModule(LosantModule):
                                       'created with a given ID, remove webhook_id to create one by name.'
                                       % (webhook_id, self.params['application_id']))
             return webhook
-        found = api.find_by_name(name)
-        matches = found.webhooks
+        found = api.listing(look_alike_filter(name))
+        matches = [webhook for webhook in found.webhooks if webhook.get('name') == name]
         if len(matches) > 1:
             ids = ', '.join(webhook['id'] for webhook in matches)
             self.module.fail_json(msg='%d webhooks are named %r (IDs %s); set webhook_id to choose one.'
@@ -386,18 +388,19 @@ class WebhookModule(LosantModule):
             self.module.fail_json(msg=unconfirmed_absence(found.problem, [name], consequence))
         if found.problem:
             self.module.warn(incomplete_listing(found.problem))
-        if not matches and self.params['state'] == 'present' and name != look_alike_key(name):
-            self.refuse_look_alike(api, name)
+        if not matches and self.params['state'] == 'present':
+            self.refuse_look_alike(found.webhooks, name)
         return matches[0] if matches else None
 
-    def refuse_look_alike(self, api: WebhookApi, name: str) -> None:
-        """Before creating a name with white space around it or invisible characters, make sure no webhook has it
-        without them."""
-        others = [webhook.get('name') for webhook in api.find_by_name(look_alike_key(name)).webhooks]
+    def refuse_look_alike(self, listed: list[dict[str, Any]], name: str) -> None:
+        """Before creating ``name``, make sure no webhook listed has a name that reads the same (``look_alike_key``)."""
+        key = look_alike_key(name)
+        others = [webhook.get('name') for webhook in listed
+                  if webhook.get('name') != name and look_alike_key(webhook.get('name') or '') == key]
         if others:
             self.module.fail_json(msg='Nothing was changed: name %r differs from webhook %r only by white space around '
-                                      'it or invisible characters. Names are matched exactly, so this would make a second webhook; write the '
-                                      'name as the webhook has it.' % (name, others[0]))
+                                      'it, invisible characters or Unicode spelling. Names are matched exactly, so this '
+                                      'would make a second webhook; write the name as the webhook has it.' % (name, others[0]))
 
     def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
         if current is None:

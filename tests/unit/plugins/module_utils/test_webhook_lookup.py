@@ -12,7 +12,7 @@ from typing import Any, Optional
 import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.webhook import WebhookApi, name_filter
+from ansible_collections.losant.platform.plugins.module_utils.webhook import WebhookApi, look_alike_filter, name_filter
 
 APP = '5b3a0c1e9f1d2c0012345678'
 PATH = '/applications/%s/webhooks' % APP
@@ -92,6 +92,20 @@ def test_find_by_name_finds_the_exact_name_under_every_filter_rule(name, syntax,
     assert [hook['name'] for hook in found.webhooks] == [name]
     assert found.problem is None
     assert len(server.calls) == 1
+
+
+LOOK_ALIKES = [('orders', [' orders', 'orders ', 'or\u200bders', '\ufefforders']), ('caf\u00e9', ['cafe\u0301']),
+               ('cafe\u0301', ['caf\u00e9']), ('Kelvin', ['\u212aelvin']),
+               ('naïve café', [' nai\u0308ve cafe\u0301']), ('日本語', [' 日本語']), ('c++', ['c++ '])]
+
+
+@pytest.mark.parametrize('syntax', ['glob', 'regex'])
+@pytest.mark.parametrize('case', ['insensitive', 'sensitive'])
+@pytest.mark.parametrize('name, look_alikes', LOOK_ALIKES)
+def test_the_look_alike_filter_finds_the_name_and_its_look_alikes_under_every_rule(name, look_alikes, syntax, case):
+    server = RuleServer([name] + look_alikes, syntax=syntax, case=case)
+    found = WebhookApi(server, APP).listing(look_alike_filter(name))
+    assert sorted(hook['name'] for hook in found.webhooks) == sorted([name] + look_alikes)
 
 
 @pytest.mark.parametrize('name, expected', [

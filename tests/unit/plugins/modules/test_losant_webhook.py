@@ -42,7 +42,7 @@ def sent(fake: FakeApi) -> list[tuple[str, str, Any]]:
             for call in fake.calls]
 
 
-LIST_ORDERS = ('GET', '%s?perPage=1000&sortField=name&sortDirection=asc&filterField=name&filter=orders&page=0'
+LIST_ORDERS = ('GET', '%s?perPage=1000&sortField=name&sortDirection=asc&filterField=name&filter=%%2Ao%%2Ar%%2Ad%%2Ae%%2Ar%%2As%%2A&page=0'
                % LIST_PATH, None)
 GET_HOOK = ('GET', HOOK_PATH, None)
 # Before a delete, the workflows that the webhook triggers (see test_drift.py).
@@ -465,12 +465,20 @@ def test_a_missing_requests_library_gives_the_standard_message(run_module, fake_
     assert len(fake_api.calls) == 0
 
 
-@pytest.mark.parametrize('name', ['orders ', 'orders\u200b', '\ufefforders'])
-def test_a_name_differing_from_a_webhook_only_by_white_space_around_it_creates_nothing(run_module, fake_api, name):
-    fake_api.add(webhook())
-    run = run_module(main, args(name=name))
-    assert run.exit_code == 1 and fake_api.writes == []
-    assert "name %r differs from webhook 'orders' only by white space" % name in run.result['msg']
+LOOK_ALIKES = [('orders ', 'orders'), ('orders\u200b', 'orders'), ('\ufefforders', 'orders'), ('orders', ' orders'),
+               ('orders', 'or\u200bders'), ('caf\u00e9', 'cafe\u0301'), ('cafe\u0301', 'caf\u00e9'),
+               ('Kelvin', '\u212aelvin')]
+
+
+@pytest.mark.parametrize('declared, existing', LOOK_ALIKES)
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_a_name_differing_from_a_webhook_only_by_white_space_around_it_creates_nothing(run_module, fake_api, declared,
+                                                                                       existing, check_mode):
+    fake_api.add(webhook(name=existing))
+    run = run_module(main, args(name=declared), check_mode=check_mode)
+    assert run.exit_code == 1 and fake_api.writes == [] and len(fake_api.calls) == 1
+    assert "name %r differs from webhook %r only by white space around it, invisible characters or Unicode spelling" % (
+        declared, existing) in run.result['msg']
 
 
 def test_a_name_with_white_space_around_it_is_created_when_nothing_looks_like_it(run_module, fake_api):

@@ -37,7 +37,7 @@ def test_a_name_with_regex_characters_is_looked_up_with_letters_and_digits_only(
     wanted = emulator.seed({'name': 'orders (v2)'}, {'name': 'orders-v2x'}, {'name': 'Orders (V2)'})[0]
     run = run_module(losant_webhook.main, run_args(emulator, name='orders (v2)'))
     assert run.result['changed'] is False and run.result['webhook']['id'] == wanted['id']
-    assert emulator.calls[0].query['filter'] == 'orders*v2*'
+    assert emulator.calls[0].query['filter'] == '*o*r*d*e*r*s*v*2*'
 
 
 def test_info_by_name_uses_the_same_safe_filter(run_module, emulator):
