@@ -100,7 +100,7 @@ def loop_item_ratio(emulator: Emulator, ansible: Ansible, size: int, repeats: in
         for kind, tasks in (('noop', [NO_OP]), ('module', module_tasks()), ('debug', DEBUG_LOOP)):
             runs[kind].append(ansible.run(ansible.play(tasks, {'hooks': hooks})).wall)
     noop = median(runs['noop'])
-    module, debug = (median(runs[kind]) - noop) / size, (median(runs['debug']) - noop) / size
+    module, debug = (median(runs['module']) - noop) / size, (median(runs['debug']) - noop) / size
     return {'module_item': module, 'debug_item': debug, 'ratio': module / debug if debug > 0 else float('inf')}
 
 
