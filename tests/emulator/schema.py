@@ -1,10 +1,7 @@
-"""The official Losant JSON schemas shipped in ``schemas/`` and a small validator for them.
+"""The official Losant JSON schemas shipped in ``schemas/``, checked with the ``jsonschema`` package.
 
-The schemas of request bodies and queries only use type, enum, minLength, maxLength, minimum,
-maximum, pattern, required, properties, items, maxItems and additionalProperties (``format`` is
-informative and ignored), so this validator implements exactly that subset of draft-07. The
-response schema ``flows.json`` needs more (``oneOf``); only the tests check answers against it,
-with the ``jsonschema`` package.
+``jsonschema`` finds the problems; this module words them as the emulator's 400 ``Validation``
+messages (one per problem, in the order of the body's keys, a missing required key first).
 """
 from __future__ import annotations
 
@@ -12,7 +9,10 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
@@ -27,6 +27,17 @@ _TYPE_NAMES = {
 }
 
 
+def _javascript_pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    """Schema patterns are JavaScript regexes: ``\\d`` is ASCII and a final ``$`` never matches before a newline."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    if validator.is_type(instance, "string") and not re.search(pattern, instance, re.ASCII):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _javascript_pattern})
+
+
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict:
     """Load ``schemas/<name>.json``."""
@@ -36,30 +47,67 @@ def load_schema(name: str) -> dict:
 
 def json_type(value: Any) -> str:
     """The JSON type name of a decoded JSON value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
+    for name, kind in (("null", type(None)), ("boolean", bool), ("integer", int), ("number", float),
+                       ("string", str), ("array", list), ("object", dict)):
+        if isinstance(value, kind):
+            return name
     return type(value).__name__
 
 
-def _has_type(value: Any, expected: str) -> bool:
-    actual = json_type(value)
-    if expected == "number":
-        return actual in ("integer", "number")
-    if expected == "integer":
-        return actual == "integer" or (actual == "number" and float(value).is_integer())
-    return actual == expected
+def validate(value: Any, schema: dict, path: str = "") -> list[str]:
+    """Return a list of readable problems; empty when ``value`` matches ``schema``."""
+    errors = list(_Validator(schema).iter_errors(value))
+    mistyped = {tuple(error.absolute_path) for error in errors if error.validator == "type"}
+    problems = [(where, text) for error in errors
+                if error.validator == "type" or not _under(tuple(error.absolute_path), mistyped)
+                for where, text in _worded(error, path)]
+    return [text for where, text in sorted(problems, key=lambda problem: _order(value, problem[0]))]
+
+
+def _under(where: tuple, mistyped: set) -> bool:
+    """Whether a value at ``where`` or above it has the wrong type (its type is then its only problem)."""
+    return any(where[:length] in mistyped for length in range(len(where) + 1))
+
+
+def _worded(error: ValidationError, root: str) -> Iterator[tuple[tuple, str]]:
+    """(where, text) for each problem ``error`` stands for; a missing key sorts first, as key ``None``."""
+    where = tuple(error.absolute_path)
+    label = _label(root, where)
+    rule, instance = error.validator_value, error.instance
+    if error.validator == "required":
+        for name in rule:
+            if name not in instance:
+                yield where + (None,), f'"{_name(root, where + (name,))}" is required'
+    elif error.validator == "additionalProperties":
+        for name in instance:
+            if name not in error.schema.get("properties", {}):
+                yield where + (name,), f'"{_name(root, where + (name,))}" is not an allowed field'
+    else:
+        yield where, _TEXTS[error.validator](label, rule, instance)
+
+
+def _order(value: Any, where: tuple) -> list:
+    """Sort key: the position of each step of ``where`` among its object's keys (a missing key first)."""
+    positions = []
+    for step in where:
+        if step is None:
+            positions.append(-1)
+            break
+        positions.append(list(value).index(step) if isinstance(value, dict) else step)
+        value = value[step]
+    return positions
+
+
+def _name(root: str, where: tuple) -> str:
+    name = root
+    for step in where:
+        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else step)
+    return name
+
+
+def _label(root: str, where: tuple) -> str:
+    name = _name(root, where)
+    return f'"{name}"' if name else "the request body"
 
 
 def _describe(value: Any) -> str:
@@ -67,78 +115,19 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _label(path: str) -> str:
-    return f'"{path}"' if path else "the request body"
+def _type_text(label: str, rule: Any, value: Any) -> str:
+    wanted = " or ".join(_TYPE_NAMES.get(choice, choice) for choice in (rule if isinstance(rule, list) else [rule]))
+    return f"{label} must be {wanted}, got {json_type(value)} {_describe(value)}"
 
 
-def validate(value: Any, schema: dict, path: str = "") -> list[str]:
-    """Return a list of readable problems; empty when ``value`` matches ``schema``."""
-    expected = schema.get("type")
-    if expected is not None:
-        choices = expected if isinstance(expected, list) else [expected]
-        if not any(_has_type(value, choice) for choice in choices):
-            wanted = " or ".join(_TYPE_NAMES.get(choice, choice) for choice in choices)
-            return [f"{_label(path)} must be {wanted}, got {json_type(value)} {_describe(value)}"]
-    problems: list[str] = []
-    if "enum" in schema and value not in schema["enum"]:
-        allowed = ", ".join(str(item) for item in schema["enum"])
-        problems.append(f"{_label(path)} must be one of: {allowed}; got {_describe(value)}")
-    if isinstance(value, str):
-        problems.extend(_string_problems(value, schema, path))
-    if json_type(value) in ("integer", "number"):
-        problems.extend(_number_problems(value, schema, path))
-    if isinstance(value, dict):
-        problems.extend(_object_problems(value, schema, path))
-    if isinstance(value, list) and "maxItems" in schema and len(value) > schema["maxItems"]:
-        problems.append(f"{_label(path)} must have at most {schema['maxItems']} items, got {len(value)}")
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for index, item in enumerate(value):
-            problems.extend(validate(item, schema["items"], f"{path}[{index}]"))
-    return problems
-
-
-def _string_problems(value: str, schema: dict, path: str) -> list[str]:
-    problems = []
-    if "minLength" in schema and len(value) < schema["minLength"]:
-        problems.append(f"{_label(path)} must be at least {schema['minLength']} characters long")
-    if "maxLength" in schema and len(value) > schema["maxLength"]:
-        problems.append(
-            f"{_label(path)} must be at most {schema['maxLength']} characters long, got {len(value)}"
-        )
-    if "pattern" in schema and not re.search(_python_pattern(schema["pattern"]), value, re.ASCII):
-        problems.append(f"{_label(path)} must match the pattern {schema['pattern']}")
-    return problems
-
-
-def _number_problems(value: float, schema: dict, path: str) -> list[str]:
-    problems = []
-    if "minimum" in schema and value < schema["minimum"]:
-        problems.append(f"{_label(path)} must be >= {schema['minimum']}, got {_describe(value)}")
-    if "maximum" in schema and value > schema["maximum"]:
-        problems.append(f"{_label(path)} must be <= {schema['maximum']}, got {_describe(value)}")
-    return problems
-
-
-def _object_problems(value: dict, schema: dict, path: str) -> list[str]:
-    problems = []
-    properties = schema.get("properties", {})
-    prefix = f"{path}." if path else ""
-    for name in schema.get("required", []):
-        if name not in value:
-            problems.append(f'"{prefix}{name}" is required')
-    extra = schema.get("additionalProperties", True)
-    for name, item in value.items():
-        if name in properties:
-            problems.extend(validate(item, properties[name], prefix + name))
-        elif extra is False:
-            problems.append(f'"{prefix}{name}" is not an allowed field')
-        elif isinstance(extra, dict):
-            problems.extend(validate(item, extra, prefix + name))
-    return problems
-
-
-def _python_pattern(pattern: str) -> str:
-    """JSON Schema patterns are JavaScript regexes: a final ``$`` never matches before a newline."""
-    if pattern.endswith("$") and not pattern.endswith("\\$"):
-        return pattern[:-1] + r"\Z"
-    return pattern
+_TEXTS = {
+    "type": _type_text,
+    "enum": lambda label, rule, value: (
+        f"{label} must be one of: {', '.join(str(item) for item in rule)}; got {_describe(value)}"),
+    "minLength": lambda label, rule, value: f"{label} must be at least {rule} characters long",
+    "maxLength": lambda label, rule, value: f"{label} must be at most {rule} characters long, got {len(value)}",
+    "pattern": lambda label, rule, value: f"{label} must match the pattern {rule}",
+    "minimum": lambda label, rule, value: f"{label} must be >= {rule}, got {_describe(value)}",
+    "maximum": lambda label, rule, value: f"{label} must be <= {rule}, got {_describe(value)}",
+    "maxItems": lambda label, rule, value: f"{label} must have at most {rule} items, got {len(value)}",
+}

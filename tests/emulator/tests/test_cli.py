@@ -1,11 +1,8 @@
 """The command line, run as a separate process the way tests and the demo start it."""
 from __future__ import annotations
 
-import glob
 import json
-import os
 import queue
-import shutil
 import signal
 import socket
 import subprocess
@@ -132,36 +129,6 @@ def test_busy_port_exits_1():
         busy.listen(1)
         result = _run("--port", str(busy.getsockname()[1]), "--token", "t", "--application-id", APP_ID)
     assert result.returncode == 1 and "cannot listen" in result.stderr
-
-
-def _oldest_python():
-    """A working Python 3.9 interpreter (the oldest the emulator supports), or None."""
-    candidates = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.9*/bin/python3.9")))
-    candidates.append(shutil.which("python3.9"))
-    for candidate in filter(None, candidates):
-        check = subprocess.run([candidate, "-c", "import sys; assert sys.version_info[:2] == (3, 9)"],
-                               capture_output=True, timeout=30, check=False)
-        if check.returncode == 0:
-            return candidate
-    return None
-
-
-OLDEST_PYTHON = _oldest_python()
-
-
-@pytest.mark.skipif(OLDEST_PYTHON is None, reason="no Python 3.9 interpreter on this machine")
-def test_runs_on_python_3_9():
-    emu = Process("--port", "0", "--token", "t", "--application-id", APP_ID, python=OLDEST_PYTHON)
-    try:
-        headers = {"Authorization": "Bearer t"}
-        assert requests.post(f"{emu.url}/applications/{APP_ID}/webhooks", json={"name": "a"}, headers=headers,
-                             timeout=10).status_code == 201
-        body = requests.get(f"{emu.url}/applications/{APP_ID}/webhooks", headers=headers,
-                            params={"filterField": "name", "filter": "A*"}, timeout=10).json()
-        assert body["totalCount"] == 1
-    finally:
-        returncode, _stdout, stderr = emu.stop()
-    assert returncode == 0 and stderr == ""
 
 
 def test_personality_option_applies_after_the_config_file_and_survives_reset(tmp_path):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import jsonschema
 import pytest
 
 from tests.emulator.schema import SCHEMA_DIR, load_schema, validate
@@ -97,30 +96,12 @@ def test_list_rejects_invalid_queries(emulator, params, name):
     assert f'"{name}"' in response.json()["message"]
 
 
-# -- the built-in validator agrees with the jsonschema package on the official schemas ----------
+# -- schema patterns are JavaScript regexes ------------------------------------------------------
 
-SAMPLES = [
-    {}, {"name": "a"}, {"name": ""}, {"name": "x" * 255}, {"name": "x" * 256}, {"name": None},
-    {"name": "a", "responseCode": 100}, {"name": "a", "responseCode": 599}, {"name": "a", "responseCode": 99.0},
-    {"name": "a", "responseCode": 200.0}, {"name": "a", "responseCode": 1e3}, {"name": "a", "responseCode": False},
-    {"name": "a", "verificationType": "alexa"}, {"name": "a", "verificationType": "ALEXA"},
-    {"name": "a", "castBuffersAs": "base64"}, {"name": "a", "enabled": None}, {"name": "a", "extra": {}},
-    {"name": "é" * 255}, {"name": "😀" * 255}, {"name": "😀" * 256}, [], "x", 1, None, True,
-    {"id": "5b9297591fefb200072e554d", "applicationId": "5B9297591FEFB200072E554D"},
-    {"id": "5b9297591fefb200072e554"}, {"webhookId": "5b9297591fefb200072e554z"},
-    {"items": [{"name": "a"}, {"name": 1}], "count": 2, "sortDirection": "DESC"},
-    {"items": "no"}, {"sortDirection": "Asc"}, {"count": 1.5}, {"success": True}, {"success": False},
-    {"type": "NotFound", "message": 1},
-    [{"type": "webhook", "key": "k"}] * 100, [{"type": "webhook"}] * 101, [{"type": "webhook", "colour": "red"}],
-]
-
-
-@pytest.mark.parametrize("name", sorted(path.stem for path in SCHEMA_DIR.glob("*.json")))
-def test_builtin_validator_matches_jsonschema(name):
-    schema = load_schema(name)
-    checker = jsonschema.Draft7Validator(schema)
-    for sample in SAMPLES:
-        assert (not validate(sample, schema)) == checker.is_valid(sample), (name, sample)
+@pytest.mark.parametrize("object_id", ["5b9297591fefb200072e554d\n", "\u0660" * 24])
+def test_patterns_match_as_in_javascript(object_id):
+    problems = validate({"actor": [{"id": object_id}]}, load_schema("auditLogFilter"), "auditLogFilter")
+    assert problems == ['"auditLogFilter.actor[0].id" must match the pattern ^[A-Fa-f\\d]{24}$']
 
 
 def test_shipped_schemas_are_the_official_ones_with_their_licence():
