@@ -145,25 +145,6 @@ def test_each_journal_entry_names_its_connection(emulator):
     assert first == reused and fresh > first
 
 
-def test_connect_latency_delays_each_new_connection_once(emulator, monkeypatch):
-    emulator.admin("POST", "/settings", json={"connect_latency_ms": 40})
-    slept = []
-    monkeypatch.setattr(server_module, "_sleep", slept.append)
-    emulator.session.close()  # the next request opens a connection
-    emulator.call("GET", emulator.hooks_path())
-    emulator.call("GET", emulator.hooks_path())
-    assert slept == [0.04]
-
-
-def test_connect_latency_is_really_waited_over_tls(tls_emulator):
-    server, certificate = tls_emulator
-    server.state.update_settings({"connect_latency_ms": 30})
-    started = time.monotonic()
-    response = requests.get(server.url + f"/applications/{APP_ID}/webhooks", headers=HEADERS, timeout=10,
-                            verify=certificate.cert_path)
-    assert response.status_code == 200 and time.monotonic() - started >= 0.03
-
-
 # -- writes in flight -------------------------------------------------------------------------
 def test_writes_above_max_writes_in_flight_are_answered_429_and_change_nothing(emulator, monkeypatch):
     emulator.admin("POST", "/settings", json={"max_writes_in_flight": 1})
