@@ -8,18 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from ansible.playbook.block import Block as AnsibleBlock
+from ansible.playbook.task import Task
 
 from .blocks import Block, ExampleError
 
-# Keys of a task that are not its action, from ansible-core 2.21's Task and Block keywords.
-TASK_KEYWORDS = frozenset((
-    "action", "always", "any_errors_fatal", "args", "async", "become", "become_exe", "become_flags",
-    "become_method", "become_user", "block", "changed_when", "check_mode", "collections", "connection",
-    "debugger", "delay", "delegate_facts", "delegate_to", "diff", "environment", "failed_when",
-    "ignore_errors", "ignore_unreachable", "local_action", "loop", "loop_control", "module_defaults", "name",
-    "no_log", "notify", "poll", "port", "register", "remote_user", "rescue", "retries", "run_once", "tags",
-    "throttle", "timeout", "until", "vars", "when",
-))
+# Keys of a task that are not its action: ansible-core's Task and Block keywords, and local_action.
+TASK_KEYWORDS = frozenset(Task.fattributes) | frozenset(AnsibleBlock.fattributes) | {"local_action"}
 PLAY_KEYS = frozenset(("hosts", "import_playbook", "ansible.builtin.import_playbook"))
 PLAYBOOK_WORD = re.compile(r"^(?:losant\.platform\.\w+|[\w./-]+\.ya?ml)$")
 
