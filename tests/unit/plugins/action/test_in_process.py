@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import types
-from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
@@ -124,47 +122,6 @@ def test_task_environment_is_set_while_the_module_runs_then_restored(monkeypatch
     with in_process.task_environment({'LOSANT_API_URL': 'http://task', 'LOSANT_API_TOKEN': 'token'}):
         assert os.environ['LOSANT_API_URL'] == 'http://task' and os.environ['LOSANT_API_TOKEN'] == 'token'
     assert os.environ['LOSANT_API_URL'] == 'http://worker' and 'LOSANT_API_TOKEN' not in os.environ
-
-
-def crashing_module() -> None:
-    print('printed before the crash')
-    raise KeyError('no such key')
-
-
-class Unprintable(Exception):
-    def __str__(self) -> str:
-        raise RuntimeError('no text')
-
-
-def unprintable_crash() -> None:
-    raise Unprintable()
-
-
-def run_crashing(monkeypatch: pytest.MonkeyPatch, main: Any) -> dict[str, Any]:
-    monkeypatch.setitem(sys.modules, in_process.MODULES_PACKAGE + 'crashing', types.SimpleNamespace(main=main))
-    crashing = action()
-    crashing.module_name = 'crashing'
-    crashing._update_module_args = lambda *unused: None
-    crashing._compute_environment_string = lambda environment: None
-    return crashing.run_in_process({})
-
-
-def test_a_module_crash_is_reported_as_a_module_process_reports_it(monkeypatch):
-    result = run_crashing(monkeypatch, crashing_module)
-    assert result['failed'] is True
-    if in_process.report_crash is None:  # before ansible-core 2.19: the traceback on stderr
-        assert result['msg'] == 'MODULE FAILURE\nSee stdout/stderr for the exact error'
-        assert result['rc'] == 1 and result['module_stdout'] == 'printed before the crash\n'
-        assert result['module_stderr'].startswith('Traceback') and "KeyError: 'no such key'" in result['module_stderr']
-    else:  # since 2.19: the failure result the AnsiballZ wrapper prints, which names the error
-        assert result['exception'].event.msg == "'no such key'"
-        assert not {'msg', 'rc', 'module_stdout', 'module_stderr'} & set(result)
-
-
-def test_a_crash_whose_error_has_no_text_is_reported_by_its_traceback(monkeypatch):
-    result = run_crashing(monkeypatch, unprintable_crash)
-    assert result['failed'] is True and result['rc'] == 1
-    assert result['module_stderr'].rstrip().endswith('Unprintable: <exception str() failed>')
 
 
 def test_an_action_plugin_imports_its_module_when_it_is_defined(monkeypatch):

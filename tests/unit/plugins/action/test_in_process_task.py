@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The in-process path as a play runs it: a real Task, PlayContext, local connection and Templar, as
+Ansible's TaskExecutor hands them to the action plugin, and nothing of the action stubbed: ansible-core
+builds the module arguments (check mode, diff, the task's environment) and reads the printed result.
+Only the Losant API is the test double (tests/unit/api_double.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import types
+from typing import Any, Iterator, Optional
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.parsing.dataloader import DataLoader
+from ansible.playbook.play_context import PlayContext
+from ansible.playbook.task import Task
+from ansible.plugins import loader as plugin_loader
+from ansible.template import Templar
+from ansible.utils.display import Display
+
+from ansible_collections.losant.platform.plugins.action import losant_webhook, losant_webhooks
+from ansible_collections.losant.platform.plugins.module_utils import client
+from ansible_collections.losant.platform.plugins.plugin_utils import in_process
+from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, webhook
+
+TOKEN = 'task-environment-token'
+PASSWORD = 'hunter2-in-process'
+ENVIRONMENT = {'LOSANT_API_TOKEN': TOKEN, 'LOSANT_API_URL': BASE_URL}
+UPDATE = {'application_id': APP_ID, 'name': 'orders', 'description': 'new', 'basic_auth_username': 'u',
+          'basic_auth_password': PASSWORD}
+
+
+def action(plugin: type, args: dict[str, Any], check_mode: bool = False, diff: bool = False,
+           environment: Optional[list[dict[str, Any]]] = None) -> Any:
+    """The action plugin as the TaskExecutor makes it for a task on a local connection."""
+    loader = DataLoader()
+    task = Task()
+    task.action = 'losant.platform.' + plugin.module_name
+    task.args = args
+    task.check_mode = check_mode
+    task.diff = diff
+    task.environment = [ENVIRONMENT] if environment is None else environment
+    play_context = PlayContext()
+    connection = plugin_loader.connection_loader.get('local', play_context, os.devnull)
+    return plugin(task, connection, play_context, loader, Templar(loader=loader, variables={}), plugin_loader)
+
+
+def run(plugin: type, args: dict[str, Any], **task: Any) -> dict[str, Any]:
+    return action(plugin, args, **task).run(task_vars={})
+
+
+@pytest.fixture(autouse=True)
+def in_the_controller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(in_process.SWITCH_ENVIRONMENT, raising=False)
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(client, 'backoff_delay', lambda attempt, retry_after=None: 0)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeApi]:
+    fake = FakeApi([webhook('orders', description='old')])
+    with fake.serving():
+        yield fake
+
+
+@pytest.fixture
+def warnings_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The warnings a user sees: since ansible-core 2.19 the display shows them, before it the result has them."""
+    shown: list[str] = []
+    monkeypatch.setattr(Display, 'warning', lambda self, msg, *args, **kwargs: shown.append(msg))
+    return shown
+
+
+def seen(result: dict[str, Any], shown: list[str]) -> list[str]:
+    return list(result.get('warnings', [])) + shown
+
+
+def text(result: dict[str, Any]) -> str:
+    return json.dumps(result, default=str)
+
+
+def test_check_mode_predicts_the_update_and_writes_nothing(api):
+    result = run(losant_webhook.ActionModule, UPDATE, check_mode=True, diff=True)
+    assert result['changed'] is True and not result.get('failed')
+    assert api.writes == [] and api.stored[result['webhook']['id']]['description'] == 'old'
+    assert result['diff']['before']['description'] == 'old' and result['diff']['after']['description'] == 'new'
+
+
+def test_without_check_mode_the_update_is_written(api):
+    result = run(losant_webhook.ActionModule, UPDATE)
+    assert result['changed'] is True
+    assert [(call.method, call.body['description']) for call in api.writes] == [('PATCH', 'new')]
+    assert 'diff' not in result  # no --diff
+
+
+def test_the_task_environment_reaches_the_module_and_is_gone_afterwards(api):
+    run(losant_webhook.ActionModule, UPDATE)
+    assert {call.headers['Authorization'] for call in api.calls} == {'Bearer ' + TOKEN}
+    assert not set(ENVIRONMENT) & set(os.environ)
+
+
+def test_without_a_token_anywhere_the_task_fails_before_any_request(api):
+    result = run(losant_webhook.ActionModule, UPDATE, environment=[{'LOSANT_API_URL': BASE_URL}])
+    assert result['failed'] is True and 'api_token' in result['msg']
+    assert api.calls == []
+
+
+def test_secrets_are_absent_from_the_result_diff_and_invocation(api):
+    result = run(losant_webhook.ActionModule, UPDATE, check_mode=True, diff=True)
+    assert result['diff']['after']['basicAuthPassword'] == '******** (changed)'
+    assert PASSWORD not in text(result) and TOKEN not in text(result)
+
+
+def test_the_result_has_none_of_the_internal_keys(api):
+    result = run(losant_webhook.ActionModule, UPDATE)
+    # _ansible_parsed, before ansible-core 2.21, is for the TaskExecutor, which removes it in turn.
+    assert not [key for key in result if key.startswith('_ansible') and key != '_ansible_parsed']
+
+
+def test_an_api_error_fails_the_task_with_its_status(api):
+    api.fail_write, api.failure = 1, (403, 'Forbidden', 'no webhooks.patch')
+    result = run(losant_webhook.ActionModule, UPDATE)
+    assert result['failed'] is True and result['changed'] is False
+    assert '403' in result['msg'] and 'no webhooks.patch' in result['msg']
+    assert [stored['description'] for stored in api.stored.values()] == ['old']
+
+
+def test_each_run_of_a_worker_shows_only_its_own_warnings(api, warnings_shown):
+    args = {'application_id': APP_ID, 'config': [{'name': 'orders', 'description': 'old'}],
+            'unmanaged': ['typo*']}
+    first = run(losant_webhooks.ActionModule, args)
+    second = run(losant_webhooks.ActionModule, args)
+    assert first['changed'] is False and second['changed'] is False
+    warning = "unmanaged glob 'typo*' matches no webhook of the application: check its spelling"
+    assert seen(first, warnings_shown[:1]) == [warning]
+    assert seen(second, warnings_shown[1:]) == [warning]
+
+
+def test_module_globals_are_the_workers_own_again_after_a_run(api):
+    before = basic._ANSIBLE_ARGS
+    run(losant_webhook.ActionModule, UPDATE)
+    assert basic._ANSIBLE_ARGS is before
+
+
+def crashing_module() -> None:
+    print('printed before the crash')
+    raise KeyError('no such key')
+
+
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError('no text')
+
+
+def unprintable_crash() -> None:
+    raise Unprintable()
+
+
+class Crashing(in_process.InProcessModuleAction):
+    module_name = 'crashing'
+
+
+def run_crashing(monkeypatch: pytest.MonkeyPatch, main: Any) -> dict[str, Any]:
+    monkeypatch.setitem(sys.modules, in_process.MODULES_PACKAGE + 'crashing', types.SimpleNamespace(main=main))
+    return run(Crashing, {})
+
+
+def test_a_module_crash_is_reported_as_a_module_process_reports_it(monkeypatch):
+    result = run_crashing(monkeypatch, crashing_module)
+    assert result['failed'] is True
+    if in_process.report_crash is None:  # before ansible-core 2.19: the traceback on stderr
+        assert result['msg'] == 'MODULE FAILURE\nSee stdout/stderr for the exact error'
+        assert result['rc'] == 1 and result['module_stdout'] == 'printed before the crash\n'
+        assert result['module_stderr'].startswith('Traceback') and "KeyError: 'no such key'" in result['module_stderr']
+    else:  # since 2.19: the failure result the AnsiballZ wrapper prints, which names the error
+        assert result['exception'].event.msg == "'no such key'"
+        assert not {'msg', 'rc', 'module_stdout', 'module_stderr'} & set(result)
+
+
+def test_a_crash_whose_error_has_no_text_is_reported_by_its_traceback(monkeypatch):
+    result = run_crashing(monkeypatch, unprintable_crash)
+    assert result['failed'] is True and result['rc'] == 1
+    assert result['module_stderr'].rstrip().endswith('Unprintable: <exception str() failed>')
