@@ -144,10 +144,70 @@ def test_each_run_of_a_worker_shows_only_its_own_warnings(api, warnings_shown):
     assert seen(second, warnings_shown[1:]) == [warning]
 
 
+def test_a_name_yaml_read_as_a_boolean_fails_naming_it_before_any_request(api):
+    result = run(losant_webhook.ActionModule, dict(UPDATE, name=True))
+    assert result['failed'] is True and api.calls == []
+    assert len(result['errors']) == 1 and 'quote the name' in result['errors'][0]
+    assert result['msg'] == 'Invalid input: ' + result['errors'][0] + '.'
+
+
 def test_module_globals_are_the_workers_own_again_after_a_run(api):
     before = basic._ANSIBLE_ARGS
     run(losant_webhook.ActionModule, UPDATE)
     assert basic._ANSIBLE_ARGS is before
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the action plugin says at -vvv."""
+    messages: list[str] = []
+    monkeypatch.setattr(in_process.display, 'vvv', lambda msg, host=None: messages.append(msg))
+    return messages
+
+
+def test_with_vvv_the_task_says_it_runs_in_the_controller_process(api, said):
+    run(losant_webhook.ActionModule, UPDATE)
+    assert said == ['losant.platform: running losant_webhook in the controller process']
+
+
+def module_process(plugin: Any, executed: list[dict[str, Any]]) -> Any:
+    """The plugin with ansible-core's module process (run by the integration tests) recorded instead of started."""
+    def execute_module(**options: Any) -> dict[str, Any]:
+        executed.append(options)
+        return {'changed': False, 'ran': 'as a module process'}
+    plugin._execute_module = execute_module
+    return plugin
+
+
+@pytest.mark.parametrize('value', [False, 'no', 'false'])
+def test_the_task_variable_turns_the_in_process_path_off(api, said, value):
+    executed: list[dict[str, Any]] = []
+    plugin = module_process(action(losant_webhook.ActionModule, UPDATE), executed)
+    result = plugin.run(task_vars={'losant_in_process': value})
+    assert result['ran'] == 'as a module process' and len(executed) == 1 and api.calls == []
+    assert said == ['losant.platform: running losant_webhook as a module: losant_in_process is false']
+
+
+def test_an_async_task_runs_as_a_module_process_in_the_background(api, said):
+    executed: list[dict[str, Any]] = []
+    plugin = module_process(action(losant_webhook.ActionModule, UPDATE), executed)
+    plugin._task.async_val = 60
+    result = plugin.run(task_vars={})
+    assert result['ran'] == 'as a module process' and executed[0]['wrap_async'] == 60 and api.calls == []
+    assert said == ['losant.platform: running losant_webhook as a module: async runs it in the background']
+
+
+def exiting_module(code: Any) -> Any:
+    def main() -> None:
+        sys.stderr.write('going\n')
+        sys.exit(code)
+    return main
+
+
+@pytest.mark.parametrize('code, status', [(3, 3), ('fatal text', 1)])
+def test_a_module_that_exits_without_a_result_fails_with_its_exit_status(monkeypatch, code, status):
+    result = run_crashing(monkeypatch, exiting_module(code))
+    assert result['failed'] is True and result['rc'] == status and result['module_stderr'] == 'going\n'
 
 
 def crashing_module() -> None:
