@@ -14,16 +14,12 @@ import pytest
 from ansible_collections.losant.platform.tests.unit.plugins.modules import test_scrubbing
 from ansible_collections.losant.platform.tests.unit.plugins.modules.conftest import patch_module_args
 from ansible_collections.losant.platform.tests.unit.plugins.modules.test_scrubbing import (
-    ARGS,
     EXITS,
-    FLOWS,
     PASSWORD,
     SCRUBBED,
     WORKFLOW_LOOKUPS,
-    FakeApi,
     echoing_webhook,
     exit_with_secrets,
-    forbidden_echo,
 )
 
 module_utils_internal = pytest.importorskip('ansible.module_utils._internal')
@@ -45,11 +41,9 @@ def displayed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.mark.parametrize('module, args', WORKFLOW_LOOKUPS)
-def test_a_workflow_lookup_403_echoing_secrets_is_displayed_without_them(displayed, module, args):
-    hook = echoing_webhook()
-    fake = FakeApi([hook])
-    fake.script('GET', FLOWS, forbidden_echo(hook))
-    with fake.serving(), patch_module_args(dict(ARGS, **args)), pytest.raises(SystemExit) as exited:
+def test_a_workflow_lookup_403_echoing_secrets_is_displayed_without_them(displayed, emulator, module, args):
+    hook = echoing_webhook(emulator)
+    with patch_module_args(emulator.args(**args)), pytest.raises(SystemExit) as exited:
         module.main()
     assert exited.value.code == 0 and len(displayed) == 1
     assert 'no flows.get for ******** (********)' in displayed[0]

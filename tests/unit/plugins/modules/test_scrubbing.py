@@ -12,13 +12,13 @@ import json
 from typing import Any, Callable
 
 import pytest
-import requests
 
 from ansible.module_utils.common import warnings as module_warnings
 from ansible_collections.losant.platform.plugins.module_utils.fields import MASK
 from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule, scrub_text
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
-from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, Reply, webhook
+from ansible_collections.losant.platform.tests.emulator.audit import DEFAULT_ORG_ID
+from ansible_collections.losant.platform.tests.unit.conftest import COLLECTION, FLOWS, Emulator
 from ansible_collections.losant.platform.tests.unit.plugins.modules.conftest import kept_result, patch_module_args
 
 try:
@@ -26,20 +26,17 @@ try:
 except ImportError:  # ansible-core < 2.19
     module_utils_internal = None
 
-FLOWS = '/applications/%s/flows' % APP_ID
-COLLECTION = '/applications/%s/webhooks' % APP_ID
-ARGS = {'api_url': BASE_URL, 'api_token': 'unit-token', 'application_id': APP_ID}
 PASSWORD = 'listed-password'
 SECRET = 'a-secret-value'
 
 
-def echoing_webhook() -> dict[str, Any]:
-    return webhook('old', basicAuthPassword=PASSWORD)
-
-
-def forbidden_echo(hook: dict[str, Any]) -> Reply:
-    """A 403 of the workflow lookup whose message echoes the webhook's password and trigger token."""
-    return Reply(403, {'type': 'Forbidden', 'message': 'no flows.get for %s (%s)' % (hook['token'], PASSWORD)})
+def echoing_webhook(emulator: Emulator, **fields: Any) -> dict[str, Any]:
+    """The webhook 'old', whose password and trigger token the next error of ``path`` (the workflow lookup's)
+    echoes with ``status`` and ``error_type``."""
+    path, status, error_type = fields.pop('path', FLOWS), fields.pop('status', 403), fields.pop('type', 'Forbidden')
+    hook = emulator.seed(dict({'name': 'old', 'basicAuthPassword': PASSWORD}, **fields))[0]
+    emulator.fail('GET', path, status, error_type, 'no flows.get for %s (%s)' % (hook['token'], PASSWORD))
+    return hook
 
 
 @pytest.fixture(autouse=True)
@@ -57,30 +54,25 @@ WORKFLOW_LOOKUPS = [
 
 
 @pytest.mark.parametrize('module, args', WORKFLOW_LOOKUPS)
-def test_a_workflow_lookup_403_echoing_secrets_warns_without_them(run_module, module, args):
-    hook = echoing_webhook()
-    fake = FakeApi([hook])
-    fake.script('GET', FLOWS, forbidden_echo(hook))
-    with fake.serving():
-        run = run_module(module.main, dict(ARGS, **args))
-    assert run.exit_code == 0
+def test_a_workflow_lookup_403_echoing_secrets_warns_without_them(run_module, emulator, module, args):
+    hook = echoing_webhook(emulator)
+    run = run_module(module.main, emulator.args(**args))
+    assert run.exit_code == 0 and [call.status for call in emulator.calls if call.path == FLOWS] == [403]
     assert 'may not list workflows' in json.dumps(run.result['warnings'])
     assert 'no flows.get for ******** (********)' in json.dumps(run.result['warnings'])
     assert PASSWORD not in run.output and hook['token'] not in json.dumps(run.result['warnings'])
 
 
-def test_an_audit_log_error_echoing_secrets_is_no_reason_to_show_them(run_module):
-    hook = webhook('old', basicAuthPassword=PASSWORD, responseCode=500)
-    fake = FakeApi([hook])
-    fake.script('GET', '/applications/%s' % APP_ID, Reply(200, {'ownerType': 'organization', 'ownerId': 'ab' * 12}))
-    fake.script('GET', '/orgs/%s/audit-logs' % ('ab' * 12), Reply(500, dict(forbidden_echo(hook).body, type='Error')))
-    converged = dict(ARGS, state='merged', config=[{'name': 'old'}], attribution=True)
+def test_an_audit_log_error_echoing_secrets_is_no_reason_to_show_them(run_module, emulator):
+    audit_logs = '/orgs/%s/audit-logs' % DEFAULT_ORG_ID
+    echoing_webhook(emulator, responseCode=500, path=audit_logs, status=500, type='Error')
+    converged = emulator.args(state='merged', config=[{'name': 'old'}], attribution=True)
     drifted = dict(converged, config=[{'name': 'old', 'response_code': 200}])
-    with fake.serving():
-        run = run_module(losant_webhooks.main, converged, check_mode=True)
-    assert run.exit_code == 0 and run.result['changed'] is False  # nothing drifted: no audit request
-    with fake.serving():
-        run = run_module(losant_webhooks.main, drifted, check_mode=True)
+    run = run_module(losant_webhooks.main, converged, check_mode=True)
+    assert run.exit_code == 0 and run.result['changed'] is False
+    assert [call.path for call in emulator.calls] == [COLLECTION], 'nothing drifted: no audit request'
+    run = run_module(losant_webhooks.main, drifted, check_mode=True)
+    assert [call.status for call in emulator.calls if call.path == audit_logs] == [500]
     assert run.exit_code == 0 and run.result['changes'][0]['attribution'] is None
     assert 'no flows.get for ******** (********)' in run.result['attribution_unavailable']
     assert PASSWORD not in run.output  # the trigger token is returned on purpose, in webhooks
@@ -153,30 +145,23 @@ def test_scrubbing_masks_secrets_without_garbling_the_rest(text, secrets, scrubb
     assert scrub_text(text, secrets) == scrubbed
 
 
-def test_a_short_no_log_value_does_not_garble_a_message(run_module):
-    fake = FakeApi([webhook('orders')])
-    hook_id = next(iter(fake.stored))
-    fake.script('PATCH', '%s/%s' % (COLLECTION, hook_id), Reply(400, {'type': 'Validation', 'message': MESSAGE}))
-    with fake.serving():
-        run = run_module(losant_webhook.main, dict(ARGS, name='orders', basic_auth_password='e'))
+def test_a_short_no_log_value_does_not_garble_a_message(run_module, emulator):
+    hook = emulator.seed({'name': 'orders'})[0]
+    emulator.fail('PATCH', '%s/%s' % (COLLECTION, hook['id']), 400, 'Validation', MESSAGE)
+    run = run_module(losant_webhook.main, emulator.args(name='orders', basic_auth_password='e'))
     assert run.result['msg'].endswith(MESSAGE) and run.result['error_message'] == MESSAGE
     assert '"e"' not in run.output
 
 
-def test_a_short_secret_the_api_returned_does_not_garble_a_message(run_module):
-    fake = FakeApi([webhook('orders', basicAuthPassword='e')])
-    hook_id = next(iter(fake.stored))
-    fake.script('PATCH', '%s/%s' % (COLLECTION, hook_id), Reply(400, {'type': 'Validation', 'message': MESSAGE}))
-    with fake.serving():
-        run = run_module(losant_webhook.main, dict(ARGS, name='orders', description='new'))
+def test_a_short_secret_the_api_returned_does_not_garble_a_message(run_module, emulator):
+    hook = emulator.seed({'name': 'orders', 'basicAuthPassword': 'e'})[0]
+    emulator.fail('PATCH', '%s/%s' % (COLLECTION, hook['id']), 400, 'Validation', MESSAGE)
+    run = run_module(losant_webhook.main, emulator.args(name='orders', description='new'))
     assert run.result['error_message'] == MESSAGE and '"e"' not in run.output
 
 
-def test_the_bulk_modules_own_messages_stay_readable(run_module):
-    fake = FakeApi([])
-    fake.script('POST', COLLECTION, requests.exceptions.ReadTimeout())
-    with fake.serving():
-        run = run_module(losant_webhooks.main, dict(ARGS, config=[{'name': 'a', 'basic_auth_password': 'e'}],
-                                                    timeout=7))
-    assert 'within 7 seconds' in run.result['msg'] and '"e"' not in run.output
+def test_the_bulk_modules_own_messages_stay_readable(run_module, emulator):
+    emulator.fault(method='POST', path=COLLECTION, drop=True)
+    run = run_module(losant_webhooks.main, emulator.args(config=[{'name': 'a', 'basic_auth_password': 'e'}]))
+    assert 'cannot connect to %s: ' % emulator.url in run.result['msg'] and '"e"' not in run.output
     assert run.result['outcome_unknown'][0]['body']['basicAuthPassword'] == MASK
