@@ -18,6 +18,7 @@ goes off in the parent, which cannot stop the child. A test may set its own mark
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Iterator, NamedTuple, Optional
 
 import pytest
@@ -110,9 +111,20 @@ class Emulator:
         return [call for call in self.calls if call.method != 'GET']
 
 
+_ids = itertools.count(1)
+
+
+def webhook(name: str, **fields: Any) -> dict[str, Any]:
+    """A webhook for ``Emulator.seed`` with its ID and trigger token known beforehand (``id=`` picks the ID)."""
+    webhook_id = fields.pop('id', None) or '%024x' % next(_ids)
+    return dict({'id': webhook_id, 'name': name, 'token': 'token-%s' % webhook_id}, **fields)
+
+
 def flow(name: str, *webhook_ids: str, enabled: bool = True) -> dict[str, Any]:
-    """A workflow with a webhook trigger on each of ``webhook_ids``, for ``Emulator.seed_flows``."""
-    return {'name': name, 'enabled': enabled, 'triggers': [{'type': 'webhook', 'key': key} for key in webhook_ids]}
+    """A workflow for ``Emulator.seed_flows`` with its ID known beforehand, and a webhook trigger on each of
+    ``webhook_ids``."""
+    return {'id': '%024x' % next(_ids), 'name': name, 'enabled': enabled,
+            'triggers': [{'type': 'webhook', 'key': key} for key in webhook_ids]}
 
 
 @pytest.fixture(scope='session')

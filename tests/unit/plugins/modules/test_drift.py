@@ -13,31 +13,27 @@ from typing import Any, Optional
 import pytest
 
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
-from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, Reply, flow, webhook
+from ansible_collections.losant.platform.tests.unit.conftest import COLLECTION, FLOWS, Emulator, flow, webhook
 
-COLLECTION = '/applications/%s/webhooks' % APP_ID
-FLOWS = '/applications/%s/flows' % APP_ID
-ARGS = {'api_url': BASE_URL, 'api_token': 'unit-token', 'application_id': APP_ID}
-FORBIDDEN = Reply(403, {'type': 'Forbidden', 'message': 'Access token is not authorized for flows.get'})
+FORBIDDEN = (403, 'Forbidden', 'Access token is not authorized for flows.get')
 
 
 @pytest.fixture
-def run(run_module: Any) -> Any:
-    """``run(fake, module, check_mode=False, diff=False, **args)``: the module's run against ``fake``.
+def run(run_module: Any, emulator: Emulator) -> Any:
+    """``run(module, check_mode=False, diff=False, **args)``: the module's run against the emulator.
 
-    losant_webhooks writes one at a time unless ``concurrency`` is given, so that the order the fake
-    records is the plan's (parallel writes are tested in test_parallel_writes.py).
+    losant_webhooks writes one at a time unless ``concurrency`` is given, so that the order the emulator
+    journals is the plan's (parallel writes are tested in test_parallel_writes.py).
     """
-    def execute(fake: FakeApi, module: Any, check_mode: bool = False, diff: bool = False, **args: Any) -> Any:
+    def execute(module: Any, check_mode: bool = False, diff: bool = False, **args: Any) -> Any:
         if module is losant_webhooks:
             args.setdefault('concurrency', 1)
-        with fake.serving():
-            return run_module(module.main, dict(ARGS, **args), check_mode=check_mode, diff=diff)
+        return run_module(module.main, emulator.args(**args), check_mode=check_mode, diff=diff)
     return execute
 
 
-def writes(fake: FakeApi) -> list[tuple]:
-    return [(call.method, call.path) for call in fake.writes]
+def writes(emulator: Emulator) -> list[tuple]:
+    return [(call.method, call.path) for call in emulator.writes]
 
 
 def warnings(outcome: Any) -> str:
@@ -45,17 +41,17 @@ def warnings(outcome: Any) -> str:
     return json.dumps(outcome.result.get('warnings'))
 
 
-def flow_queries(fake: FakeApi) -> list[Optional[dict]]:
-    return [call.params for call in fake.calls if call.path == FLOWS]
+def flow_queries(emulator: Emulator) -> list[Optional[dict]]:
+    return [call.query for call in emulator.calls if call.path == FLOWS]
 
 
 # -- changes, before and after -----------------------------------------------------------------
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_webhooks_return_changes_and_before_after_in_config_shape(run, check_mode):
+def test_webhooks_return_changes_and_before_after_in_config_shape(run, emulator, check_mode):
     hook, old = webhook('hook-07', responseCode=500, enabled=False), webhook('old')
-    fake = FakeApi([hook, old])
-    result = run(fake, losant_webhooks, check_mode, state='overridden',
+    emulator.seed(hook, old)
+    result = run(losant_webhooks, check_mode, state='overridden',
                  config=[{'name': 'hook-07', 'response_code': 200, 'enabled': True}, {'name': 'rogue'}]).result
     assert result['changes'] == [
         {'action': 'update', 'name': 'hook-07', 'id': hook['id'], 'fields': ['response_code', 'enabled']},
@@ -68,18 +64,18 @@ def test_webhooks_return_changes_and_before_after_in_config_shape(run, check_mod
         ('hook-07', 200, True), ('rogue', 200, True)]
 
 
-def test_webhooks_without_changes_return_an_empty_before_and_no_after(run):
-    fake = FakeApi([webhook('a')])
-    result = run(fake, losant_webhooks, state='merged', config=[{'name': 'a'}]).result
+def test_webhooks_without_changes_return_an_empty_before_and_no_after(run, emulator):
+    emulator.seed(webhook('a'))
+    result = run(losant_webhooks, state='merged', config=[{'name': 'a'}]).result
     assert result['changes'] == [] and result['before'] == [] and result['webhooks'] == [] and 'after' not in result
 
 
-def test_webhook_returns_its_change_for_create_update_and_delete(run):
-    fake = FakeApi([webhook('orders', responseCode=200)])
-    updated = run(fake, losant_webhook, name='orders', response_code=201, enabled=True).result
-    created = run(fake, losant_webhook, check_mode=True, name='new', description='x').result
-    deleted = run(fake, losant_webhook, name='orders', state='absent').result
-    unchanged = run(fake, losant_webhook, name='orders', state='absent').result
+def test_webhook_returns_its_change_for_create_update_and_delete(run, emulator):
+    emulator.seed(webhook('orders', responseCode=200))
+    updated = run(losant_webhook, name='orders', response_code=201, enabled=True).result
+    created = run(losant_webhook, check_mode=True, name='new', description='x').result
+    deleted = run(losant_webhook, name='orders', state='absent').result
+    unchanged = run(losant_webhook, name='orders', state='absent').result
     hook_id = deleted['changes'][0]['id']
     assert updated['changes'] == [{'action': 'update', 'name': 'orders', 'id': hook_id, 'fields': ['response_code']}]
     assert created['changes'] == [{'action': 'create', 'name': 'new', 'id': None, 'fields': ['name', 'description']}]
@@ -90,60 +86,59 @@ def test_webhook_returns_its_change_for_create_update_and_delete(run):
 # -- max_deletions -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_max_deletions_refuses_a_larger_plan_before_any_write(run, check_mode):
-    fake = FakeApi([webhook('a'), webhook('b'), webhook('c')])
-    outcome = run(fake, losant_webhooks, check_mode, state='overridden', config=[{'name': 'a', 'enabled': False}],
+def test_max_deletions_refuses_a_larger_plan_before_any_write(run, emulator, check_mode):
+    emulator.seed(webhook('a'), webhook('b'), webhook('c'))
+    outcome = run(losant_webhooks, check_mode, state='overridden', config=[{'name': 'a', 'enabled': False}],
                   max_deletions=1)
     assert outcome.exit_code == 1 and outcome.result['failed'] is True
     assert outcome.result['msg'] == "Nothing was changed: the plan deletes 2 webhooks, more than max_deletions=1: 'b', 'c'."
     assert [change['action'] for change in outcome.result['changes']] == ['update', 'delete', 'delete']
-    assert fake.writes == [] and flow_queries(fake) == []
+    assert emulator.writes == [] and flow_queries(emulator) == []
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_max_deletions_zero_refuses_any_delete_and_allows_other_writes(run, check_mode):
-    fake = FakeApi([webhook('a'), webhook('b')])
-    refused = run(fake, losant_webhooks, check_mode, state='overridden', config=[{'name': 'a'}], max_deletions=0)
-    assert refused.exit_code == 1 and fake.writes == []
+def test_max_deletions_zero_refuses_any_delete_and_allows_other_writes(run, emulator, check_mode):
+    emulator.seed(webhook('a'), webhook('b'))
+    refused = run(losant_webhooks, check_mode, state='overridden', config=[{'name': 'a'}], max_deletions=0)
+    assert refused.exit_code == 1 and emulator.writes == []
     assert refused.result['msg'] == "Nothing was changed: the plan deletes 1 webhook, more than max_deletions=0: 'b'."
-    allowed = run(fake, losant_webhooks, check_mode, state='merged', config=[{'name': 'a', 'enabled': False}],
+    allowed = run(losant_webhooks, check_mode, state='merged', config=[{'name': 'a', 'enabled': False}],
                   max_deletions=0)
     assert allowed.exit_code == 0 and allowed.result['changed'] is True
 
 
-def test_max_deletions_allows_a_plan_at_the_limit(run):
-    fake = FakeApi([webhook('a'), webhook('b')])
-    outcome = run(fake, losant_webhooks, state='deleted', config=[{'name': 'a'}, {'name': 'b'}], max_deletions=2)
-    assert outcome.exit_code == 0 and len(fake.writes) == 2
+def test_max_deletions_allows_a_plan_at_the_limit(run, emulator):
+    emulator.seed(webhook('a'), webhook('b'))
+    outcome = run(losant_webhooks, state='deleted', config=[{'name': 'a'}, {'name': 'b'}], max_deletions=2)
+    assert outcome.exit_code == 0 and len(emulator.writes) == 2
 
 
-def test_negative_max_deletions_fails_before_any_request(run):
-    fake = FakeApi()
-    outcome = run(fake, losant_webhooks, state='merged', config=[{'name': 'a'}], max_deletions=-1)
-    assert 'max_deletions must be 0 or more, got -1' in outcome.result['msg'] and fake.calls == []
+def test_negative_max_deletions_fails_before_any_request(run, emulator):
+    outcome = run(losant_webhooks, state='merged', config=[{'name': 'a'}], max_deletions=-1)
+    assert 'max_deletions must be 0 or more, got -1' in outcome.result['msg'] and emulator.calls == []
 
 
 # -- ignore_fields -----------------------------------------------------------------------------
 
-def test_ignore_fields_are_neither_compared_nor_sent(run):
+def test_ignore_fields_are_neither_compared_nor_sent(run, emulator):
     hook = webhook('a', enabled=False, responseCode=500, description='by hand')
-    fake = FakeApi([hook])
+    emulator.seed(hook)
     config = [{'name': 'a', 'enabled': True, 'response_code': 201}, {'name': 'b', 'enabled': False}]
-    result = run(fake, losant_webhooks, state='replaced', config=config, ignore_fields=['enabled']).result
-    assert [(call.method, call.body) for call in fake.writes] == [
+    result = run(losant_webhooks, state='replaced', config=config, ignore_fields=['enabled']).result
+    assert [(call.method, call.body) for call in emulator.writes] == [
         ('PATCH', {'responseCode': 201, 'description': ''}), ('POST', {'name': 'b'})]
     assert result['changes'][0]['fields'] == ['description', 'response_code']
 
 
-def test_ignore_fields_alone_leave_the_application_unchanged(run):
-    fake = FakeApi([webhook('a', enabled=False)])
-    result = run(fake, losant_webhooks, state='overridden', config=[{'name': 'a', 'enabled': True}],
+def test_ignore_fields_alone_leave_the_application_unchanged(run, emulator):
+    emulator.seed(webhook('a', enabled=False))
+    result = run(losant_webhooks, state='overridden', config=[{'name': 'a', 'enabled': True}],
                  ignore_fields=['enabled']).result
-    assert result['changed'] is False and fake.writes == []
+    assert result['changed'] is False and emulator.writes == []
 
 
 def test_ignore_fields_refuses_name(run):
-    outcome = run(FakeApi(), losant_webhooks, state='merged', config=[{'name': 'a'}], ignore_fields=['name'])
+    outcome = run(losant_webhooks, state='merged', config=[{'name': 'a'}], ignore_fields=['name'])
     assert outcome.exit_code == 1 and 'ignore_fields' in outcome.result['msg']
 
 
@@ -151,35 +146,35 @@ def test_ignore_fields_refuses_name(run):
 
 @pytest.mark.parametrize('state, config, delete_all', [('overridden', [{'name': 'keep'}], False),
                                                        ('deleted', [], True)])
-def test_unmanaged_webhooks_are_never_deleted(run, state, config, delete_all):
+def test_unmanaged_webhooks_are_never_deleted(run, emulator, state, config, delete_all):
     hooks = [webhook('keep'), webhook('ops-pager'), webhook('ops-Night'), webhook('stray')]
-    fake = FakeApi(hooks)
-    result = run(fake, losant_webhooks, state=state, config=config, delete_all=delete_all,
+    emulator.seed(*hooks)
+    result = run(losant_webhooks, state=state, config=config, delete_all=delete_all,
                  unmanaged=['ops-*']).result
     deleted = ['stray'] if state == 'overridden' else ['keep', 'stray']
     assert [change['name'] for change in result['changes']] == deleted
-    assert writes(fake) == [('DELETE', '%s/%s' % (COLLECTION, hook['id'])) for hook in hooks
+    assert writes(emulator) == [('DELETE', '%s/%s' % (COLLECTION, hook['id'])) for hook in hooks
                             if hook['name'] in deleted]
 
 
 @pytest.mark.parametrize('unmanaged', [['legacy [v1]'], ['legacy [v1]*'], ['legacy ?v1?']])
-def test_unmanaged_protects_a_name_with_glob_characters_written_as_it_is(run, unmanaged):
+def test_unmanaged_protects_a_name_with_glob_characters_written_as_it_is(run, emulator, unmanaged):
     hooks = [webhook('keep'), webhook('legacy [v1]'), webhook('stray')]
-    fake = FakeApi(hooks)
-    result = run(fake, losant_webhooks, state='overridden', config=[{'name': 'keep'}], unmanaged=unmanaged).result
+    emulator.seed(*hooks)
+    result = run(losant_webhooks, state='overridden', config=[{'name': 'keep'}], unmanaged=unmanaged).result
     assert [(change['action'], change['name']) for change in result['changes']] == [('delete', 'stray')]
 
 
-def test_deleted_skips_a_listed_webhook_that_is_unmanaged_by_refusing_the_contradiction(run):
-    fake = FakeApi([webhook('ops-pager')])
-    outcome = run(fake, losant_webhooks, state='deleted', config=[{'name': 'ops-pager'}], unmanaged=['ops-*'])
-    assert outcome.exit_code == 1 and fake.calls == []
+def test_deleted_skips_a_listed_webhook_that_is_unmanaged_by_refusing_the_contradiction(run, emulator):
+    emulator.seed(webhook('ops-pager'))
+    outcome = run(losant_webhooks, state='deleted', config=[{'name': 'ops-pager'}], unmanaged=['ops-*'])
+    assert outcome.exit_code == 1 and emulator.calls == []
     assert "config[0].name 'ops-pager' matches unmanaged, which deleted never touches" in outcome.result['msg']
 
 
-def test_gathered_puts_unmanaged_webhooks_apart(run):
-    fake = FakeApi([webhook('a'), webhook('ops-pager')])
-    result = run(fake, losant_webhooks, state='gathered', unmanaged=['ops-*']).result
+def test_gathered_puts_unmanaged_webhooks_apart(run, emulator):
+    emulator.seed(webhook('a'), webhook('ops-pager'))
+    result = run(losant_webhooks, state='gathered', unmanaged=['ops-*']).result
     assert [entry['name'] for entry in result['gathered']] == ['a']
     assert [entry['name'] for entry in result['gathered_unmanaged']] == ['ops-pager']
 
@@ -188,64 +183,64 @@ def test_gathered_puts_unmanaged_webhooks_apart(run):
 
 @pytest.mark.parametrize('check_mode', [False, True])
 @pytest.mark.parametrize('include_workflows', [False, True])
-def test_webhooks_list_the_workflows_of_deleted_webhooks_before_deleting(run, check_mode, include_workflows):
+def test_webhooks_list_the_workflows_of_deleted_webhooks_before_deleting(run, emulator, check_mode,
+                                                                         include_workflows):
     old, kept = webhook('old'), webhook('kept')
-    fake = FakeApi([old, kept])
+    emulator.seed(old, kept)
     router = flow('router', old['id'], enabled=False)
-    fake.flows = [router, flow('unrelated', kept['id'])]
-    outcome = run(fake, losant_webhooks, check_mode, diff=True, state='deleted', config=[{'name': 'old'}],
+    emulator.seed_flows(router, flow('unrelated', kept['id']))
+    outcome = run(losant_webhooks, check_mode, diff=True, state='deleted', config=[{'name': 'old'}],
                   include_workflows=include_workflows)
     result = outcome.result
     assert result['affected_workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': False,
                                              'webhook': 'old', 'webhook_id': old['id'], 'deleted': include_workflows}]
-    assert flow_queries(fake)[0] == {'triggerFilter[0][type]': 'webhook', 'triggerFilter[0][key]': old['id'],
-                                     'perPage': 100, 'sortField': 'name', 'sortDirection': 'asc', 'page': 0}
-    flows_call = next(index for index, call in enumerate(fake.calls) if call.path == FLOWS)
-    assert all(call.method == 'GET' for call in fake.calls[:flows_call])
+    assert flow_queries(emulator)[0] == {'triggerFilter[0][type]': 'webhook', 'triggerFilter[0][key]': old['id'],
+                                     'perPage': '100', 'sortField': 'name', 'sortDirection': 'asc', 'page': '0'}
+    flows_call = next(index for index, call in enumerate(emulator.calls) if call.path == FLOWS)
+    assert all(call.method == 'GET' for call in emulator.calls[:flows_call])
     fate = 'deleted with its webhook (include_workflows)' if include_workflows else 'left without a trigger: its webhook is deleted'
     assert result['diff']['before']['old']['workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': False}]
     assert result['diff']['after']['old'] == {'workflows': [{'id': router['id'], 'name': 'router', 'enabled': False,
                                                              'fate': fate}]}
-    assert len(fake.writes) == (0 if check_mode else 1)
+    assert len(emulator.writes) == (0 if check_mode else 1)
 
 
-def test_webhooks_look_up_workflows_in_one_request_per_hundred_webhooks(run):
+def test_webhooks_look_up_workflows_in_one_request_per_hundred_webhooks(run, emulator):
     hooks = [webhook('hook-%03d' % index) for index in range(201)]
-    fake = FakeApi(hooks)
-    run(fake, losant_webhooks, check_mode=True, state='deleted', delete_all=True)
-    queries = flow_queries(fake)
+    emulator.seed(*hooks)
+    run(losant_webhooks, check_mode=True, state='deleted', delete_all=True)
+    queries = flow_queries(emulator)
     assert [len([key for key in query if key.endswith('[key]')]) for query in queries] == [100, 100, 1]
     assert queries[2]['triggerFilter[0][key]'] == hooks[200]['id']
 
 
 @pytest.mark.parametrize('served_per_page', [100, 30])
-def test_webhooks_page_through_the_workflows_of_a_delete(run, served_per_page):
+def test_webhooks_page_through_the_workflows_of_a_delete(run, emulator, served_per_page):
     old = webhook('old')
-    fake = FakeApi([old])
-    fake.flows = [flow('flow-%03d' % index, old['id']) for index in range(150)]
+    emulator.seed(old)
+    emulator.seed_flows(*(flow('flow-%03d' % index, old['id']) for index in range(150)))
     if served_per_page != 100:  # a server that serves fewer than asked
-        serve = fake._list_flows
-        fake._list_flows = lambda params: serve(dict(params, perPage=served_per_page))
-    result = run(fake, losant_webhooks, check_mode=True, state='deleted', config=[{'name': 'old'}]).result
+        emulator.settings(max_per_page=served_per_page, per_page_over_max='clamp')
+    result = run(losant_webhooks, check_mode=True, state='deleted', config=[{'name': 'old'}]).result
     assert [entry['name'] for entry in result['affected_workflows']] == ['flow-%03d' % index for index in range(150)]
-    assert [query['page'] for query in flow_queries(fake)] == list(range(-(-150 // served_per_page)))
+    assert [query['page'] for query in flow_queries(emulator)] == [str(page) for page in range(-(-150 // served_per_page))]
 
 
-def test_webhooks_without_deletes_do_not_look_up_workflows(run):
-    fake = FakeApi([webhook('a')])
-    result = run(fake, losant_webhooks, state='merged', config=[{'name': 'a', 'enabled': False}]).result
-    assert flow_queries(fake) == [] and result['affected_workflows'] == []
+def test_webhooks_without_deletes_do_not_look_up_workflows(run, emulator):
+    emulator.seed(webhook('a'))
+    result = run(losant_webhooks, state='merged', config=[{'name': 'a', 'enabled': False}]).result
+    assert flow_queries(emulator) == [] and result['affected_workflows'] == []
 
 
 @pytest.mark.parametrize('module, args', [
     (losant_webhooks, {'state': 'deleted', 'config': [{'name': 'old'}]}),
     (losant_webhook, {'state': 'absent', 'name': 'old'}),
 ])
-def test_a_token_without_flows_access_warns_and_still_deletes(run, module, args):
-    fake = FakeApi([webhook('old')])
-    fake.script('GET', FLOWS, FORBIDDEN)
-    outcome = run(fake, module, **args)
-    assert outcome.exit_code == 0 and outcome.result['changed'] is True and len(fake.writes) == 1
+def test_a_token_without_flows_access_warns_and_still_deletes(run, emulator, module, args):
+    emulator.seed(webhook('old'))
+    emulator.fail('GET', FLOWS, *FORBIDDEN)
+    outcome = run(module, **args)
+    assert outcome.exit_code == 0 and outcome.result['changed'] is True and len(emulator.writes) == 1
     assert outcome.result['affected_workflows'] == []
     assert 'may not list workflows' in warnings(outcome) and 'HTTP 403 Forbidden' in warnings(outcome)
 
@@ -254,11 +249,11 @@ def test_a_token_without_flows_access_warns_and_still_deletes(run, module, args)
     (losant_webhooks, {'state': 'deleted', 'config': [{'name': 'old'}]}),
     (losant_webhook, {'state': 'absent', 'name': 'old'}),
 ])
-def test_another_flows_error_fails_before_the_delete(run, module, args):
-    fake = FakeApi([webhook('old')])
-    fake.script('GET', FLOWS, Reply(500, {'type': 'InternalServerError', 'message': 'boom'}))
-    outcome = run(fake, module, **args)
-    assert outcome.exit_code == 1 and fake.writes == []
+def test_another_flows_error_fails_before_the_delete(run, emulator, module, args):
+    emulator.seed(webhook('old'))
+    emulator.fail('GET', FLOWS, 500, 'InternalServerError', 'boom')
+    outcome = run(module, **args)
+    assert outcome.exit_code == 1 and emulator.writes == []
     assert 'GET %s failed with HTTP 500' % FLOWS in outcome.result['msg']
 
 
@@ -266,53 +261,53 @@ def test_another_flows_error_fails_before_the_delete(run, module, args):
     (losant_webhooks, {'state': 'deleted', 'config': [{'name': 'old'}]}),
     (losant_webhook, {'state': 'absent', 'name': 'old'}),
 ])
-def test_a_flows_error_that_echoes_the_trigger_token_or_a_secret_is_scrubbed(run, module, args):
+def test_a_flows_error_that_echoes_the_trigger_token_or_a_secret_is_scrubbed(run, emulator, module, args):
     old = webhook('old', basicAuthPassword='listed-password')
-    fake = FakeApi([old])
+    emulator.seed(old)
     echo = 'no workflows for %s (%s)' % (old['token'], 'listed-password')
-    fake.script('GET', FLOWS, Reply(400, {'type': 'Validation', 'message': echo}))
-    outcome = run(fake, module, **args)
-    assert outcome.exit_code == 1 and fake.writes == []
+    emulator.fail('GET', FLOWS, 400, 'Validation', echo)
+    outcome = run(module, **args)
+    assert outcome.exit_code == 1 and emulator.writes == []
     assert outcome.result['error_message'] == 'no workflows for ******** (********)'
     assert old['token'] not in outcome.output and 'listed-password' not in outcome.output
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_webhook_lists_the_workflows_of_its_delete(run, check_mode):
+def test_webhook_lists_the_workflows_of_its_delete(run, emulator, check_mode):
     old = webhook('old')
-    fake = FakeApi([old])
+    emulator.seed(old)
     router = flow('router', old['id'])
-    fake.flows = [router]
-    result = run(fake, losant_webhook, check_mode, diff=True, name='old', state='absent').result
+    emulator.seed_flows(router)
+    result = run(losant_webhook, check_mode, diff=True, name='old', state='absent').result
     assert result['affected_workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': True, 'webhook': 'old',
                                              'webhook_id': old['id'], 'deleted': False}]
     assert result['diff']['before']['workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': True}]
     assert result['diff']['after']['workflows'][0]['fate'] == 'left without a trigger: its webhook is deleted'
-    assert [call.method for call in fake.calls] == ['GET', 'GET'] + ([] if check_mode else ['DELETE'])
+    assert [call.method for call in emulator.calls] == ['GET', 'GET'] + ([] if check_mode else ['DELETE'])
 
 
-def test_webhook_info_with_workflows_lists_each_webhooks_workflows(run):
+def test_webhook_info_with_workflows_lists_each_webhooks_workflows(run, emulator):
     a, b = webhook('a'), webhook('b')
-    fake = FakeApi([a, b])
+    emulator.seed(a, b)
     both, only_a = flow('both', a['id'], b['id']), flow('only-a', a['id'], enabled=False)
-    fake.flows = [both, only_a, flow('none')]
-    result = run(fake, losant_webhook_info, with_workflows=True).result
+    emulator.seed_flows(both, only_a, flow('none'))
+    result = run(losant_webhook_info, with_workflows=True).result
     assert [hook['workflows'] for hook in result['webhooks']] == [
         [{'id': both['id'], 'name': 'both', 'enabled': True}, {'id': only_a['id'], 'name': 'only-a', 'enabled': False}],
         [{'id': both['id'], 'name': 'both', 'enabled': True}],
     ]
-    assert len(flow_queries(fake)) == 1
+    assert len(flow_queries(emulator)) == 1
 
 
-def test_webhook_info_without_flows_access_warns_and_returns_null_workflows(run):
-    fake = FakeApi([webhook('a')])
-    fake.script('GET', FLOWS, FORBIDDEN)
-    outcome = run(fake, losant_webhook_info, with_workflows=True)
+def test_webhook_info_without_flows_access_warns_and_returns_null_workflows(run, emulator):
+    emulator.seed(webhook('a'))
+    emulator.fail('GET', FLOWS, *FORBIDDEN)
+    outcome = run(losant_webhook_info, with_workflows=True)
     assert outcome.exit_code == 0 and outcome.result['webhooks'][0]['workflows'] is None
     assert 'webhooks are returned without their workflows' in warnings(outcome)
 
 
-def test_webhook_info_does_not_ask_for_workflows_by_default(run):
-    fake = FakeApi([webhook('a')])
-    result = run(fake, losant_webhook_info).result
-    assert flow_queries(fake) == [] and 'workflows' not in result['webhooks'][0]
+def test_webhook_info_does_not_ask_for_workflows_by_default(run, emulator):
+    emulator.seed(webhook('a'))
+    result = run(losant_webhook_info).result
+    assert flow_queries(emulator) == [] and 'workflows' not in result['webhooks'][0]
