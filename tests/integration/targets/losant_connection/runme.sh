@@ -13,7 +13,7 @@ config=$(mktemp)
 log=$(mktemp)
 trap 'rm -f "$config" "$log"' EXIT
 way=()
-! grep -q '^losant_in_process: *false' "$integration_config" || way=(-e '{"losant_in_process": false}')
+! grep -q '^losant_in_process: *false' ../../integration_config.yml || way=(-e '{"losant_in_process": false}')
 EMULATOR_TLS=1 EMULATOR_PYTHON=python "$collection/scripts/with-emulator.sh" --integration-config "$config" \
     ansible-playbook tls.yml -e "@$config" "${way[@]}" -vvv "$@" >"$log" 2>&1 || { cat "$log"; exit 1; }
 sed -n '/^PLAY RECAP/,$p' "$log"
