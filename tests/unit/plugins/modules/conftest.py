@@ -2,7 +2,7 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Run a module's main() in-process against the API double, and read its result as Ansible does."""
+"""Run a module's main() in-process, and read its result as Ansible does (its API: the ``emulator`` fixture)."""
 
 from __future__ import annotations
 
