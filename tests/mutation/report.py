@@ -8,17 +8,18 @@ Usage: python report.py EQUIVALENT_YAML SESSION.sqlite...   (run from the collec
 
 A mutant is equivalent when EQUIVALENT_YAML has an entry with its file, operator and source line
 (stripped), so entries survive edits elsewhere in the file. Incompetent mutants (the code no longer
-imports) are not counted.
+imports) are not counted, nor duplicates that run.py skipped.
 """
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import yaml
 from cosmic_ray.work_db import WorkDB, use_db
-from cosmic_ray.work_item import TestOutcome
+from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
 
 def key(path: str, operator: str, line: str) -> tuple[str, str, str]:
@@ -28,7 +29,8 @@ def key(path: str, operator: str, line: str) -> tuple[str, str, str]:
 def main(equivalent_file: str, *sessions: str) -> int:
     equivalent = {key(entry['file'], entry['operator'], entry['line']): entry['reason']
                   for entry in yaml.safe_load(Path(equivalent_file).read_text()) or []}
-    killed = survived = set_aside = incompetent = 0
+    tally: Counter[str] = Counter()
+    by_file: dict[str, Counter[str]] = {}
     survivors = []
     for session in sessions:
         with use_db(session, WorkDB.Mode.open) as db:
@@ -36,23 +38,34 @@ def main(equivalent_file: str, *sessions: str) -> int:
                 mutation = item.mutations[0]
                 line_number = mutation.start_pos[0]
                 line = Path(mutation.module_path).read_text().splitlines()[line_number - 1]
-                if result.test_outcome == TestOutcome.INCOMPETENT:
-                    incompetent += 1
+                if result.worker_outcome == WorkerOutcome.SKIPPED:
+                    outcome = 'duplicate'
+                elif result.test_outcome == TestOutcome.INCOMPETENT:
+                    outcome = 'incompetent'
                 elif key(str(mutation.module_path), mutation.operator_name, line) in equivalent:
-                    set_aside += 1
+                    outcome = 'equivalent'
                 elif result.test_outcome == TestOutcome.KILLED:
-                    killed += 1
+                    outcome = 'killed'
                 else:
-                    survived += 1
+                    outcome = 'survived'
                     survivors.append('%s:%d: %s (%s, occurrence %d): %s' % (
                         mutation.module_path, line_number, mutation.operator_name, item.job_id,
                         mutation.occurrence, line.strip()))
+                tally[outcome] += 1
+                by_file.setdefault(str(mutation.module_path), Counter())[outcome] += 1
     for survivor in sorted(survivors):
         print('survived: ' + survivor)
-    total = killed + survived
-    print('%d equivalent mutants set aside, %d incompetent' % (set_aside, incompetent))
-    print('mutation score: %d%% (%d of %d killed)' % (100 * killed // total if total else 100, killed, total))
+    for path, counts in sorted(by_file.items()):
+        print('%s: %s' % (path, score(counts)))
+    print('%d equivalent mutants set aside, %d duplicates not run, %d incompetent'
+          % (tally['equivalent'], tally['duplicate'], tally['incompetent']))
+    print('mutation score: ' + score(tally))
     return 0
+
+
+def score(counts: Counter[str]) -> str:
+    total = counts['killed'] + counts['survived']
+    return '%d%% (%d of %d killed)' % (100 * counts['killed'] // total if total else 100, counts['killed'], total)
 
 
 if __name__ == '__main__':
