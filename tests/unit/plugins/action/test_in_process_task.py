@@ -2,10 +2,9 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The in-process path as a play runs it: a real Task, PlayContext, local connection and Templar, as
-Ansible's TaskExecutor hands them to the action plugin, and nothing of the action stubbed: ansible-core
-builds the module arguments (check mode, diff, the task's environment) and reads the printed result.
-Only the Losant API is the test double (tests/unit/api_double.py)."""
+"""The in-process path as a play runs it (real_task.py), nothing of the action stubbed: ansible-core builds
+the module arguments (check mode, diff, the task's environment) and reads the printed result. Only the
+Losant API is the test double (tests/unit/api_double.py)."""
 
 from __future__ import annotations
 
@@ -18,17 +17,13 @@ from typing import Any, Iterator, Optional
 import pytest
 
 from ansible.module_utils import basic
-from ansible.parsing.dataloader import DataLoader
-from ansible.playbook.play_context import PlayContext
-from ansible.playbook.task import Task
-from ansible.plugins import loader as plugin_loader
-from ansible.template import Templar
 from ansible.utils.display import Display
 
 from ansible_collections.losant.platform.plugins.action import losant_webhook, losant_webhooks
 from ansible_collections.losant.platform.plugins.module_utils import client
 from ansible_collections.losant.platform.plugins.plugin_utils import in_process
 from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, webhook
+from ansible_collections.losant.platform.tests.unit.plugins.action.real_task import action_for_task
 
 TOKEN = 'task-environment-token'
 PASSWORD = 'hunter2-in-process'
@@ -39,17 +34,8 @@ UPDATE = {'application_id': APP_ID, 'name': 'orders', 'description': 'new', 'bas
 
 def action(plugin: type, args: dict[str, Any], check_mode: bool = False, diff: bool = False,
            environment: Optional[list[dict[str, Any]]] = None) -> Any:
-    """The action plugin as the TaskExecutor makes it for a task on a local connection."""
-    loader = DataLoader()
-    task = Task()
-    task.action = 'losant.platform.' + plugin.module_name
-    task.args = args
-    task.check_mode = check_mode
-    task.diff = diff
-    task.environment = [ENVIRONMENT] if environment is None else environment
-    play_context = PlayContext()
-    connection = plugin_loader.connection_loader.get('local', play_context, os.devnull)
-    return plugin(task, connection, play_context, loader, Templar(loader=loader, variables={}), plugin_loader)
+    return action_for_task(plugin, 'losant.platform.' + plugin.module_name, args, check_mode=check_mode, diff=diff,
+                           environment=[ENVIRONMENT] if environment is None else environment)
 
 
 def run(plugin: type, args: dict[str, Any], **task: Any) -> dict[str, Any]:
