@@ -123,12 +123,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return
         writing = self.command in WRITE_METHODS
         admitted = not writing or state.start_write()
+        state.start_request()
         try:
             latency_ms = state.settings["latency_ms"]
             if latency_ms:
                 _sleep(latency_ms / 1000)
             self._answer(throttled=not admitted)
         finally:
+            state.end_request()
             if writing and admitted:
                 state.end_write()
 

@@ -155,6 +155,7 @@ class State:
     faults: deque = field(default_factory=deque)
     connections: int = 0  # connections accepted since start-up; each request's journal entry names its own
     writes_in_flight: int = 0
+    requests_in_flight: int = 0  # API requests being handled, e.g. still in a fault's delay
     _initial: tuple | None = None
 
     # -- start-up state and reset -------------------------------------------------------
@@ -316,6 +317,24 @@ class State:
     def end_write(self) -> None:
         with self.lock:
             self.writes_in_flight -= 1
+
+    def start_request(self) -> None:
+        with self.lock:
+            self.requests_in_flight += 1
+
+    def end_request(self) -> None:
+        with self.lock:
+            self.requests_in_flight -= 1
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Wait until no API request is being handled (one a client gave up on may still be, and would
+        touch what follows, such as the next test's state); False after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.requests_in_flight:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
 
     # -- journal and faults ---------------------------------------------------------------
     def record(self, entry: dict) -> None:

@@ -1,6 +1,9 @@
 """The admin API: journal, faults, reset, tokens, applications, seeding and settings."""
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 import requests
 
@@ -34,6 +37,21 @@ def test_a_request_is_journaled_before_its_answer_is_sent(emulator):
     for count, path in enumerate(["/fault", emulator.hooks_path(), "/unknown"] * 20, start=1):
         emulator.call("GET", path)
         assert len(emulator.state.journal) == count
+
+
+def test_a_request_in_a_faults_delay_is_in_flight_until_answered(emulator, monkeypatch):
+    released = threading.Event()
+    monkeypatch.setattr(server_module, "_sleep", lambda seconds: released.wait(5))
+    emulator.admin("POST", "/faults", json={"delay": 1})
+    client = threading.Thread(target=emulator.call, args=("GET", emulator.hooks_path()))
+    client.start()
+    deadline = time.monotonic() + 5
+    while not emulator.state.requests_in_flight and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert emulator.state.wait_until_idle(0.1) is False and emulator.state.requests_in_flight == 1
+    released.set()
+    client.join(5)
+    assert emulator.state.wait_until_idle(5) is True and len(emulator.state.journal) == 1
 
 
 def test_journal_can_be_cleared(emulator):
