@@ -75,7 +75,8 @@ class Emulator:
         """Store webhooks (``{'name': ..., 'id': optional, other API fields}``) with the create defaults, as given
         otherwise; returns them as stored, token included."""
         ids = self.state.seed_webhooks(APP_ID, list(webhooks), apply_defaults=True)
-        return [self.stored()[webhook_id] for webhook_id in ids]
+        stored = self.stored()
+        return [stored[webhook_id] for webhook_id in ids]
 
     def seed_flows(self, *items: dict[str, Any]) -> list[str]:
         """Store workflows, e.g. ``flow('on orders', webhook_id)``; returns their IDs."""
@@ -142,6 +143,8 @@ def emulator_server() -> Iterator[EmulatorServer]:
 @pytest.fixture
 def emulator(emulator_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Emulator:
     """The emulator, back to its start: the application without webhooks, no faults, an empty journal."""
+    # A request an earlier test's client gave up on (a timeout) would land in this test.
+    assert emulator_server.state.wait_until_idle(10), 'an earlier test left a request in the emulator'
     emulator_server.state.reset()
     for variable in ('NO_PROXY', 'no_proxy'):
         monkeypatch.setenv(variable, '127.0.0.1')

@@ -69,7 +69,7 @@ def test_an_api_failure_carries_its_status_type_and_whether_to_retry(run_module,
 
 def test_a_timeout_is_retryable(run_module, emulator):
     """The client's timeouts are its tests' (test_client.py); one is enough here, as it waits a second."""
-    emulator.fault(delay=1.5)
+    emulator.fault(delay=1.1)
     run = run_module(losant_webhook_info.main, emulator.args(api_retries=0, timeout=1))
     assert run.exit_code == 1 and 'within 1 seconds' in run.result['msg']
     assert failure_details(run.result) == (None, None, True)
