@@ -97,6 +97,11 @@ def changed_fields(desired: dict[str, Any], current: dict[str, Any]) -> dict[str
     return {key: value for key, value in desired.items() if key not in current or current[key] != value}
 
 
+def masked(field: Field, value: Any) -> Any:
+    """``value`` of ``field`` as output shows it: a secret that is set as ``MASK``."""
+    return MASK if field.secret and value else value
+
+
 def mask(fields: Sequence[Field], resource: dict[str, Any]) -> dict[str, Any]:
     """A copy without HAL keys (``_type``, ``_links``...) and with every secret value masked."""
     secrets = secret_keys(fields)
@@ -107,10 +112,15 @@ def mask(fields: Sequence[Field], resource: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def option_view(fields: Sequence[Field], resource: dict[str, Any]) -> dict[str, Any]:
+    """The fields ``resource`` (keyed by API key) has, keyed by option name, with secrets masked."""
+    return {field.option: masked(field, resource[field.api_key]) for field in fields if field.api_key in resource}
+
+
 def update_diff(fields: Sequence[Field], changes: dict[str, Any], current: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Before and after of the changed fields only, secrets masked so that a change still shows."""
-    before = mask(fields, {key: current.get(key) for key in changes})
-    after = mask(fields, changes)
-    for key in secret_keys(fields).intersection(changes):
-        after[key] = CHANGED_SECRET
-    return {'before': before, 'after': after}
+    """Before and after of the changed fields only, in option names, secrets masked so that a change still shows."""
+    changed = [field for field in fields if field.api_key in changes]
+    return {
+        'before': {field.option: masked(field, current.get(field.api_key)) for field in changed},
+        'after': {field.option: CHANGED_SECRET if field.secret else changes[field.api_key] for field in changed},
+    }

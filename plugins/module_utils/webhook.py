@@ -13,7 +13,14 @@ from typing import Any, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, Shape, page_of
-from ansible_collections.losant.platform.plugins.module_utils.fields import MASK, Field, changed_fields, mask, secret_keys
+from ansible_collections.losant.platform.plugins.module_utils.fields import (
+    MASK,
+    Field,
+    changed_fields,
+    mask,
+    option_view,
+    secret_keys,
+)
 
 # Losant's public cloud: its API, and where its webhooks are triggered. A private installation has its own
 # trigger host, which cannot be derived from its API URL (option trigger_base_url).
@@ -91,10 +98,12 @@ def unapplied_message(request: str, unapplied: dict[str, list[str]]) -> str:
 
 
 def diff_view(webhook: dict[str, Any]) -> dict[str, Any]:
-    """A whole webhook for a diff: masked, and without the trigger token, the only credential of many webhooks."""
-    view = mask(FIELDS, webhook)
-    if view.get('token'):
-        view['token'] = MASK
+    """A whole webhook for a diff, in option names: its ID, its fields with secrets masked, and its trigger token
+    masked too, the only credential of many webhooks. Other read-only keys (dates, application) are left out."""
+    view = {'id': webhook['id']} if 'id' in webhook else {}
+    view.update(option_view(FIELDS, webhook))
+    if 'token' in webhook:
+        view['token'] = MASK if webhook['token'] else webhook['token']
     return view
 
 

@@ -33,8 +33,9 @@ attributes:
   diff_mode:
     support: full
     details:
-      - On update, the diff shows the changed fields only; on create the new webhook; on delete the
-        old one. Secrets and the trigger C(token) are masked; RV(webhook) and RV(trigger_url) keep the token.
+      - The diff uses option names, as RV(changes) does. On update it shows the changed fields only; on create
+        the new webhook, on delete the old one, each as its C(id), its fields and its C(token).
+        Secrets and the trigger C(token) are masked; RV(webhook) and RV(trigger_url) keep the token.
 options:
   application_id:
     description:

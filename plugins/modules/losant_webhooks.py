@@ -37,9 +37,9 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The diff has C(before) and C(after) keyed by webhook name, in API field names. A create shows the
-        new webhook under C(after), a delete the old one under C(before), an update only the fields that
-        change. Secrets are masked.
+      - The diff has C(before) and C(after) keyed by webhook name, in option names as in O(config). A create
+        shows the new webhook under C(after), a delete the old one under C(before), each as its C(id), its
+        fields and its C(token); an update only the fields that change. Secrets and the trigger C(token) are masked.
 options:
   application_id:
     description:

@@ -18,6 +18,7 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import (
     desired_fields,
     field_argument_spec,
     mask,
+    option_view,
     update_diff,
     validate_fields,
 )
@@ -42,8 +43,10 @@ def test_a_second_table_gets_its_own_options_checks_body_and_masking():
     assert desired_fields(DEVICE_FIELDS, params) == {'name': 'd', 'keepAlive': 60, 'accessKey': 'k'}
     assert mask(DEVICE_FIELDS, {'accessKey': 'k', 'basicAuthPassword': 'p', '_links': {}}) == {
         'accessKey': MASK, 'basicAuthPassword': 'p'}
-    assert update_diff(DEVICE_FIELDS, {'accessKey': 'new'}, {'accessKey': 'old'}) == {
-        'before': {'accessKey': MASK}, 'after': {'accessKey': CHANGED_SECRET}}
+    assert update_diff(DEVICE_FIELDS, {'accessKey': 'new', 'keepAlive': 30}, {'accessKey': 'old', 'keepAlive': 60}) == {
+        'before': {'access_key': MASK, 'keep_alive': 60}, 'after': {'access_key': CHANGED_SECRET, 'keep_alive': 30}}
+    assert option_view(DEVICE_FIELDS, {'id': 'd1', 'deviceClass': 'gateway', 'accessKey': 'k', 'basicAuthPassword': 'p'}) == {
+        'device_class': 'gateway', 'access_key': MASK}
 
 
 def test_the_shared_base_imports_no_resource():

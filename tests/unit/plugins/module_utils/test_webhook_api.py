@@ -107,14 +107,14 @@ def test_mask_leaves_empty_secrets_visible_as_empty():
 def test_update_diff_shows_changed_fields_only_with_secrets_masked():
     current = {'id': HOOK, 'name': 'a', 'responseCode': 200, 'basicAuthPassword': 'old', 'enabled': True}
     diff = update_diff(FIELDS, {'responseCode': 201, 'basicAuthPassword': 'new'}, current)
-    assert diff == {'before': {'responseCode': 200, 'basicAuthPassword': MASK},
-                    'after': {'responseCode': 201, 'basicAuthPassword': '******** (changed)'}}
+    assert diff == {'before': {'response_code': 200, 'basic_auth_password': MASK},
+                    'after': {'response_code': 201, 'basic_auth_password': '******** (changed)'}}
     assert 'old' not in repr(diff) and 'new' not in repr(diff)
 
 
 def test_update_diff_of_a_secret_the_api_did_not_return():
     diff = update_diff(FIELDS, {'verificationCode': 'vc'}, {'id': HOOK})
-    assert diff == {'before': {'verificationCode': None}, 'after': {'verificationCode': '******** (changed)'}}
+    assert diff == {'before': {'verification_code': None}, 'after': {'verification_code': '******** (changed)'}}
 
 
 def test_trigger_url_uses_the_token():

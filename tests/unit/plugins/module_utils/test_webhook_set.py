@@ -160,12 +160,13 @@ def test_changes_diff_is_keyed_by_name_with_changed_fields_only_and_secrets_mask
                        entry('n', verification_code='vc-new')])
     diff = changes_diff(changes, APP_ID)
     assert diff['before'] == {
-        'a': {'responseCode': 201, 'basicAuthPassword': '********'},
-        'gone': {key: value for key, value in dict(gone, verificationCode='********', token='********').items()
-                 if not key.startswith('_')},
+        'a': {'response_code': 201, 'basic_auth_password': '********'},
+        'gone': {'id': gone['id'], 'token': '********', 'name': 'gone', 'response_code': 200,
+                 'verification_type': 'none', 'verification_code': '********', 'wait_for_reply': False,
+                 'is_websocket': False, 'cast_buffers_as': 'array', 'annotate_multipart': False, 'enabled': True},
     }
-    assert diff['after']['a'] == {'responseCode': 202, 'basicAuthPassword': '******** (changed)'}
-    assert diff['after']['n']['verificationCode'] == '********'
+    assert diff['after']['a'] == {'response_code': 202, 'basic_auth_password': '******** (changed)'}
+    assert diff['after']['n']['verification_code'] == '********'
     assert diff['after']['n']['enabled'] is True
     assert 'secret' not in repr(diff) and 'vc-new' not in repr(diff) and gone['token'] not in repr(diff)
 

@@ -286,6 +286,26 @@ def test_webhook_lists_the_workflows_of_its_delete(run, emulator, check_mode):
     assert [call.method for call in emulator.calls] == ['GET', 'GET'] + ([] if check_mode else ['DELETE'])
 
 
+@pytest.mark.parametrize('module', [losant_webhook, losant_webhooks])
+def test_a_delete_diff_shows_the_webhook_in_option_names_and_its_workflows(run, emulator, module):
+    old = webhook('old', basicAuthUsername='partner', basicAuthPassword='pw-of-old-hook')
+    emulator.seed(old)
+    router = flow('router', old['id'])
+    emulator.seed_flows(router)
+    options = {'name': 'old', 'state': 'absent'} if module is losant_webhook else {
+        'state': 'deleted', 'config': [{'name': 'old'}]}
+    diff = run(module, diff=True, **options).result['diff']
+    workflows = [{'id': router['id'], 'name': 'router', 'enabled': True}]
+    before = {'id': old['id'], 'token': '********', 'name': 'old', 'response_code': 200, 'verification_type': 'none',
+              'wait_for_reply': False, 'basic_auth_username': 'partner', 'basic_auth_password': '********',
+              'is_websocket': False, 'cast_buffers_as': 'array', 'annotate_multipart': False, 'enabled': True,
+              'workflows': workflows}
+    after = {'workflows': [dict(workflows[0], fate='left without a trigger: its webhook is deleted')]}
+    if module is losant_webhooks:
+        before, after = {'old': before}, {'old': after}
+    assert diff == {'before': before, 'after': after}
+
+
 def test_webhook_info_with_workflows_lists_each_webhooks_workflows(run, emulator):
     a, b = webhook('a'), webhook('b')
     emulator.seed(a, b)

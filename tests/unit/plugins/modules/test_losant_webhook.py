@@ -59,7 +59,10 @@ def test_create_posts_only_the_set_fields(run_module, fake_api):
     assert run.result['changed'] is True
     assert run.result['trigger_url'] == TRIGGER_BASE + '/trig-1'
     assert run.result['webhook']['id'] == HOOK and '_links' not in run.result['webhook']
-    assert run.result['diff'] == {'before': {}, 'after': dict(run.result['webhook'], token='********')}
+    assert run.result['diff'] == {'before': {}, 'after': {
+        'id': HOOK, 'token': '********', 'name': 'orders', 'description': '', 'response_code': 201,
+        'verification_type': 'none', 'wait_for_reply': False, 'basic_auth_username': '', 'is_websocket': False,
+        'cast_buffers_as': 'array', 'annotate_multipart': False, 'enabled': False}}
     assert run.result['webhook']['token'] == 'trig-1'
 
 
@@ -113,7 +116,7 @@ def test_update_patches_only_the_differing_field_and_does_not_read_again(run_mod
     run = run_module(main, args(name='orders', description='shop', response_code=202), diff=True)
     assert sent(fake_api) == [LIST_ORDERS, ('PATCH', GET_HOOK[1], {'responseCode': 202})]
     assert run.result['changed'] is True
-    assert run.result['diff'] == {'before': {'responseCode': 200}, 'after': {'responseCode': 202}}
+    assert run.result['diff'] == {'before': {'response_code': 200}, 'after': {'response_code': 202}}
     assert run.result['webhook']['responseCode'] == 202
 
 
@@ -213,7 +216,8 @@ def test_secrets_returned_by_the_api_never_reach_the_output(run_module, fake_api
     fake_api.add(webhook(basicAuthPassword=PASSWORD, verificationCode='vc-93b1f'))
     run = run_module(main, args(name='orders', state='absent'), diff=True)
     assert PASSWORD not in run.output and 'vc-93b1f' not in run.output
-    assert run.result['diff']['before']['basicAuthPassword'] == '********'
+    assert run.result['diff']['before']['basic_auth_password'] == '********'
+    assert run.result['diff']['before']['verification_code'] == '********'
 
 
 def test_user_secrets_and_the_token_never_reach_the_output(run_module, fake_api):
@@ -235,8 +239,8 @@ def test_update_secrets_always_sends_a_differing_secret_masked_in_the_diff(run_m
     fake_api.script('PATCH', HOOK_PATH, Reply(200, webhook(basicAuthPassword=PASSWORD)))
     run = run_module(main, args(name='orders', basic_auth_password=PASSWORD), diff=True)
     assert sent(fake_api)[1] == ('PATCH', GET_HOOK[1], {'basicAuthPassword': PASSWORD})
-    assert run.result['diff'] == {'before': {'basicAuthPassword': '********'},
-                                  'after': {'basicAuthPassword': '******** (changed)'}}
+    assert run.result['diff'] == {'before': {'basic_auth_password': '********'},
+                                  'after': {'basic_auth_password': '******** (changed)'}}
     assert 'old-pw-77' not in run.output and PASSWORD not in run.output
 
 

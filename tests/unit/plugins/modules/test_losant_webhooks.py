@@ -119,7 +119,12 @@ def test_check_mode_plans_the_same_writes_sends_none_and_predicts_the_result(con
     assert checked.result['changed'] is True
     applied = converge(FakeApi([orders]), 'merged', config, diff=True)
     assert checked.result['requests'] == applied.result['requests']
-    assert checked.result['diff'] == applied.result['diff']
+    assert checked.result['diff'] == applied.result['diff'] == {
+        'before': {'orders': {'response_code': 201}},
+        'after': {'orders': {'response_code': 202},
+                  'alerts': {'name': 'alerts', 'response_code': 200, 'verification_type': 'none',
+                             'wait_for_reply': False, 'is_websocket': False, 'cast_buffers_as': 'array',
+                             'annotate_multipart': False, 'enabled': True}}}
     predicted = {hook['name']: hook for hook in checked.result['webhooks']}
     assert predicted['orders']['responseCode'] == 202
     assert 'id' not in predicted['alerts'] and predicted['alerts']['enabled'] is True
@@ -136,10 +141,10 @@ def test_replaced_resets_fields_not_given_to_platform_defaults_and_leaves_secret
     assert writes(fake) == [('PATCH', hook_path(hook), {
         'description': '', 'responseCode': 200, 'basicAuthUsername': '', 'castBuffersAs': 'array', 'enabled': True})]
     assert run.result['diff'] == {
-        'before': {'orders': {'description': 'old', 'responseCode': 201, 'basicAuthUsername': 'user',
-                              'castBuffersAs': 'hex', 'enabled': False}},
-        'after': {'orders': {'description': '', 'responseCode': 200, 'basicAuthUsername': '',
-                             'castBuffersAs': 'array', 'enabled': True}},
+        'before': {'orders': {'description': 'old', 'response_code': 201, 'basic_auth_username': 'user',
+                              'cast_buffers_as': 'hex', 'enabled': False}},
+        'after': {'orders': {'description': '', 'response_code': 200, 'basic_auth_username': '',
+                             'cast_buffers_as': 'array', 'enabled': True}},
     }
     rerun = converge(fake, 'replaced', [{'name': 'orders', 'wait_for_reply': True}])
     assert rerun.result['changed'] is False and len(fake.writes) == 1
@@ -189,7 +194,7 @@ def test_deleted_deletes_the_listed_webhooks_only(converge):
     assert writes(fake) == [('DELETE', hook_path(c), None), ('DELETE', hook_path(a), None)]
     assert fake.writes[0][3] is None
     assert set(run.result['diff']['before']) == {'a', 'c'} and run.result['diff']['after'] == {}
-    assert run.result['diff']['before']['a']['basicAuthPassword'] == '********'
+    assert run.result['diff']['before']['a']['basic_auth_password'] == '********'
     assert run.result['webhooks'] == []
     assert [hook['name'] for hook in run.result['before']] == ['a', 'c']
     again = converge(fake, 'deleted', [{'name': 'c'}, {'name': 'a'}])
@@ -319,8 +324,8 @@ def test_update_secrets_always_compares_a_returned_secret(converge):
     assert converge(fake, 'merged', [{'name': 'a', 'basic_auth_password': PASSWORD}]).result['changed'] is False
     run = converge(fake, 'merged', [{'name': 'a', 'basic_auth_password': NEW_PASSWORD}], diff=True)
     assert writes(fake) == [('PATCH', hook_path(hook), {'basicAuthPassword': NEW_PASSWORD})]
-    assert run.result['diff'] == {'before': {'a': {'basicAuthPassword': '********'}},
-                                  'after': {'a': {'basicAuthPassword': '******** (changed)'}}}
+    assert run.result['diff'] == {'before': {'a': {'basic_auth_password': '********'}},
+                                  'after': {'a': {'basic_auth_password': '******** (changed)'}}}
 
 
 def test_secrets_never_appear_in_the_output(converge):
