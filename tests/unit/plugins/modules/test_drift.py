@@ -154,7 +154,7 @@ def test_unmanaged_webhooks_are_never_deleted(run, emulator, state, config, dele
     deleted = ['stray'] if state == 'overridden' else ['keep', 'stray']
     assert [change['name'] for change in result['changes']] == deleted
     assert writes(emulator) == [('DELETE', '%s/%s' % (COLLECTION, hook['id'])) for hook in hooks
-                            if hook['name'] in deleted]
+                                if hook['name'] in deleted]
 
 
 @pytest.mark.parametrize('unmanaged', [['legacy [v1]'], ['legacy [v1]*'], ['legacy ?v1?']])
@@ -195,7 +195,7 @@ def test_webhooks_list_the_workflows_of_deleted_webhooks_before_deleting(run, em
     assert result['affected_workflows'] == [{'id': router['id'], 'name': 'router', 'enabled': False,
                                              'webhook': 'old', 'webhook_id': old['id'], 'deleted': include_workflows}]
     assert flow_queries(emulator)[0] == {'triggerFilter[0][type]': 'webhook', 'triggerFilter[0][key]': old['id'],
-                                     'perPage': '100', 'sortField': 'name', 'sortDirection': 'asc', 'page': '0'}
+                                         'perPage': '100', 'sortField': 'name', 'sortDirection': 'asc', 'page': '0'}
     flows_call = next(index for index, call in enumerate(emulator.calls) if call.path == FLOWS)
     assert all(call.method == 'GET' for call in emulator.calls[:flows_call])
     fate = 'deleted with its webhook (include_workflows)' if include_workflows else 'left without a trigger: its webhook is deleted'
