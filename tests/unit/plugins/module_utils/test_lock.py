@@ -94,9 +94,10 @@ def test_the_lock_directory_is_private_and_the_lock_file_goes_when_released():
     assert os.listdir(lock.lock_directory()) == []
 
 
-def test_a_lock_directory_open_to_others_is_made_private():
+@pytest.mark.parametrize('mode', [0o777, 0o500])
+def test_a_lock_directory_of_another_mode_is_made_private(mode):
     os.mkdir(lock.lock_directory())
-    os.chmod(lock.lock_directory(), 0o777)
+    os.chmod(lock.lock_directory(), mode)
     with held():
         assert stat.S_IMODE(os.stat(lock.lock_directory()).st_mode) == 0o700
 
@@ -142,6 +143,45 @@ def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch):
         assert not entered.wait(0.3), 'the waiter took the lock of the removed file'
     thread.join(5)
     assert entered.is_set()
+
+
+def test_a_waiter_that_locks_a_file_removed_with_none_in_its_place_makes_a_new_one(monkeypatch):
+    opened, go_on, entered = threading.Event(), threading.Event(), threading.Event()
+    real_open = lock.open_lock_file
+
+    def open_and_pause(*args):
+        descriptor = real_open(*args)
+        if threading.current_thread().name == 'waiter' and not opened.is_set():
+            opened.set()
+            go_on.wait(5)
+        return descriptor
+    monkeypatch.setattr(lock, 'open_lock_file', open_and_pause)
+    failures = []
+
+    def waiter() -> None:
+        try:
+            with held():
+                entered.set()
+                assert is_held(*KEY)
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            failures.append(error)
+
+    thread = threading.Thread(target=waiter, name='waiter')
+    with held():
+        thread.start()
+        assert opened.wait(5)
+    go_on.set()  # the file the waiter opened is gone, and nothing is at its name
+    thread.join(5)
+    assert failures == [] and entered.is_set()
+
+
+def test_a_lock_file_that_cannot_be_opened_fails_naming_it():
+    os.mkdir(lock.lock_directory(), 0o700)
+    os.mkdir(lock.lock_path(*KEY))  # a directory cannot be opened for writing
+    with pytest.raises(lock.LockError) as failure:
+        with held():
+            pytest.fail('the lock was taken without its file')
+    assert str(failure.value) == 'Cannot open the lock file %s: Is a directory.' % lock.lock_path(*KEY)
 
 
 def test_a_symbolic_link_at_the_lock_directory_is_refused_and_not_followed(tmp_path):
