@@ -89,7 +89,8 @@ COLLECTION := .tmp/ansible_collections/losant/platform
 DEMO_PLAYBOOK ?= demo/demo.yml
 PIP_INSTALL := pip install --quiet --quiet --disable-pip-version-check
 
-# What make test runs, in this order: append new steps here.
+# What make test runs, in this order: append new steps here, within its budget of 35 minutes warm
+# on a 2-core machine (CONTRIBUTING.md, "What make test costs", has each step's cost).
 TEST_STEPS := lint-docs lint-ansible build-check docs demo emulator-test ecosystem-test \
               $(addprefix sanity-,$(SANITY_CORES)) sanity-py$(OLDEST_MODULE_PYTHON) \
               $(addprefix units-,$(CORES)) $(addprefix integration-,$(OLDEST_CORE) $(NEWEST_CORE)) \
