@@ -192,6 +192,15 @@ webhooks:
           type: bool
           returned: always
           sample: true
+complete:
+  description:
+    - Whether the listing is known to be whole. V(false) when its pages still disagreed when read a second time
+      (webhooks changed while they were read); RV(webhooks) may then lack some, and the module warns.
+    - Check it before acting on what is missing, as the C(losant.platform.export) playbook does.
+  returned: success
+  type: bool
+  sample: true
+  version_added: 0.3.0
 status:
   description: HTTP status of the API call that failed.
   returned: failed, when the API answered
@@ -260,12 +269,13 @@ class WebhookInfoModule(LosantModule):
         api = webhook_api(self)
         try:
             base = trigger_base(self.params)
-            webhooks = [with_trigger_url(webhook, base) for webhook in self.find(api)]
+            found, complete = self.find(api)
+            webhooks = [with_trigger_url(webhook, base) for webhook in found]
             if self.params['with_workflows']:
                 self.add_workflows(api, webhooks)
         except LosantError as error:
             self.fail(error, webhooks=[])
-        self.exit(changed=False, webhooks=webhooks)
+        self.exit(changed=False, webhooks=webhooks, complete=complete)
 
     def add_workflows(self, api: WebhookApi, webhooks: list[dict[str, Any]]) -> None:
         """Give each webhook its ``workflows``: None for every webhook when the token may not list them."""
@@ -274,14 +284,15 @@ class WebhookInfoModule(LosantModule):
         for webhook in webhooks:
             webhook['workflows'] = None if workflows is None else workflows[webhook['id']]
 
-    def find(self, api: WebhookApi) -> list[dict[str, Any]]:
+    def find(self, api: WebhookApi) -> tuple[list[dict[str, Any]], bool]:
+        """The webhooks asked for, and whether the listing is known to be whole."""
         if self.params['webhook_id']:
             webhook = api.get(self.params['webhook_id'])
-            return [webhook] if webhook else []
+            return ([webhook] if webhook else []), True
         listing = api.find_by_name(self.params['name']) if self.params['name'] is not None else api.listing()
         if listing.problem:
             self.module.warn(incomplete_listing(listing.problem))
-        return listing.webhooks
+        return listing.webhooks, listing.problem is None
 
 
 def main() -> None:

@@ -91,6 +91,24 @@ def test_merged_on_a_listing_that_stays_inconsistent_goes_on_with_a_warning(run_
     assert 'listing stayed inconsistent' in str(run.result['warnings'])
 
 
+@pytest.mark.parametrize('by_name', [False, True])
+def test_info_says_a_listing_that_stays_inconsistent_is_not_complete(run_module, emulator, by_name):
+    short_pages(emulator, 'a')
+    run = run_module(losant_webhook_info.main, run_args(emulator, **({'name': 'a'} if by_name else {})))
+    assert run.exit_code == 0 and run.result['complete'] is False
+    assert [webhook['name'] for webhook in run.result['webhooks']] == ['a']
+    assert 'listing stayed inconsistent' in str(run.result['warnings'])
+
+
+@pytest.mark.parametrize('options', [{}, {'name': 'a'}, {'by_id': True}])
+def test_info_says_a_consistent_listing_is_complete(run_module, emulator, options):
+    webhook_id = emulator.seed({'name': 'a'})[0]['id']
+    options = {'webhook_id': webhook_id} if options.pop('by_id', False) else options
+    run = run_module(losant_webhook_info.main, run_args(emulator, **options))
+    assert run.exit_code == 0 and run.result['complete'] is True and 'warnings' not in run.result
+    assert [webhook['id'] for webhook in run.result['webhooks']] == [webhook_id]
+
+
 PHANTOM = 'the pages held 0 webhooks, totalCount says 1'
 
 
