@@ -56,6 +56,9 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         connection_id = self.state.open_connection()
+        connect_latency_ms = self.state.settings["connect_latency_ms"]
+        if connect_latency_ms:  # the round trip of a TLS handshake over a real network
+            _sleep(connect_latency_ms / 1000)
         if self.tls is None:
             EmulatorHandler(request, client_address, self, connection_id)
             return

@@ -63,6 +63,7 @@ SETTINGS: dict = {
     "latency_ms": (0, _int_between("latency_ms", 0, MAX_LATENCY_MS)),
     # Whether an organization's plan has audit logs: served, 403, 404, or kept empty.
     "audit_logs": ("available", _one_of("audit_logs", ("available", "forbidden", "missing", "empty"))),
+    "connect_latency_ms": (0, _int_between("connect_latency_ms", 0, MAX_LATENCY_MS)),
     "max_writes_in_flight": (None, _optional_int_between("max_writes_in_flight", 1, MAX_WRITES_IN_FLIGHT_LIMIT)),
 }
 

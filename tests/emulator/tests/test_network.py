@@ -137,6 +137,29 @@ def test_each_journal_entry_names_its_connection(emulator):
     assert first == reused and fresh > first
 
 
+def test_connect_latency_delays_each_new_connection_once(emulator, monkeypatch):
+    emulator.admin("POST", "/settings", json={"connect_latency_ms": 40})
+    slept = []
+    monkeypatch.setattr(server_module, "_sleep", slept.append)
+    emulator.session.close()  # the next request opens a connection
+    emulator.call("GET", emulator.hooks_path())
+    emulator.call("GET", emulator.hooks_path())
+    assert slept == [0.04]
+
+
+def test_connect_latency_is_waited_once_per_connection_over_tls(tls_emulator, monkeypatch):
+    server, certificate = tls_emulator
+    server.state.update_settings({"connect_latency_ms": 30})
+    slept = []
+    monkeypatch.setattr(server_module, "_sleep", slept.append)
+    with requests.Session() as session:
+        for dummy in range(2):
+            response = session.get(server.url + f"/applications/{APP_ID}/webhooks", headers=HEADERS, timeout=10,
+                                   verify=certificate.cert_path)
+            assert response.status_code == 200
+    assert slept == [0.03]
+
+
 # -- writes in flight -------------------------------------------------------------------------
 def test_writes_above_max_writes_in_flight_are_answered_429_and_change_nothing(emulator, monkeypatch):
     emulator.admin("POST", "/settings", json={"max_writes_in_flight": 1})

@@ -14,7 +14,7 @@ DEFAULTS = {
     "filter_case": "insensitive", "filter_syntax": "glob", "empty_strings": False, "return_secrets": True,
     "is_websocket_patch": "applied", "max_per_page": 1000, "per_page_over_max": "error",
     "foreign_application_status": 403, "webhook_id_key": True, "hal_etag": False, "token_length": 40,
-    "redirect_status": None, "latency_ms": 0, "audit_logs": "available",
+    "redirect_status": None, "latency_ms": 0, "audit_logs": "available", "connect_latency_ms": 0,
     "max_writes_in_flight": None,
 }
 # The names other helpers and the integration suites use (the team plan); what each does is
