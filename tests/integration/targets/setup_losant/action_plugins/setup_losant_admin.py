@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, Optional
-from urllib.error import HTTPError
+from urllib.error import HTTPError, URLError
 
 from ansible.module_utils.urls import open_url
 from ansible.plugins.action import ActionBase
@@ -30,6 +30,7 @@ class ActionModule(ActionBase):
         args = self._task.args
         body = args.get('body')
         expected = args.get('status_code', [200])
+        request = '%s %s' % (args.get('method', 'GET'), args['url'])
         try:
             response = open_url(
                 args['url'], method=args.get('method', 'GET'), timeout=30, ca_path=args.get('ca_path'),
@@ -38,8 +39,10 @@ class ActionModule(ActionBase):
             status, content = response.status, response.read()
         except HTTPError as error:
             status, content = error.code, error.read()
+        except (URLError, OSError) as error:
+            result.update(failed=True, changed=False, msg='%s failed: %s (is the emulator running?)' % (request, error))
+            return result
         result.update(changed=False, status=status, json=json.loads(content) if content else None)
         if status not in (expected if isinstance(expected, list) else [expected]):
-            result.update(failed=True, msg='%s %s answered %s: %s' % (
-                args.get('method', 'GET'), args['url'], status, content.decode(errors='replace')))
+            result.update(failed=True, msg='%s answered %s: %s' % (request, status, content.decode(errors='replace')))
         return result
