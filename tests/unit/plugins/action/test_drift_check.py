@@ -29,6 +29,7 @@ def test_the_first_host_of_the_play_reports():
     variables = {'ansible_play_hosts': ['production', 'staging']}
     assert reporting_host(dict(variables, inventory_hostname='production'))
     assert not reporting_host(dict(variables, inventory_hostname='staging'))
+    assert not reporting_host({'ansible_play_hosts': ['staging', 'production'], 'inventory_hostname': 'production'})
     assert reporting_host({'inventory_hostname': 'localhost'})
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from ansible.errors import AnsibleActionFail
 from ansible.plugins import loader as plugin_loader
 
 from ansible_collections.losant.platform.plugins.action import drift_check, losant_webhooks
@@ -52,6 +53,13 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
 
 
 @pytest.fixture
+def displayed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    lines: list[str] = []
+    monkeypatch.setattr(drift_check.display, 'display', lambda msg, *args, **kwargs: lines.append(msg))
+    return lines
+
+
+@pytest.fixture
 def paths(tmp_path: Path) -> dict[str, Path]:
     return {'losant_drift_report': tmp_path / 'drift.json', 'losant_drift_junit': tmp_path / 'drift.xml'}
 
@@ -80,6 +88,18 @@ def test_compare_of_matching_webhooks_is_clean(api):
     assert compared([{'name': 'orders', 'description': 'old'}])[drift_check.REGISTERED]['status'] == 'clean'
 
 
+def test_compare_of_no_declared_webhooks_in_the_overridden_state_lists_every_webhook_to_delete(api):
+    entry = compared([])[drift_check.REGISTERED]
+    assert entry['status'] == 'drift' and [change['name'] for change in entry['changes']] == ['orders']
+    assert api.writes == []
+
+
+def test_a_task_without_a_step_fails_naming_it(api):
+    plugin = action_for_task(drift_check.ActionModule, 'losant.platform.drift_check', {}, {})
+    with pytest.raises(AnsibleActionFail, match='missing required arguments: step'):
+        plugin.run(task_vars={})
+
+
 @pytest.mark.parametrize('declared, application_id', [({'name': 'orders'}, APP_ID), (DECLARED, 42)])
 def test_compare_of_a_bad_declaration_is_an_error_without_a_request(api, declared, application_id):
     entry = compared(declared, application_id)[drift_check.REGISTERED]
@@ -87,10 +107,12 @@ def test_compare_of_a_bad_declaration_is_an_error_without_a_request(api, declare
     assert api.calls == []
 
 
-def test_report_of_drift_fails_the_host_and_writes_both_reports(api, paths):
+def test_report_of_drift_fails_the_host_and_writes_both_reports(api, paths, displayed):
     result = reported({drift_check.REGISTERED: compared(DECLARED)}, paths)
     assert result['failed'] is True and result['changed'] is False  # ansible-playbook exits 2
     assert result['msg'] == 'drift: 1 change in %s' % APP_ID
+    assert len(displayed) == 2 and 'orders' in displayed[0]
+    assert displayed[1] == '%s; reports: %s, %s' % (result['msg'], paths['losant_drift_report'], paths['losant_drift_junit'])
     assert json.loads(paths['losant_drift_report'].read_text())['status'] == 'drift'
     assert 'classname="losant.webhooks" name="orders"' in paths['losant_drift_junit'].read_text()
 
@@ -110,13 +132,14 @@ def test_report_of_a_host_that_did_not_compare_is_an_error(api, paths):
 def test_a_report_that_cannot_be_written_makes_the_verdict_an_error_and_the_other_says_so(api, paths, tmp_path):
     paths['losant_drift_junit'] = tmp_path / 'missing' / 'drift.xml'
     result = reported({drift_check.REGISTERED: compared(DECLARED)}, paths)
-    assert result['unreachable'] is True and result['msg'].startswith('error: A report could not be written: ')
-    assert str(paths['losant_drift_junit']) in result['msg']
+    assert result['unreachable'] is True
+    assert result['msg'] == 'error: A report could not be written: %s: No such file or directory' % paths[
+        'losant_drift_junit']
     assert json.loads(paths['losant_drift_report'].read_text())['error'].startswith('A report could not be written')
 
 
-def test_start_writes_reports_that_say_the_check_did_not_finish(api, paths):
+def test_start_writes_reports_that_say_the_check_did_not_finish_and_prints_nothing(api, paths, displayed):
     result = reported({}, paths, step_name='start')
-    assert not result.get('failed') and not result.get('unreachable')
+    assert not result.get('failed') and not result.get('unreachable') and displayed == []
     written = json.loads(paths['losant_drift_report'].read_text())
     assert written['status'] == 'error' and written['error'] == drift_check.NOT_FINISHED
