@@ -101,7 +101,7 @@ def test_without_a_token_anywhere_the_task_fails_before_any_request(api):
 
 def test_secrets_are_absent_from_the_result_diff_and_invocation(api):
     result = run(losant_webhook.ActionModule, UPDATE, check_mode=True, diff=True)
-    assert result['diff']['after']['basicAuthPassword'] == '******** (changed)'
+    assert result['diff']['after']['basic_auth_password'] == '******** (changed)'
     assert PASSWORD not in text(result) and TOKEN not in text(result)
 
 
