@@ -116,9 +116,8 @@ def test_a_lock_held_too_long_fails_naming_its_path_and_how_to_clear_it(fake_tim
     assert max(fake_time.sleeps) == lock.LAST_POLL
 
 
-def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch):
-    """The holder removes its file when done: a waiter that opened the file before must not hold its lock
-    while the next task holds the lock of the new file."""
+def pause_the_waiter_once_it_opened_the_file(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, ...]:
+    """Events: the thread named 'waiter' opened the lock file (and waits), it may go on, it entered the lock."""
     opened, go_on, entered = threading.Event(), threading.Event(), threading.Event()
     real_open = lock.open_lock_file
 
@@ -129,6 +128,13 @@ def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch):
             go_on.wait(5)
         return descriptor
     monkeypatch.setattr(lock, 'open_lock_file', open_and_pause)
+    return opened, go_on, entered
+
+
+def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch):
+    """The holder removes its file when done: a waiter that opened the file before must not hold its lock
+    while the next task holds the lock of the new file."""
+    opened, go_on, entered = pause_the_waiter_once_it_opened_the_file(monkeypatch)
 
     def waiter() -> None:
         with held():
@@ -146,16 +152,7 @@ def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch):
 
 
 def test_a_waiter_that_locks_a_file_removed_with_none_in_its_place_makes_a_new_one(monkeypatch):
-    opened, go_on, entered = threading.Event(), threading.Event(), threading.Event()
-    real_open = lock.open_lock_file
-
-    def open_and_pause(*args):
-        descriptor = real_open(*args)
-        if threading.current_thread().name == 'waiter' and not opened.is_set():
-            opened.set()
-            go_on.wait(5)
-        return descriptor
-    monkeypatch.setattr(lock, 'open_lock_file', open_and_pause)
+    opened, go_on, entered = pause_the_waiter_once_it_opened_the_file(monkeypatch)
     failures = []
 
     def waiter() -> None:
