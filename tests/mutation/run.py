@@ -41,6 +41,8 @@ FORMAT_DUPLICATES = re.compile(r'core/ReplaceBinaryOperator_Mod_(%s)$' % '|'.joi
 def plugin_files(paths: list[str]) -> list[Path]:
     files = []
     for path in map(Path, paths):
+        if not path.exists():
+            sys.exit('%s: no such file or folder in the collection' % path)
         files.extend(sorted(path.rglob('*.py')) if path.is_dir() else [path])
     return [file for file in files if file.name != '__init__.py']
 
@@ -135,9 +137,9 @@ def worker_copy(work: Path, index: int) -> Path:
 
 def main(work: str, jobs: str, *paths: str) -> None:
     workers = max(1, int(jobs))
+    files = plugin_files(list(paths) or ['plugins'])
     copies = [worker_copy(Path(work), index) for index in range(workers)]
     os.chdir(copies[0])
-    files = plugin_files(list(paths) or ['plugins'])
     tests = tests_of(files, Path(work), workers)
     # Largest first, each to the worker with the least work so far (sizes stand in for mutant counts).
     shares: list[list[Path]] = [[] for worker in range(workers)]
