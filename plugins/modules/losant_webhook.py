@@ -115,7 +115,7 @@ EXAMPLES = r"""
 
 - name: Show where to send events (in check mode a webhook that would be created has no URL yet)
   ansible.builtin.debug:
-    msg: "Send events to {{ orders_hook.trigger_url | default(none) or 'the URL a real run creates' }}"
+    msg: "Send events to {{ orders_hook.trigger_url or 'the URL a real run creates' }}"
 
 - name: Rename a webhook and disable it, found by ID
   losant.platform.losant_webhook:
@@ -223,9 +223,12 @@ affected_workflows:
        webhook_id: 575ed78e7ae143cd83dc4aab, deleted: false}
 trigger_url:
   description:
-    - The URL that triggers the webhook. Absent when the webhook has no token yet or was deleted, and when the
-      trigger host is unknown (an O(api_url) other than Losant's public API, without O(trigger_base_url)).
-  returned: when the webhook exists and its trigger host is known
+    - The URL that triggers the webhook, as in RV(losant.platform.losant_webhooks#module:webhooks).
+    - V(null) when it is not known, that is in check mode for a webhook that would be created (it has no token
+      yet), after O(state=absent), and when the trigger host is unknown (an O(api_url) other than Losant's public
+      API, without O(trigger_base_url)).
+    - Before version 0.3.0, absent instead of V(null).
+  returned: success
   type: str
   sample: https://triggers.losant.com/webhooks/7f6b2c0e-1d58-4a4e-9a1f-2a0c3c8d9b11
 status:
@@ -405,14 +408,14 @@ class WebhookModule(LosantModule):
 
     def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
         if current is None:
-            return {'changed': False, 'webhook': {}, 'changes': [], 'affected_workflows': [],
+            return {'changed': False, 'webhook': {}, 'changes': [], 'affected_workflows': [], 'trigger_url': None,
                     'diff': {'before': {}, 'after': {}}}
         include_workflows = self.params['include_workflows']
         impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
         affected = impact.of([current], include_workflows)
         api.delete(current['id'], include_workflows=include_workflows)
         workflows_before, workflows_after = delete_diff(current, affected)
-        return {'changed': True, 'webhook': {}, 'affected_workflows': affected,
+        return {'changed': True, 'webhook': {}, 'affected_workflows': affected, 'trigger_url': None,
                 'changes': [Change('delete', current.get('name'), current).describe()],
                 'diff': {'before': dict(diff_view(current), **workflows_before), 'after': workflows_after}}
 
@@ -447,11 +450,8 @@ class WebhookModule(LosantModule):
 
     def outcome(self, changed: bool, webhook: dict[str, Any], diff: dict[str, Any],
                 *changes: dict[str, Any]) -> dict[str, Any]:
-        result = {'changed': changed, 'webhook': mask(FIELDS, webhook), 'diff': diff, 'changes': list(changes)}
-        url = trigger_url(webhook, trigger_base(self.params))
-        if url:
-            result['trigger_url'] = url
-        return result
+        return {'changed': changed, 'webhook': mask(FIELDS, webhook), 'diff': diff, 'changes': list(changes),
+                'trigger_url': trigger_url(webhook, trigger_base(self.params))}
 
 
 def main() -> None:

@@ -86,7 +86,7 @@ def test_check_mode_create_sends_no_write_and_predicts_the_webhook(run_module, f
     assert sent(fake_api) == [LIST_ORDERS]
     assert run.result['changed'] is True
     assert run.result['webhook']['responseCode'] == 201 and run.result['webhook']['enabled'] is True
-    assert 'id' not in run.result['webhook'] and 'trigger_url' not in run.result
+    assert 'id' not in run.result['webhook'] and run.result['trigger_url'] is None
 
 
 def test_no_diff_unless_asked(run_module, fake_api):
@@ -161,7 +161,7 @@ def test_absent_deletes_with_one_request(run_module, fake_api):
     assert sent(fake_api) == [LIST_ORDERS, FLOWS_OF_HOOK, ('DELETE', GET_HOOK[1], None)]
     assert run.result['changed'] is True and run.result['webhook'] == {}
     assert run.result['diff']['after'] == {} and run.result['diff']['before']['id'] == HOOK
-    assert 'trigger_url' not in run.result
+    assert run.result['trigger_url'] is None
 
 
 def test_absent_with_workflows(run_module, fake_api):

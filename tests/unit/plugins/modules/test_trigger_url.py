@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """``trigger_url`` is Losant's public trigger host only for Losant's public API; otherwise ``trigger_base_url``
-(or LOSANT_TRIGGER_BASE_URL) names it, and without it losant_webhook returns no ``trigger_url`` and the list
-modules a null one."""
+(or LOSANT_TRIGGER_BASE_URL) names it, and without it every module returns a null one. A webhook that check mode
+would create has a null one too, in both modules that create."""
 
 from __future__ import annotations
 
@@ -46,40 +46,51 @@ def trigger_urls(result: dict[str, Any]) -> list[Any]:
     """``trigger_url`` of every webhook a module returned (losant_webhook's key, or each listed webhook's)."""
     if 'webhooks' in result:
         return [hook['trigger_url'] for hook in result['webhooks']]
-    return [result.get('trigger_url', 'not returned')]
+    return [result['trigger_url']]
 
 
 MODULES = [
-    pytest.param(losant_webhook, {'name': 'orders'}, 'not returned', id='losant_webhook'),
-    pytest.param(losant_webhooks, {'config': [{'name': 'orders'}], 'return_all': True}, None, id='losant_webhooks'),
-    pytest.param(losant_webhook_info, {}, None, id='losant_webhook_info'),
+    pytest.param(losant_webhook, {'name': 'orders'}, id='losant_webhook'),
+    pytest.param(losant_webhooks, {'config': [{'name': 'orders'}], 'return_all': True}, id='losant_webhooks'),
+    pytest.param(losant_webhook_info, {}, id='losant_webhook_info'),
 ]
 
 
-@pytest.mark.parametrize('module, args, unknown', MODULES)
-def test_the_public_api_gives_the_public_trigger_url(run_module, module, args, unknown):
+@pytest.mark.parametrize('module, args', MODULES)
+def test_the_public_api_gives_the_public_trigger_url(run_module, module, args):
     result = run(run_module, module, PUBLIC_API, **args)
     assert trigger_urls(result) == [PUBLIC_TRIGGER + result['token']]
 
 
-@pytest.mark.parametrize('module, args, unknown', MODULES)
-def test_another_api_without_trigger_base_url_gives_no_trigger_url(run_module, module, args, unknown):
+@pytest.mark.parametrize('module, args', MODULES)
+def test_another_api_without_trigger_base_url_gives_a_null_trigger_url(run_module, module, args):
     result = run(run_module, module, **args)
-    assert trigger_urls(result) == [unknown]
+    assert trigger_urls(result) == [None]
     assert 'triggers.losant.com' not in str(result)
 
 
-@pytest.mark.parametrize('module, args, unknown', MODULES)
-def test_trigger_base_url_names_the_trigger_host(run_module, module, args, unknown):
+@pytest.mark.parametrize('module, args', MODULES)
+def test_trigger_base_url_names_the_trigger_host(run_module, module, args):
     result = run(run_module, module, trigger_base_url=TRIGGER_BASE + '/', **args)
     assert trigger_urls(result) == [TRIGGER_BASE + '/' + result['token']]
 
 
-@pytest.mark.parametrize('module, args, unknown', MODULES)
-def test_trigger_base_url_comes_from_the_environment_too(run_module, monkeypatch, module, args, unknown):
+@pytest.mark.parametrize('module, args', MODULES)
+def test_trigger_base_url_comes_from_the_environment_too(run_module, monkeypatch, module, args):
     monkeypatch.setenv('LOSANT_TRIGGER_BASE_URL', TRIGGER_BASE)
     result = run(run_module, module, PUBLIC_API, **args)
     assert trigger_urls(result) == [TRIGGER_BASE + '/' + result['token']]
+
+
+@pytest.mark.parametrize('module, args', [(losant_webhook, {'name': 'new'}),
+                                          (losant_webhooks, {'config': [{'name': 'new'}]})])
+def test_a_webhook_check_mode_would_create_has_a_null_trigger_url_in_both_modules(run_module, module, args):
+    fake = FakeApi([])
+    with fake.serving(BASE_URL):
+        result = run_module(module.main, dict(args, api_url=BASE_URL, api_token='unit-token', application_id=APP_ID,
+                                              trigger_base_url=TRIGGER_BASE), check_mode=True)
+    assert result.exit_code == 0 and result.result['changed'] is True and fake.writes == []
+    assert trigger_urls(result.result) == [None]
 
 
 @pytest.mark.parametrize('value', ['triggers.example.test/webhooks', 'ftp://triggers.example.test', ''])
