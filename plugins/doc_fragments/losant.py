@@ -117,7 +117,7 @@ attributes:
         and talks to the API over HTTPS.
 """
 
-    # Drift attribution from the organization's audit log (module_utils/attribution.py).
+    # Drift attribution from the organization's audit log (module_utils/_attribution.py).
     ATTRIBUTION = r"""
 options:
   attribution:

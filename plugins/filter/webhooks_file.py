@@ -59,7 +59,7 @@ from typing import Any, Callable
 import yaml
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, FIELDS_BY_OPTION
+from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, FIELDS_BY_OPTION
 
 JINJA_MARKERS = ('{{', '{%', '{#')
 NOT_IDENTIFIER = re.compile(r'[^a-z0-9]+')

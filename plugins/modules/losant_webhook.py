@@ -278,15 +278,15 @@ error_message:
 import contextlib
 from typing import Any, ContextManager, Optional
 
-from ansible_collections.losant.platform.plugins.module_utils import lock
-from ansible_collections.losant.platform.plugins.module_utils.attribution import (
+from ansible_collections.losant.platform.plugins.module_utils import _lock as lock
+from ansible_collections.losant.platform.plugins.module_utils._attribution import (
     ATTRIBUTION_ARGUMENT_SPEC,
     attribute,
     attribution_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule, server_identity
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.fields import (
+from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._fields import (
     desired_fields,
     field_argument_spec,
     mask,
@@ -294,8 +294,8 @@ from ansible_collections.losant.platform.plugins.module_utils.fields import (
     validate_fields,
     validate_id,
 )
-from ansible_collections.losant.platform.plugins.module_utils.flows import WorkflowImpact, delete_diff
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact, delete_diff
+from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     SCRUBBED_KEYS,
     WebhookApi,
@@ -312,7 +312,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     webhook_api,
     webhook_changes,
 )
-from ansible_collections.losant.platform.plugins.module_utils.webhook_set import Change, applied_changes
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import Change, applied_changes
 
 # What a name missing from an inconsistent listing would lead to, by state.
 ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',

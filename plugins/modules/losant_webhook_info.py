@@ -240,11 +240,11 @@ error_message:
 
 from typing import Any
 
-from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields, validate_id
-from ansible_collections.losant.platform.plugins.module_utils.flows import WorkflowImpact
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._fields import validate_fields, validate_id
+from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
+from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     WebhookApi,
     incomplete_listing,

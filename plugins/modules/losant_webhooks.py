@@ -574,16 +574,16 @@ error_message:
 
 from typing import Any
 
-from ansible_collections.losant.platform.plugins.module_utils.attribution import (
+from ansible_collections.losant.platform.plugins.module_utils._attribution import (
     ATTRIBUTION_ARGUMENT_SPEC,
     attribute,
     attribution_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.fields import validate_fields
-from ansible_collections.losant.platform.plugins.module_utils.flows import WorkflowImpact
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._fields import validate_fields
+from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
+from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     SCRUBBED_KEYS,
     Listing,
@@ -594,7 +594,7 @@ from ansible_collections.losant.platform.plugins.module_utils.webhook import (
     unconfirmed_absence,
     webhook_api,
 )
-from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import (
     STATES,
     Change,
     PartialFailure,

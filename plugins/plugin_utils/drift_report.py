@@ -15,8 +15,8 @@ import re
 from typing import Any, Iterable, Optional
 from xml.etree import ElementTree
 
-from ansible_collections.losant.platform.plugins.module_utils.attribution import summary as attribution_summary
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS
+from ansible_collections.losant.platform.plugins.module_utils._attribution import summary as attribution_summary
+from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS
 
 STATUSES = ('clean', 'drift', 'error')
 SECRET_OPTIONS = frozenset(field.option for field in FIELDS if field.secret)

@@ -39,8 +39,8 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.losant.platform.plugins.module_utils.base import FAILURE_DEFAULTS
-from ansible_collections.losant.platform.plugins.module_utils.webhook_set import retyped_names
+from ansible_collections.losant.platform.plugins.module_utils._module import FAILURE_DEFAULTS
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import retyped_names
 
 try:
     from ansible.vars.clean import remove_internal_keys

@@ -9,7 +9,7 @@ The copies are WORK/worker-N/ansible_collections/losant/platform; report.py read
 
 - Which tests: a test file sees a plugin file when, collected alone, it has that file imported (directly,
   through other plugins or test helpers, or dynamically, as the action plugins import their modules), or
-  names it ('base.py'). Worked out afresh on every run, so the map cannot go stale. A mutant runs only
+  names it ('_module.py'). Worked out afresh on every run, so the map cannot go stale. A mutant runs only
   those test files, the ones named after its file first, and stops at the first failure (-x).
 - Duplicates left out: a '%' whose left operand is a string literal formats text. Replaced by '/', '//',
   '**', '<<', '>>', '|', '&' or '^' it raises TypeError exactly where '-' does, so only the '-' mutant

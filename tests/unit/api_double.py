@@ -49,7 +49,7 @@ from unittest import mock
 
 import requests
 
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
 from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
 
 APP_ID = '5f0c1e2d3b4a59687a8b9c0d'

@@ -17,8 +17,8 @@ for variable in ('ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_COLLECTIONS_PATHS'):
     sys.path[:0] = [path for path in os.environ.get(variable, '').split(os.pathsep) if path]
 
 # pylint: disable=wrong-import-position
-from ansible_collections.losant.platform.plugins.module_utils import lock  # noqa: E402
-from ansible_collections.losant.platform.plugins.module_utils.base import server_identity  # noqa: E402
+from ansible_collections.losant.platform.plugins.module_utils import _lock as lock  # noqa: E402
+from ansible_collections.losant.platform.plugins.module_utils._module import server_identity  # noqa: E402
 
 
 def main() -> None:

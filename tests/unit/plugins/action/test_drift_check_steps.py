@@ -16,7 +16,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins import loader as plugin_loader
 
 from ansible_collections.losant.platform.plugins.action import drift_check, losant_webhooks
-from ansible_collections.losant.platform.plugins.module_utils import client
+from ansible_collections.losant.platform.plugins.module_utils import _client as client
 from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, webhook
 from ansible_collections.losant.platform.tests.unit.plugins.action.real_task import action_for_task
 

@@ -20,7 +20,7 @@ from ansible.module_utils import basic
 from ansible.utils.display import Display
 
 from ansible_collections.losant.platform.plugins.action import losant_webhook, losant_webhooks
-from ansible_collections.losant.platform.plugins.module_utils import client
+from ansible_collections.losant.platform.plugins.module_utils import _client as client
 from ansible_collections.losant.platform.plugins.plugin_utils import in_process
 from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, webhook
 from ansible_collections.losant.platform.tests.unit.plugins.action.real_task import action_for_task

@@ -13,14 +13,14 @@ import time
 import pytest
 import requests
 
-from ansible_collections.losant.platform.plugins.module_utils.attribution import (
+from ansible_collections.losant.platform.plugins.module_utils._attribution import (
     NO_SCOPE,
     TARGETS_PER_REQUEST,
     Attribution,
     summary,
 )
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient
+from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS
 from ansible_collections.losant.platform.tests.emulator.audit import DEFAULT_ORG_ID
 from ansible_collections.losant.platform.tests.emulator.server import make_server
 from ansible_collections.losant.platform.tests.emulator.state import State

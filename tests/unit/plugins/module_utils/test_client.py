@@ -10,8 +10,8 @@ import pytest
 import requests
 import urllib3
 
-from ansible_collections.losant.platform.plugins.module_utils import client as client_module
-from ansible_collections.losant.platform.plugins.module_utils.client import (
+from ansible_collections.losant.platform.plugins.module_utils import _client as client_module
+from ansible_collections.losant.platform.plugins.module_utils._client import (
     BACKOFF_CAP,
     DEFAULT_RETRIES,
     LosantClient,

@@ -15,7 +15,7 @@ import time
 import pytest
 import requests
 
-from ansible_collections.losant.platform.plugins.module_utils.client import (
+from ansible_collections.losant.platform.plugins.module_utils._client import (
     LosantClient,
     LosantError,
     RetryBudget,
@@ -24,8 +24,8 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
     retry_errors,
     token_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils.flows import REPEATED_PAGE, FlowApi, WorkflowImpact
-from ansible_collections.losant.platform.plugins.module_utils.webhook import WebhookApi
+from ansible_collections.losant.platform.plugins.module_utils._flows import REPEATED_PAGE, FlowApi, WorkflowImpact
+from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi
 
 API = 'https://api.example.test'
 PATH = '/applications/5b3a0c1e9f1d2c0012345678/webhooks'

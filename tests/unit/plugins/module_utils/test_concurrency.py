@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from ansible_collections.losant.platform.plugins.module_utils.concurrency import START, AdaptiveLimit
+from ansible_collections.losant.platform.plugins.module_utils._concurrency import START, AdaptiveLimit
 
 
 def write(limit: AdaptiveLimit, throttled: bool = False, succeeded: bool = True) -> None:

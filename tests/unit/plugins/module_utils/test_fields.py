@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.fields import (
+from ansible_collections.losant.platform.plugins.module_utils._fields import (
     CHANGED_SECRET,
     MASK,
     Field,
@@ -50,10 +50,10 @@ def test_a_second_table_gets_its_own_options_checks_body_and_masking():
 
 
 def test_the_shared_base_imports_no_resource():
-    tree = ast.parse((MODULE_UTILS / 'base.py').read_text(encoding='utf-8'))
+    tree = ast.parse((MODULE_UTILS / '_module.py').read_text(encoding='utf-8'))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     ours = {name.rsplit('.', 1)[1] for name in imported if name and '.module_utils.' in name and 'losant' in name}
-    assert ours == {'client', 'environment', 'fields', 'scrubbing'}
+    assert ours == {'_client', '_environment', '_fields', '_scrubbing'}
 
 
 def test_a_field_type_outside_the_argument_spec_types_is_refused():

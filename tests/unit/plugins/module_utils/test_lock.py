@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils import lock
+from ansible_collections.losant.platform.plugins.module_utils import _lock as lock
 
 KEY = ('api', 'app', 'orders')
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.base import server_identity
+from ansible_collections.losant.platform.plugins.module_utils._module import server_identity
 
 SAME_SERVER = [
     ('http://localhost:8080', ['http://LOCALHOST:8080', 'HTTP://localhost:8080/', 'Http://LocalHost:8080//',

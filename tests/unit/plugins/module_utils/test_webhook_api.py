@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.fields import (
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._fields import (
     MASK,
     changed_fields,
     desired_fields,
     mask,
     update_diff,
 )
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     PUBLIC_TRIGGER_BASE,
     WebhookApi,

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.fields import (
+from ansible_collections.losant.platform.plugins.module_utils._fields import (
     field_argument_spec,
     validate_fields,
     validate_id,
 )
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, FIELDS_BY_OPTION, SECRET_KEYS
+from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, FIELDS_BY_OPTION, SECRET_KEYS
 from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
 
 SCHEMAS = Path(__file__).resolve().parents[3] / 'emulator' / 'schemas'

@@ -11,8 +11,8 @@ from typing import Any, Optional
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.webhook import WebhookApi, look_alike_filter, name_filter
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi, look_alike_filter, name_filter
 
 APP = '5b3a0c1e9f1d2c0012345678'
 PATH = '/applications/%s/webhooks' % APP

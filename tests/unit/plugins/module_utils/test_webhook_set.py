@@ -8,9 +8,9 @@ import datetime
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.fields import desired_fields
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS, PUBLIC_TRIGGER_BASE, WebhookApi
-from ansible_collections.losant.platform.plugins.module_utils.webhook_set import (
+from ansible_collections.losant.platform.plugins.module_utils._fields import desired_fields
+from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, PUBLIC_TRIGGER_BASE, WebhookApi
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import (
     ACTIONS,
     Change,
     PartialFailure,

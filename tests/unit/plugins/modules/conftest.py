@@ -14,7 +14,7 @@ import pytest
 
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
-from ansible_collections.losant.platform.plugins.module_utils import client
+from ansible_collections.losant.platform.plugins.module_utils import _client as client
 from ansible_collections.losant.platform.tests.unit.api_double import FakeApi
 from ansible.module_utils.common.text.converters import to_bytes
 

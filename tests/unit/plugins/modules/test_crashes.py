@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from ansible_collections.losant.platform.plugins.module_utils import client
+from ansible_collections.losant.platform.plugins.module_utils import _client as client
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhooks
 from ansible_collections.losant.platform.tests.unit.conftest import COLLECTION, Emulator
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from ansible_collections.losant.platform.plugins.doc_fragments.losant import ModuleDocFragment
-from ansible_collections.losant.platform.plugins.module_utils.webhook import FIELDS
+from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
 
 MODULES = (losant_webhook, losant_webhook_info, losant_webhooks)

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from ansible_collections.losant.platform.plugins.module_utils import base
-from ansible_collections.losant.platform.plugins.module_utils.environment import VARIABLES
+from ansible_collections.losant.platform.plugins.module_utils import _module as base
+from ansible_collections.losant.platform.plugins.module_utils._environment import VARIABLES
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
 from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, TOKEN, Emulator
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from ansible_collections.losant.platform.plugins.module_utils import base
+from ansible_collections.losant.platform.plugins.module_utils import _module as base
 from ansible_collections.losant.platform.plugins.modules.losant_webhook import main
 from ansible_collections.losant.platform.tests.unit import api_double
 from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, TRIGGER_BASE, FakeApi, Reply

@@ -14,8 +14,8 @@ from typing import Any, Callable
 import pytest
 
 from ansible.module_utils.common import warnings as module_warnings
-from ansible_collections.losant.platform.plugins.module_utils.fields import MASK
-from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule, scrub_text
+from ansible_collections.losant.platform.plugins.module_utils._fields import MASK
+from ansible_collections.losant.platform.plugins.module_utils._scrubbing import ScrubbingModule, scrub_text
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
 from ansible_collections.losant.platform.tests.emulator.audit import DEFAULT_ORG_ID
 from ansible_collections.losant.platform.tests.unit.conftest import COLLECTION, FLOWS, Emulator

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils.webhook import is_public_api
+from ansible_collections.losant.platform.plugins.module_utils._webhook import is_public_api
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
 from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, TRIGGER_BASE, FakeApi, webhook
 

@@ -13,7 +13,7 @@ import pytest
 
 from typing import Any
 
-from ansible_collections.losant.platform.plugins.module_utils import lock
+from ansible_collections.losant.platform.plugins.module_utils import _lock as lock
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
 from ansible_collections.losant.platform.tests.emulator import api as emulator_api
 from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, TRIGGER_BASE, Emulator

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.losant.platform.plugins.module_utils.fields import MASK
+from ansible_collections.losant.platform.plugins.module_utils._fields import MASK
 
 # Result keys whose text a module writes (possibly quoting an API answer); other keys hold data, such as the
 # trigger token of ``webhooks``, which is returned on purpose and masked where it stands when it must not be.

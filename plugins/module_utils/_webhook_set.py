@@ -19,11 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Optional, get_args
 
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils.concurrency import AdaptiveLimit
-from ansible_collections.losant.platform.plugins.module_utils.fields import desired_fields, field_argument_spec, update_diff
-from ansible_collections.losant.platform.plugins.module_utils.flows import delete_diff
-from ansible_collections.losant.platform.plugins.module_utils.webhook import (
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._concurrency import AdaptiveLimit
+from ansible_collections.losant.platform.plugins.module_utils._fields import desired_fields, field_argument_spec, update_diff
+from ansible_collections.losant.platform.plugins.module_utils._flows import delete_diff
+from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     WebhookApi,
     diff_view,

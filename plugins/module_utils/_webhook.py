@@ -11,9 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ansible_collections.losant.platform.plugins.module_utils.base import LosantModule, server_identity
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, Shape, page_of
-from ansible_collections.losant.platform.plugins.module_utils.fields import (
+from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError, Shape, page_of
+from ansible_collections.losant.platform.plugins.module_utils._fields import (
     MASK,
     Field,
     changed_fields,

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.losant.platform.plugins.module_utils.client import (
+from ansible_collections.losant.platform.plugins.module_utils._client import (
     DEFAULT_POOL_SIZE,
     DEFAULT_RETRIES,
     DEFAULT_RETRY_MAX_WAIT,
@@ -25,9 +25,9 @@ from ansible_collections.losant.platform.plugins.module_utils.client import (
     retry_errors,
     token_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils.environment import VARIABLES, EnvironmentFallbacks
-from ansible_collections.losant.platform.plugins.module_utils.fields import validate_id
-from ansible_collections.losant.platform.plugins.module_utils.scrubbing import ScrubbingModule
+from ansible_collections.losant.platform.plugins.module_utils._environment import VARIABLES, EnvironmentFallbacks
+from ansible_collections.losant.platform.plugins.module_utils._fields import validate_id
+from ansible_collections.losant.platform.plugins.module_utils._scrubbing import ScrubbingModule
 
 # A user name or password before the host: requests would not send it (the token replaces it), and messages
 # that name the server would show it.

@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, page_of, token_errors
-from ansible_collections.losant.platform.plugins.module_utils.fields import Field
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError, page_of, token_errors
+from ansible_collections.losant.platform.plugins.module_utils._fields import Field
 
 DEFAULT_DAYS = 30
 # auditLogFilter takes a list of targets; no maximum is published, so ask for a bounded number at once.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
-from ansible_collections.losant.platform.plugins.module_utils.client import LosantClient, LosantError, page_of
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError, page_of
 
 # The API takes at most 100 trigger filters per request.
 TRIGGER_FILTER_MAX = 100
