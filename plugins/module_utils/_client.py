@@ -2,6 +2,9 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+# Private to the losant.platform collection: it changes without notice, so other collections and
+# plugins of your own must not import it.
+
 """HTTP client for the Losant REST API: one session shared by threads, bounded retries, readable errors."""
 
 from __future__ import annotations

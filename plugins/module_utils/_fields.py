@@ -2,6 +2,9 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+# Private to the losant.platform collection: it changes without notice, so other collections and
+# plugins of your own must not import it.
+
 """A resource's writable fields as a table, and their validation, comparison and masking.
 
 Every function takes the resource's table (a sequence of ``Field``), so a new resource needs only its own table.

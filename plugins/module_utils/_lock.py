@@ -2,6 +2,9 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+# Private to the losant.platform collection: it changes without notice, so other collections and
+# plugins of your own must not import it.
+
 """A lock, on the machine that runs the module, for one named resource of one API and application.
 
 The lock files live in a directory of the user's own under ``/tmp``, whatever ``TMPDIR`` says: a task's

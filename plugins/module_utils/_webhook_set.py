@@ -2,6 +2,9 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+# Private to the losant.platform collection: it changes without notice, so other collections and
+# plugins of your own must not import it.
+
 """All webhooks of an application at once: the ``config`` shape, the plan of writes and its execution.
 
 One listing of the application is compared with the wanted list in memory (by name, in linear time),
