@@ -44,7 +44,7 @@ UNKNOWN_OUTCOME_STATUSES = frozenset((502, 504))
 # Statuses by which the API says it is overloaded, to which callers sending in parallel slow down.
 THROTTLED_STATUSES = frozenset((429, 503))
 WRITE_METHODS = frozenset(('POST', 'PATCH', 'PUT', 'DELETE'))
-MAYBE_CREATED = 'the webhook may have been created: check before running again'
+MAYBE_CREATED = 'the %s may have been created: check before running again'
 MAYBE_APPLIED = 'the change may have been applied: check before running again'
 DEFAULT_RETRIES = 4
 DEFAULT_RETRY_MAX_WAIT = 60
@@ -77,6 +77,7 @@ class LosantError(Exception):
         self.outcome_unknown = False
         self.transient = False
         self.notes: list[str] = []
+        self.resource = 'resource'  # what a POST creates, named by the resource's API
         super().__init__(message)
 
     @property
@@ -93,7 +94,7 @@ class LosantError(Exception):
         if self.attempts is not None:
             notes.insert(0, '%d attempt%s' % (self.attempts, '' if self.attempts == 1 else 's'))
         if self.outcome_unknown:
-            notes.append(MAYBE_CREATED if self.method == 'POST' else MAYBE_APPLIED)
+            notes.append(MAYBE_CREATED % self.resource if self.method == 'POST' else MAYBE_APPLIED)
         suffix = ' (%s)' % '; '.join(notes) if notes else ''
         if self.status is None:
             return '%s %s failed: %s%s' % (self.method, self.path, self.error_message, suffix)

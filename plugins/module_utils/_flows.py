@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
-from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError, page_of
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
+from ansible_collections.losant.platform.plugins.module_utils._resource import Resource
 
 # The API takes at most 100 trigger filters per request.
 TRIGGER_FILTER_MAX = 100
-PAGE_SIZE = 100
 NO_FLOWS_SCOPE = ('The API token may not list workflows (that needs a scope such as flows.get or '
                   'all.Application.read), so %s: %s')
 LEFT_WITHOUT_TRIGGER = 'left without a trigger: its webhook is deleted'
@@ -31,7 +31,7 @@ def is_flow(body: Any) -> bool:
         triggers is None or (isinstance(triggers, list) and all(isinstance(one, dict) for one in triggers)))
 
 
-FLOW_PAGE = page_of('workflow objects', is_flow)
+WORKFLOWS = Resource('workflow', 'flows', matches=is_flow, page_size=100)
 
 
 class FlowApi:
@@ -39,7 +39,7 @@ class FlowApi:
 
     def __init__(self, client: LosantClient, application_id: str) -> None:
         self.client = client
-        self.path = '/applications/%s/flows' % application_id
+        self.path = WORKFLOWS.path(application_id)
         self.repeated_page = False  # a page held only workflows of earlier pages: the server ignored the page number
 
     def triggered_by(self, webhook_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -51,13 +51,13 @@ class FlowApi:
         return list(found.values())
 
     def _list(self, filters: dict[str, str]) -> list[dict[str, Any]]:
-        params: dict[str, Any] = dict(filters, perPage=PAGE_SIZE, sortField='name', sortDirection='asc')
+        params: dict[str, Any] = dict(filters, perPage=WORKFLOWS.page_size, sortField='name', sortDirection='asc')
         flows: list[dict[str, Any]] = []
         ids: set[str] = set()
         page = 0
         while True:
             params['page'] = page
-            body = self.client.request('GET', self.path, params=params, expect=FLOW_PAGE)
+            body = self.client.request('GET', self.path, params=params, expect=WORKFLOWS.page)
             listed = body.get('items') or []
             items = [flow for flow in listed if flow['id'] not in ids]
             if listed and not items:

@@ -382,7 +382,7 @@ class WebhookModule(LosantModule):
                                       % (webhook_id, self.params['application_id']))
             return webhook
         found = api.listing(look_alike_filter(name))
-        matches = [webhook for webhook in found.webhooks if webhook.get('name') == name]
+        matches = [webhook for webhook in found.items if webhook.get('name') == name]
         if len(matches) > 1:
             ids = ', '.join(webhook['id'] for webhook in matches)
             self.module.fail_json(msg='%d webhooks are named %r (IDs %s); set webhook_id to choose one.'
@@ -393,7 +393,7 @@ class WebhookModule(LosantModule):
         if found.problem:
             self.module.warn(incomplete_listing(found.problem))
         if not matches and self.params['state'] == 'present':
-            self.refuse_look_alike(found.webhooks, name)
+            self.refuse_look_alike(found.items, name)
         return matches[0] if matches else None
 
     def refuse_look_alike(self, listed: list[dict[str, Any]], name: str) -> None:

@@ -292,7 +292,7 @@ class WebhookInfoModule(LosantModule):
         listing = api.find_by_name(self.params['name']) if self.params['name'] is not None else api.listing()
         if listing.problem:
             self.module.warn(incomplete_listing(listing.problem))
-        return listing.webhooks, listing.problem is None
+        return listing.items, listing.problem is None
 
 
 def main() -> None:

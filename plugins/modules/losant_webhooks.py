@@ -583,10 +583,10 @@ from ansible_collections.losant.platform.plugins.module_utils._module import Los
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils._fields import validate_fields
 from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
+from ansible_collections.losant.platform.plugins.module_utils._resource import Listing
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     SCRUBBED_KEYS,
-    Listing,
     WebhookApi,
     incomplete_listing,
     trigger_base,
@@ -642,7 +642,7 @@ class WebhooksModule(LosantModule):
             listing = api.listing()
         except LosantError as error:
             self.fail(error)
-        webhooks = WebhookSet(listing.webhooks)
+        webhooks = WebhookSet(listing.items)
         self.refuse_incomplete(listing, webhooks)
         self.warn_unmatched_globs(webhooks)
         if self.state == 'gathered':

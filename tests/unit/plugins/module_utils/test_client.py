@@ -149,7 +149,7 @@ def test_a_create_that_may_have_been_applied_is_not_sent_again(client, requests_
         client.request('POST', PATH, body={'name': 'n'})
     assert requests_mock.call_count == 1 and sleeps == []
     assert raised.value.error_message == 'upstream failed'
-    assert str(raised.value) == ('POST %s failed with HTTP %d BadGateway: upstream failed (1 attempt; the webhook '
+    assert str(raised.value) == ('POST %s failed with HTTP %d BadGateway: upstream failed (1 attempt; the resource '
                                  'may have been created: check before running again)' % (PATH, status))
     assert raised.value.outcome_unknown is True
 

@@ -239,7 +239,7 @@ TIMED_OUT = {'exc': requests.exceptions.ReadTimeout('slow')}
     ('GET', [UNAVAILABLE, TIMED_OUT], 'failed: no answer from %s within 7 seconds (2 attempts)' % API),
     ('PATCH', [THROTTLED, INVALID], 'failed with HTTP 400 Validation: name is too long (2 attempts)'),
     ('POST', [THROTTLED, {'status_code': 502, 'text': 'bad gateway'}],
-     'failed with HTTP 502: bad gateway (2 attempts; the webhook may have been created: check before running again)'),
+     'failed with HTTP 502: bad gateway (2 attempts; the resource may have been created: check before running again)'),
 ])
 def test_every_error_after_a_retry_says_how_many_attempts_were_made(client, requests_mock, method, answers, message):
     requests_mock.register_uri(method, URL, answers)
@@ -318,7 +318,7 @@ def test_threads_share_one_budget(fake_time, requests_mock):
 # -- writes of unknown outcome --------------------------------------------------------------------
 
 @pytest.mark.parametrize('method, hint', [
-    ('POST', 'the webhook may have been created: check before running again'),
+    ('POST', 'the resource may have been created: check before running again'),
     ('PATCH', 'the change may have been applied: check before running again'),
     ('DELETE', 'the change may have been applied: check before running again'),
 ])
@@ -407,7 +407,7 @@ def test_a_webhook_listing_of_another_shape_fails_naming_the_request(client, req
 
 def test_a_webhook_listing_with_unnamed_webhooks_passes(client, requests_mock):
     requests_mock.get(URL, json={'items': [{'id': 'x'}, {'id': 'y', 'name': None}], 'totalCount': 2})
-    assert [hook['id'] for hook in WebhookApi(client, '5b3a0c1e9f1d2c0012345678').listing().webhooks] == ['x', 'y']
+    assert [hook['id'] for hook in WebhookApi(client, '5b3a0c1e9f1d2c0012345678').listing().items] == ['x', 'y']
 
 
 FLOWS = API + '/applications/5b3a0c1e9f1d2c0012345678/flows'

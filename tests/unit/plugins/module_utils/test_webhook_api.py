@@ -22,10 +22,10 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     PUBLIC_TRIGGER_BASE,
     WebhookApi,
-    describe_write,
     predicted_webhook,
     trigger_url,
 )
+from ansible_collections.losant.platform.plugins.module_utils._resource import describe_write
 from ansible_collections.losant.platform.tests.unit.api_double import FakeApi, Reply
 
 APP = '5b3a0c1e9f1d2c0012345678'
@@ -132,42 +132,42 @@ def test_predicted_webhook_overlays_the_body_on_the_platform_defaults():
 
 
 def test_describe_write_masks_the_body():
-    assert describe_write('PATCH', PATH, {'basicAuthPassword': 'pw'}, {'x': '1'}) == {
+    assert describe_write(FIELDS, 'PATCH', PATH, {'basicAuthPassword': 'pw'}, {'x': '1'}) == {
         'method': 'PATCH', 'path': PATH, 'body': {'basicAuthPassword': MASK}, 'params': {'x': '1'}}
-    assert describe_write('DELETE', PATH) == {'method': 'DELETE', 'path': PATH}
+    assert describe_write(FIELDS, 'DELETE', PATH) == {'method': 'DELETE', 'path': PATH}
 
 
 # WebhookApi.listing / find_by_name
 
 def test_list_asks_for_big_pages_sorted_by_name_and_filters_by_name():
     client = answering('GET', PATH, page(['a'], 1))
-    assert [hook['name'] for hook in WebhookApi(client, APP).listing(name_pattern='a*').webhooks] == ['a']
+    assert [hook['name'] for hook in WebhookApi(client, APP).listing(name_pattern='a*').items] == ['a']
     assert sent(client) == [('GET', PATH, None, {'perPage': 1000, 'sortField': 'name', 'sortDirection': 'asc',
                                                  'filterField': 'name', 'filter': 'a*', 'page': 0})]
 
 
 def test_list_without_filter_sends_no_filter():
     client = answering('GET', PATH, page([], 0))
-    assert WebhookApi(client, APP).listing().webhooks == []
+    assert WebhookApi(client, APP).listing().items == []
     assert 'filter' not in client.calls[0][3] and 'filterField' not in client.calls[0][3]
 
 
 def test_list_follows_every_page_and_stops_at_the_total():
     client = answering('GET', PATH, page(['h'] * 1000, 2001), page(['h'] * 1000, 2001, 1000), page(['h'], 2001, 2000))
-    assert len(WebhookApi(client, APP).listing().webhooks) == 2001
+    assert len(WebhookApi(client, APP).listing().items) == 2001
     assert [call[3]['page'] for call in client.calls] == [0, 1, 2]
 
 
 def test_list_stops_after_a_full_last_page_without_asking_for_an_empty_one():
     client = answering('GET', PATH, page(['h'] * 1000, 1000))
-    assert len(WebhookApi(client, APP).listing().webhooks) == 1000
+    assert len(WebhookApi(client, APP).listing().items) == 1000
     assert len(client.calls) == 1
 
 
 def test_list_stops_on_an_empty_page_even_if_the_total_says_more_and_reads_again_once():
     client = answering('GET', PATH, page(['h'] * 1000, 5000), page([], 5000), page(['h'] * 1000, 5000), page([], 5000))
     listing = WebhookApi(client, APP).listing()
-    assert len(listing.webhooks) == 1000
+    assert len(listing.items) == 1000
     assert listing.problem == 'the pages held 1000 webhooks, totalCount says 5000'
     assert len(client.calls) == 4
 
@@ -175,7 +175,7 @@ def test_list_stops_on_an_empty_page_even_if_the_total_says_more_and_reads_again
 def test_find_by_name_is_exact_and_case_sensitive_on_top_of_the_glob_filter():
     client = answering('GET', PATH, page(['Orders', 'a*b', 'aXb', 'orders', 'orders-2'], 5))
     api = WebhookApi(client, APP)
-    assert [hook['name'] for hook in api.find_by_name('orders').webhooks] == ['orders']
+    assert [hook['name'] for hook in api.find_by_name('orders').items] == ['orders']
     assert client.calls[0][3]['filter'] == 'orders'
 
 
@@ -183,14 +183,14 @@ def test_find_by_name_finds_a_match_on_a_later_page():
     first = page(['bulk-%04d' % index for index in range(1000)], 1001)
     second = {'items': [{'id': HOOK, 'name': 'bulk'}], 'totalCount': 1001}
     client = answering('GET', PATH, first, second)
-    assert WebhookApi(client, APP).find_by_name('bulk').webhooks == [{'id': HOOK, 'name': 'bulk'}]
+    assert WebhookApi(client, APP).find_by_name('bulk').items == [{'id': HOOK, 'name': 'bulk'}]
     assert len(client.calls) == 2
 
 
 def test_find_by_name_returns_every_duplicate():
     duplicates = {'items': [{'id': 'a' * 24, 'name': 'dup'}, {'id': 'b' * 24, 'name': 'dup'}], 'totalCount': 2}
     client = answering('GET', PATH, duplicates)
-    assert [hook['id'] for hook in WebhookApi(client, APP).find_by_name('dup').webhooks] == ['a' * 24, 'b' * 24]
+    assert [hook['id'] for hook in WebhookApi(client, APP).find_by_name('dup').items] == ['a' * 24, 'b' * 24]
 
 
 # WebhookApi.get and the writes

@@ -12,7 +12,8 @@ from typing import Any, Optional
 import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi, look_alike_filter, name_filter
+from ansible_collections.losant.platform.plugins.module_utils._resource import name_filter
+from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi, look_alike_filter
 
 APP = '5b3a0c1e9f1d2c0012345678'
 PATH = '/applications/%s/webhooks' % APP
@@ -89,7 +90,7 @@ class RuleServer:
 def test_find_by_name_finds_the_exact_name_under_every_filter_rule(name, syntax, case):
     server = RuleServer(ODD_NAMES + ['decoy-' + name], syntax=syntax, case=case)
     found = WebhookApi(server, APP).find_by_name(name)
-    assert [hook['name'] for hook in found.webhooks] == [name]
+    assert [hook['name'] for hook in found.items] == [name]
     assert found.problem is None
     assert len(server.calls) == 1
 
@@ -105,7 +106,7 @@ LOOK_ALIKES = [('orders', [' orders', 'orders ', 'or\u200bders', '\ufefforders']
 def test_the_look_alike_filter_finds_the_name_and_its_look_alikes_under_every_rule(name, look_alikes, syntax, case):
     server = RuleServer([name] + look_alikes, syntax=syntax, case=case)
     found = WebhookApi(server, APP).listing(look_alike_filter(name))
-    assert sorted(hook['name'] for hook in found.webhooks) == sorted([name] + look_alikes)
+    assert sorted(hook['name'] for hook in found.items) == sorted([name] + look_alikes)
 
 
 @pytest.mark.parametrize('name, expected', [
@@ -131,7 +132,7 @@ def test_a_server_with_pages_of_100_is_listed_completely(over_max):
     names = ['hook-%03d' % index for index in range(250)]
     server = RuleServer(names, max_per_page=100, over_max=over_max)
     listing = WebhookApi(server, APP).listing()
-    assert [hook['name'] for hook in listing.webhooks] == names
+    assert [hook['name'] for hook in listing.items] == names
     assert listing.problem is None
     pages = [(params.get('perPage'), params['page']) for params in server.list_calls]
     if over_max == 'clamp':
@@ -161,7 +162,7 @@ def test_a_400_that_is_not_about_the_page_size_still_fails():
 
 def test_a_first_page_of_1000_stops_without_asking_for_more():
     server = RuleServer(['h%04d' % index for index in range(1000)])
-    assert len(WebhookApi(server, APP).listing().webhooks) == 1000
+    assert len(WebhookApi(server, APP).listing().items) == 1000
     assert len(server.calls) == 1
 
 
@@ -170,7 +171,7 @@ def test_a_listing_that_changed_while_read_is_read_again_once():
     server.before_page[1] = lambda: server.webhooks.pop(0)  # h000 deleted by someone while page 1 is asked
     listing = WebhookApi(server, APP).listing()
     assert listing.problem is None
-    assert [hook['name'] for hook in listing.webhooks] == ['h%03d' % index for index in range(1, 250)]
+    assert [hook['name'] for hook in listing.items] == ['h%03d' % index for index in range(1, 250)]
     assert [params['page'] for params in server.list_calls] == [0, 1, 2, 0, 1, 2]
 
 
@@ -208,7 +209,7 @@ def test_a_listing_without_total_count_reads_until_an_empty_page():
         return body
     server.list = no_total
     listing = WebhookApi(server, APP).listing()
-    assert [hook['name'] for hook in listing.webhooks] == ['a', 'b']
+    assert [hook['name'] for hook in listing.items] == ['a', 'b']
     assert [params['page'] for params in server.list_calls] == [0, 1]
 
 

@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the losant.platform collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# Private to the losant.platform collection: it changes without notice, so other collections and
+# plugins of your own must not import it.
+
+"""Any Losant collection resource of an application: its descriptor and the one API class for it.
+
+A resource is described once (``Resource``: where it lives, its field table, what its answers look like);
+``ResourceApi`` reads it page by page, gets one, finds it by exact name, and sends every write through one
+guarded ``_write``, which check mode skips.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError, Shape, page_of
+from ansible_collections.losant.platform.plugins.module_utils._fields import Field, mask, secret_keys
+
+NOT_LETTER_OR_DIGIT = re.compile(r'[^A-Za-z0-9]+')
+FOREIGN_NOT_FOUND = ("not Losant's NotFound error, so the %s is not taken to be absent: check that api_url "
+                     "is the API's address, and whether a proxy answers in its place")
+DELETED = Shape('{"success": true}', lambda body: isinstance(body, dict) and body.get('success') is True)
+
+
+def is_named_object(body: Any) -> bool:
+    """An object with a string ``id``, and a string ``name`` or none: what the modules index and match by."""
+    return isinstance(body, dict) and isinstance(body.get('id'), str) and (
+        body.get('name') is None or isinstance(body['name'], str))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A collection of an application, ``/applications/{id}/<collection>``: its objects are ``singular``
+    (a word for messages), have the writable ``fields``, and answer as ``matches`` says; listings ask for
+    ``page_size`` per page."""
+
+    singular: str
+    collection: str
+    fields: tuple[Field, ...] = ()
+    matches: Callable[[Any], bool] = is_named_object
+    page_size: int = 1000
+
+    @property
+    def plural(self) -> str:
+        return self.singular + 's'
+
+    @property
+    def one(self) -> Shape:
+        return Shape('a %s object' % self.singular, self.matches)
+
+    @property
+    def page(self) -> Shape:
+        return page_of('%s objects' % self.singular, self.matches)
+
+    @property
+    def secret_keys(self) -> frozenset[str]:
+        return secret_keys(self.fields)
+
+    def path(self, application_id: str) -> str:
+        return '/applications/%s/%s' % (application_id, self.collection)
+
+
+def name_filter(name: str) -> str:
+    """A name filter that every plausible server matches to ``name`` (and maybe to other names).
+
+    Losant does not document its filter: a glob, or a regular expression made by turning ``*`` into ``.*``,
+    matched with or without case. ASCII letters and digits mean themselves under each of these rules, so
+    they are kept with their case; every run of other characters becomes one ``*``. The caller compares
+    names exactly.
+    """
+    return NOT_LETTER_OR_DIGIT.sub('*', name)
+
+
+@dataclass
+class Listing:
+    """Objects as listed; ``problem`` says why the listing may be incomplete (pages that disagreed)."""
+
+    items: list[dict[str, Any]]
+    problem: Optional[str] = None
+
+
+class ResourceApi:
+    """The calls on one resource of one application. Every write goes through ``_write``."""
+
+    def __init__(self, resource: Resource, client: LosantClient, application_id: str, check_mode: bool = False) -> None:
+        self.resource = resource
+        self.client = client
+        self.check_mode = check_mode
+        self.path = resource.path(application_id)
+        self.writes: list[dict[str, Any]] = []
+        self.per_page: Optional[int] = resource.page_size
+
+    def listing(self, name_pattern: Optional[str] = None, query: Optional[dict[str, Any]] = None) -> Listing:
+        """Every object, sorted by name, following all pages; ``name_pattern`` is sent as the API's name filter,
+        ``query`` as further parameters.
+
+        A listing whose pages disagree (with ``totalCount``, or repeating an ID: objects changed while it was
+        read) is read again once; ``Listing.problem`` says what stayed wrong.
+        """
+        params: dict[str, Any] = dict(query or {}, sortField='name', sortDirection='asc')
+        if name_pattern is not None:
+            params.update(filterField='name', filter=name_pattern)
+        items, problem = self._read_pages(params)
+        if problem:
+            items, problem = self._read_pages(params)
+        return Listing(items, problem)
+
+    def find_by_name(self, name: str) -> Listing:
+        """Objects whose name is exactly ``name``, found through a filter that every plausible server matches."""
+        listing = self.listing(name_filter(name))
+        return Listing([item for item in listing.items if item.get('name') == name], listing.problem)
+
+    def _read_pages(self, query: dict[str, Any]) -> tuple[list[dict[str, Any]], Optional[str]]:
+        """One reading of every page, paged by what the server returns; the objects and what disagreed, if anything."""
+        found: list[dict[str, Any]] = []
+        ids: set = set()
+        totals: list = []
+        page = 0
+        plural = self.resource.plural
+        while True:
+            body = self._page(query, page)
+            items = body.get('items') or []
+            totals.append(body.get('totalCount'))
+            new = [item for item in items if item.get('id') not in ids]
+            found.extend(new)
+            ids.update(item.get('id') for item in new)
+            if len(new) < len(items):
+                return found, 'page %d repeated %d %s of earlier pages' % (page, len(items) - len(new), plural)
+            if not items or (isinstance(totals[-1], int) and len(found) >= totals[-1]):
+                break
+            if page == 0 and self.per_page and len(items) < self.per_page:
+                self.per_page = len(items)  # the server serves fewer per page than asked: ask for what it serves
+            page += 1
+        if len(set(totals)) > 1:
+            return found, 'totalCount changed from %s to %s while the pages were read' % (totals[0], totals[-1])
+        if isinstance(totals[0], int) and len(found) != totals[0]:
+            return found, 'the pages held %d %s, totalCount says %d' % (len(found), plural, totals[0])
+        return found, None
+
+    def _page(self, query: dict[str, Any], page: int) -> dict[str, Any]:
+        """One page; a server that refuses our page size (400) is asked again with its default page size."""
+        try:
+            return self.client.request('GET', self.path, params=self._page_params(query, page), expect=self.resource.page)
+        except LosantError as error:
+            if error.status != 400 or page or self.per_page != self.resource.page_size:
+                raise
+        self.per_page = None
+        return self.client.request('GET', self.path, params=self._page_params(query, page), expect=self.resource.page)
+
+    def _page_params(self, query: dict[str, Any], page: int) -> dict[str, Any]:
+        params: dict[str, Any] = {'perPage': self.per_page} if self.per_page else {}
+        params.update(query, page=page)
+        return params
+
+    def get(self, item_id: str) -> Optional[dict[str, Any]]:
+        """The object, or None when the application has none with that ID."""
+        try:
+            return self.client.request('GET', '%s/%s' % (self.path, item_id), expect=self.resource.one)
+        except LosantError as error:
+            if self.not_found(error):
+                return None
+            raise
+
+    def create(self, body: dict[str, Any]) -> Optional[dict[str, Any]]:
+        return self._write('POST', self.path, self.resource.one, body)
+
+    def update(self, item_id: str, body: dict[str, Any]) -> Optional[dict[str, Any]]:
+        return self._write('PATCH', '%s/%s' % (self.path, item_id), self.resource.one, body)
+
+    def delete(self, item_id: str, params: Optional[dict[str, Any]] = None) -> Optional[dict[str, Any]]:
+        return self._write('DELETE', '%s/%s' % (self.path, item_id), DELETED, params=params)
+
+    def _write(self, method: str, path: str, expect: Shape, body: Optional[dict[str, Any]] = None,
+               params: Optional[dict[str, Any]] = None) -> Optional[dict[str, Any]]:
+        """Send one write, or in check mode only plan it. ``writes`` lists those done (or planned)."""
+        response = None
+        if not self.check_mode:
+            try:
+                response = self.client.request(method, path, body=body, params=params, expect=expect)
+            except LosantError as error:
+                error.resource = self.resource.singular
+                if method != 'DELETE' or not self.not_found(error):
+                    raise
+        self.writes.append(describe_write(self.resource.fields, method, path, body, params))
+        return response
+
+    def not_found(self, error: LosantError) -> bool:
+        """Whether the API said the object does not exist: Losant's own JSON error of type NotFound, not about the
+        application. Any other 404 (a proxy's HTML page, another JSON shape) gets a note saying why it is not."""
+        if error.status != 404:
+            return False
+        if error.error_type == 'NotFound':
+            return 'application' not in error.error_message.lower()
+        error.notes.append(FOREIGN_NOT_FOUND % self.resource.singular)
+        return False
+
+
+def describe_write(fields: tuple[Field, ...], method: str, path: str, body: Optional[dict[str, Any]] = None,
+                   params: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """A readable record of one write request, secrets masked."""
+    write: dict[str, Any] = {'method': method, 'path': path}
+    if body is not None:
+        write['body'] = mask(fields, body)
+    if params:
+        write['params'] = params
+    return write
