@@ -64,9 +64,9 @@ def paths(tmp_path: Path) -> dict[str, Path]:
     return {'losant_drift_report': tmp_path / 'drift.json', 'losant_drift_junit': tmp_path / 'drift.xml'}
 
 
-def compared(declared: Any, application_id: Any = APP_ID) -> dict[str, Any]:
+def compared(declared: Any, application_id: Any = APP_ID, state: str = 'overridden') -> dict[str, Any]:
     return step('compare', dict(PLAY_VARIABLES, inventory_hostname='localhost', losant_application_id=application_id,
-                                losant_webhooks=declared))
+                                losant_webhooks=declared, losant_drift_state=state))
 
 
 def reported(registered: dict[str, Any], paths: dict[str, Path], step_name: str = 'report') -> dict[str, Any]:
@@ -92,6 +92,12 @@ def test_compare_of_no_declared_webhooks_in_the_overridden_state_lists_every_web
     entry = compared([])[drift_check.REGISTERED]
     assert entry['status'] == 'drift' and [change['name'] for change in entry['changes']] == ['orders']
     assert api.writes == []
+
+
+@pytest.mark.parametrize('state', ['merged', 'replaced'])
+def test_compare_of_no_declared_webhooks_in_another_state_is_clean(api, state):
+    entry = compared([], state=state)[drift_check.REGISTERED]
+    assert (entry['status'], entry['changes'], entry['error']) == ('clean', [], None)
 
 
 def test_a_task_without_a_step_fails_naming_it(api):
