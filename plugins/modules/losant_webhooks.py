@@ -422,7 +422,7 @@ webhooks:
   description:
     - The webhooks the run creates or updates, after the run, sorted by name, as the API returns them without
       its hypermedia keys, each with its C(trigger_url). With O(return_all), every webhook of the application.
-    - Before version 0.2.0, every webhook of the application, also without O(return_all).
+    - Before version 0.3.0, every webhook of the application, also without O(return_all).
     - In check mode, the webhooks as they would be; a webhook that would be created has no ID or token yet,
       and its C(trigger_url) is V(null).
     - C(trigger_url) is V(null) too when the trigger host is unknown (an O(api_url) other than Losant's public
