@@ -302,7 +302,6 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     diff_view,
     incomplete_listing,
     look_alike_filter,
-    look_alike_key,
     predicted_webhook,
     trigger_base,
     trigger_url,
@@ -312,7 +311,7 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     webhook_api,
     webhook_changes,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import Change, applied_changes
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import Change, WebhookSet, applied_changes
 
 # What a name missing from an inconsistent listing would lead to, by state.
 ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
@@ -382,7 +381,8 @@ class WebhookModule(LosantModule):
                                       % (webhook_id, self.params['application_id']))
             return webhook
         found = api.listing(look_alike_filter(name))
-        matches = [webhook for webhook in found.items if webhook.get('name') == name]
+        listed = WebhookSet(found.items)
+        matches = listed.by_name.get(name, [])
         if len(matches) > 1:
             ids = ', '.join(webhook['id'] for webhook in matches)
             self.module.fail_json(msg='%d webhooks are named %r (IDs %s); set webhook_id to choose one.'
@@ -392,19 +392,13 @@ class WebhookModule(LosantModule):
             self.module.fail_json(msg=unconfirmed_absence(found.problem, [name], consequence))
         if found.problem:
             self.module.warn(incomplete_listing(found.problem))
-        if not matches and self.params['state'] == 'present':
-            self.refuse_look_alike(found.items, name)
-        return matches[0] if matches else None
-
-    def refuse_look_alike(self, listed: list[dict[str, Any]], name: str) -> None:
-        """Before creating ``name``, make sure no webhook listed has a name that reads the same (``look_alike_key``)."""
-        key = look_alike_key(name)
-        others = [webhook.get('name') for webhook in listed
-                  if webhook.get('name') != name and look_alike_key(webhook.get('name') or '') == key]
-        if others:
+        look_alikes = listed.look_alikes([name]) if self.params['state'] == 'present' else {}
+        if look_alikes:
             self.module.fail_json(msg='Nothing was changed: name %r differs from webhook %r only by white space around '
                                       'it, invisible characters or Unicode spelling. Names are matched exactly, so this '
-                                      'would make a second webhook; write the name as the webhook has it.' % (name, others[0]))
+                                      'would make a second webhook; write the name as the webhook has it.'
+                                  % (name, look_alikes[name][0]))
+        return matches[0] if matches else None
 
     def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
         if current is None:

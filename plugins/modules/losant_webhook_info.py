@@ -244,6 +244,7 @@ from ansible_collections.losant.platform.plugins.module_utils._module import Los
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils._fields import validate_fields, validate_id
 from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
+from ansible_collections.losant.platform.plugins.module_utils._resource import Listing
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     WebhookApi,
@@ -269,13 +270,13 @@ class WebhookInfoModule(LosantModule):
         api = webhook_api(self)
         try:
             base = trigger_base(self.params)
-            found, complete = self.find(api)
-            webhooks = [with_trigger_url(webhook, base) for webhook in found]
+            found = self.find(api)
+            webhooks = [with_trigger_url(webhook, base) for webhook in found.items]
             if self.params['with_workflows']:
                 self.add_workflows(api, webhooks)
         except LosantError as error:
             self.fail(error, webhooks=[])
-        self.exit(changed=False, webhooks=webhooks, complete=complete)
+        self.exit(changed=False, webhooks=webhooks, complete=found.problem is None)
 
     def add_workflows(self, api: WebhookApi, webhooks: list[dict[str, Any]]) -> None:
         """Give each webhook its ``workflows``: None for every webhook when the token may not list them."""
@@ -284,15 +285,14 @@ class WebhookInfoModule(LosantModule):
         for webhook in webhooks:
             webhook['workflows'] = None if workflows is None else workflows[webhook['id']]
 
-    def find(self, api: WebhookApi) -> tuple[list[dict[str, Any]], bool]:
-        """The webhooks asked for, and whether the listing is known to be whole."""
+    def find(self, api: WebhookApi) -> Listing:
         if self.params['webhook_id']:
             webhook = api.get(self.params['webhook_id'])
-            return ([webhook] if webhook else []), True
+            return Listing([webhook] if webhook else [])
         listing = api.find_by_name(self.params['name']) if self.params['name'] is not None else api.listing()
         if listing.problem:
             self.module.warn(incomplete_listing(listing.problem))
-        return listing.items, listing.problem is None
+        return listing
 
 
 def main() -> None:
