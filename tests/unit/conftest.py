@@ -8,7 +8,8 @@ The ``emulator`` fixture is the emulator of tests/emulator, served from a thread
 (one server per process, back to its start for each test): seed webhooks and workflows, queue faults
 (a status with Losant's error body, a dropped connection, a given answer for the Nth request of a method
 and path), play personalities, and assert the requests from its journal (``calls``). Modules reach it
-through the real client with ``emulator.args()``; the client's own tests use ``requests_mock`` instead.
+through the real client with ``emulator.args()``; ``public_api`` is the emulator reached at Losant's public API
+address as well. The client's own tests use ``requests_mock`` instead.
 
 Every unit test fails after ``TIMEOUT`` seconds instead of hanging the run (a broken paging loop
 would otherwise loop forever). ansible-test units passes pytest its own ini file, so the timeout is
@@ -22,6 +23,7 @@ import itertools
 from typing import Any, Iterator, NamedTuple, Optional
 
 import pytest
+from requests.adapters import HTTPAdapter
 
 from ansible_collections.losant.platform.tests.emulator import flows as emulator_flows
 from ansible_collections.losant.platform.tests.emulator.admin import parse_fault
@@ -43,6 +45,8 @@ APP_ID = '5f0c1e2d3b4a59687a8b9c0d'
 TOKEN = 'tok-3f9a1c77e0b54d2e'
 # Where a private installation's webhooks are triggered (option trigger_base_url), for the tests that need it.
 TRIGGER_BASE = 'https://triggers.example.test/webhooks'
+# Losant's public API, where the modules know the trigger host (fixture public_api).
+PUBLIC_API = 'https://api.losant.com'
 COLLECTION = '/applications/%s/webhooks' % APP_ID
 FLOWS = '/applications/%s/flows' % APP_ID
 
@@ -149,3 +153,18 @@ def emulator(emulator_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -
     for variable in ('NO_PROXY', 'no_proxy'):
         monkeypatch.setenv(variable, '127.0.0.1')
     return Emulator(emulator_server)
+
+
+@pytest.fixture
+def public_api(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    """The emulator, reached at ``PUBLIC_API`` too: requests' transport sends what is addressed there to the
+    emulator (plain HTTP, no proxy), so modules given that api_url behave as for Losant's public API."""
+    send = HTTPAdapter.send
+
+    def to_emulator(adapter: HTTPAdapter, request: Any, **options: Any) -> Any:
+        if request.url.startswith(PUBLIC_API + '/'):
+            request.url = emulator.url + request.url[len(PUBLIC_API):]
+            options['proxies'] = {}
+        return send(adapter, request, **options)
+    monkeypatch.setattr(HTTPAdapter, 'send', to_emulator)
+    return emulator

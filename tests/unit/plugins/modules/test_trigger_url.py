@@ -14,9 +14,8 @@ import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils._webhook import is_public_api
 from ansible_collections.losant.platform.plugins.modules import losant_webhook, losant_webhook_info, losant_webhooks
-from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, TRIGGER_BASE, FakeApi, webhook
+from ansible_collections.losant.platform.tests.unit.conftest import PUBLIC_API, TRIGGER_BASE, Emulator, webhook
 
-PUBLIC_API = 'https://api.losant.com'
 PUBLIC_TRIGGER = 'https://triggers.losant.com/webhooks/'
 
 
@@ -33,12 +32,13 @@ def test_other_api_urls_are_not_losants_public_api(api_url):
     assert not is_public_api(api_url)
 
 
-def run(run_module: Any, module: Any, api_url: str = BASE_URL, **args: Any) -> dict[str, Any]:
-    hook = webhook('orders')
-    fake = FakeApi([hook])
-    with fake.serving(api_url.rstrip('/')):
-        result = run_module(module.main, dict(args, api_url=api_url, api_token='unit-token', application_id=APP_ID))
+def run(run_module: Any, emulator: Emulator, module: Any, api_url: str = '', **args: Any) -> dict[str, Any]:
+    """``module`` run on the webhook ``orders`` at ``api_url`` (the emulator's own address by default); its result,
+    and the webhook's trigger token as ``token``."""
+    hook = emulator.seed(webhook('orders'))[0]
+    result = run_module(module.main, emulator.args(api_url=api_url or emulator.url, **args))
     assert result.exit_code == 0, result.result
+    assert emulator.calls and all(call.status == 200 for call in emulator.calls)
     return dict(result.result, token=hook['token'])
 
 
@@ -57,53 +57,49 @@ MODULES = [
 
 
 @pytest.mark.parametrize('module, args', MODULES)
-def test_the_public_api_gives_the_public_trigger_url(run_module, module, args):
-    result = run(run_module, module, PUBLIC_API, **args)
+def test_the_public_api_gives_the_public_trigger_url(run_module, public_api, module, args):
+    result = run(run_module, public_api, module, PUBLIC_API, **args)
     assert trigger_urls(result) == [PUBLIC_TRIGGER + result['token']]
 
 
 @pytest.mark.parametrize('module, args', MODULES)
-def test_another_api_without_trigger_base_url_gives_a_null_trigger_url(run_module, module, args):
-    result = run(run_module, module, **args)
+def test_another_api_without_trigger_base_url_gives_a_null_trigger_url(run_module, emulator, module, args):
+    result = run(run_module, emulator, module, **args)
     assert trigger_urls(result) == [None]
     assert 'triggers.losant.com' not in str(result)
 
 
 @pytest.mark.parametrize('module, args', MODULES)
-def test_trigger_base_url_names_the_trigger_host(run_module, module, args):
-    result = run(run_module, module, trigger_base_url=TRIGGER_BASE + '/', **args)
+def test_trigger_base_url_names_the_trigger_host(run_module, emulator, module, args):
+    result = run(run_module, emulator, module, trigger_base_url=TRIGGER_BASE + '/', **args)
     assert trigger_urls(result) == [TRIGGER_BASE + '/' + result['token']]
 
 
 @pytest.mark.parametrize('module, args', MODULES)
-def test_trigger_base_url_comes_from_the_environment_too(run_module, monkeypatch, module, args):
+def test_trigger_base_url_comes_from_the_environment_too(run_module, public_api, monkeypatch, module, args):
     monkeypatch.setenv('LOSANT_TRIGGER_BASE_URL', TRIGGER_BASE)
-    result = run(run_module, module, PUBLIC_API, **args)
+    result = run(run_module, public_api, module, PUBLIC_API, **args)
     assert trigger_urls(result) == [TRIGGER_BASE + '/' + result['token']]
 
 
 @pytest.mark.parametrize('module, args', [(losant_webhook, {'name': 'new'}),
                                           (losant_webhooks, {'config': [{'name': 'new'}]})])
-def test_a_webhook_check_mode_would_create_has_a_null_trigger_url_in_both_modules(run_module, module, args):
-    fake = FakeApi([])
-    with fake.serving(BASE_URL):
-        result = run_module(module.main, dict(args, api_url=BASE_URL, api_token='unit-token', application_id=APP_ID,
-                                              trigger_base_url=TRIGGER_BASE), check_mode=True)
-    assert result.exit_code == 0 and result.result['changed'] is True and fake.writes == []
+def test_a_webhook_check_mode_would_create_has_a_null_trigger_url_in_both_modules(run_module, emulator, module, args):
+    result = run_module(module.main, emulator.args(trigger_base_url=TRIGGER_BASE, **args), check_mode=True)
+    assert result.exit_code == 0 and result.result['changed'] is True
+    assert [call.method for call in emulator.calls] == ['GET']
     assert trigger_urls(result.result) == [None]
 
 
 @pytest.mark.parametrize('value', ['triggers.example.test/webhooks', 'ftp://triggers.example.test', ''])
-def test_a_trigger_base_url_that_is_no_http_url_fails_before_any_request(run_module, fake_api, value):
-    result = run_module(losant_webhook_info.main, {'api_url': BASE_URL, 'api_token': 'unit-token',
-                                                   'application_id': APP_ID, 'trigger_base_url': value})
-    assert result.exit_code == 1 and fake_api.calls == []
+def test_a_trigger_base_url_that_is_no_http_url_fails_before_any_request(run_module, emulator, value):
+    result = run_module(losant_webhook_info.main, emulator.args(trigger_base_url=value))
+    assert result.exit_code == 1 and emulator.calls == []
     assert 'trigger_base_url must be an http:// or https:// URL with a host name' in result.result['msg']
 
 
-def test_a_bad_trigger_base_url_from_the_environment_names_the_variable(run_module, fake_api, monkeypatch):
+def test_a_bad_trigger_base_url_from_the_environment_names_the_variable(run_module, emulator, monkeypatch):
     monkeypatch.setenv('LOSANT_TRIGGER_BASE_URL', 'triggers.example.test')
-    result = run_module(losant_webhook_info.main, {'api_url': BASE_URL, 'api_token': 'unit-token',
-                                                   'application_id': APP_ID})
-    assert result.exit_code == 1 and fake_api.calls == []
+    result = run_module(losant_webhook_info.main, emulator.args())
+    assert result.exit_code == 1 and emulator.calls == []
     assert '(from the environment variable LOSANT_TRIGGER_BASE_URL)' in result.result['msg']
