@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from ansible.errors import AnsibleActionFail
@@ -17,7 +17,7 @@ from ansible.plugins import loader as plugin_loader
 
 from ansible_collections.losant.platform.plugins.action import drift_check, losant_webhooks
 from ansible_collections.losant.platform.plugins.module_utils import _client as client
-from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, webhook
+from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, TOKEN, Emulator
 from ansible_collections.losant.platform.tests.unit.plugins.action.real_task import action_for_task
 
 DECLARED = [{'name': 'orders', 'description': 'new'}]
@@ -37,19 +37,18 @@ def step(name: str, task_vars: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
+def api(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
     # The plugin loader finds losant_webhooks' action plugin so (plain pytest, as make mutation runs the
     # tests, has no collection finder).
     def get(name: str, **parts: Any) -> Any:
         assert name == 'losant.platform.losant_webhooks'
         return losant_webhooks.ActionModule(**parts)
     monkeypatch.setattr(plugin_loader.action_loader, 'get', get)
-    monkeypatch.setenv('LOSANT_API_TOKEN', 'token')
-    monkeypatch.setenv('LOSANT_API_URL', BASE_URL)
+    monkeypatch.setenv('LOSANT_API_TOKEN', TOKEN)
+    monkeypatch.setenv('LOSANT_API_URL', emulator.url)
     monkeypatch.setattr(client, 'backoff_delay', lambda attempt, retry_after=None: 0)
-    fake = FakeApi([webhook('orders', description='old')])
-    with fake.serving():
-        yield fake
+    emulator.seed({'name': 'orders', 'description': 'old'})
+    return emulator
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 
 """The in-process path as a play runs it (real_task.py), nothing of the action stubbed: ansible-core builds
 the module arguments (check mode, diff, the task's environment) and reads the printed result. Only the
-Losant API is the test double (tests/unit/api_double.py)."""
+Losant API is the emulator's (the ``emulator`` fixture), reached through the real client."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import types
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import pytest
 
@@ -22,12 +22,12 @@ from ansible.utils.display import Display
 from ansible_collections.losant.platform.plugins.action import losant_webhook, losant_webhooks
 from ansible_collections.losant.platform.plugins.module_utils import _client as client
 from ansible_collections.losant.platform.plugins.plugin_utils import in_process
-from ansible_collections.losant.platform.tests.unit.api_double import APP_ID, BASE_URL, FakeApi, webhook
+from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, TOKEN, Emulator
 from ansible_collections.losant.platform.tests.unit.plugins.action.real_task import action_for_task
 
-TOKEN = 'task-environment-token'
 PASSWORD = 'hunter2-in-process'
-ENVIRONMENT = {'LOSANT_API_TOKEN': TOKEN, 'LOSANT_API_URL': BASE_URL}
+# The task's environment; the api fixture adds LOSANT_API_URL, its emulator's.
+ENVIRONMENT = {'LOSANT_API_TOKEN': TOKEN}
 UPDATE = {'application_id': APP_ID, 'name': 'orders', 'description': 'new', 'basic_auth_username': 'u',
           'basic_auth_password': PASSWORD}
 
@@ -51,10 +51,11 @@ def in_the_controller(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def api() -> Iterator[FakeApi]:
-    fake = FakeApi([webhook('orders', description='old')])
-    with fake.serving():
-        yield fake
+def api(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    """The emulator holding the webhook ``orders``, which the task's environment reaches."""
+    monkeypatch.setitem(ENVIRONMENT, 'LOSANT_API_URL', emulator.url)
+    emulator.seed({'name': 'orders', 'description': 'old'})
+    return emulator
 
 
 @pytest.fixture
@@ -76,25 +77,29 @@ def text(result: dict[str, Any]) -> str:
 def test_check_mode_predicts_the_update_and_writes_nothing(api):
     result = run(losant_webhook.ActionModule, UPDATE, check_mode=True, diff=True)
     assert result['changed'] is True and not result.get('failed')
-    assert api.writes == [] and api.stored[result['webhook']['id']]['description'] == 'old'
+    assert api.writes == [] and api.stored()[result['webhook']['id']]['description'] == 'old'
     assert result['diff']['before']['description'] == 'old' and result['diff']['after']['description'] == 'new'
 
 
 def test_without_check_mode_the_update_is_written(api):
     result = run(losant_webhook.ActionModule, UPDATE)
     assert result['changed'] is True
-    assert [(call.method, call.body['description']) for call in api.writes] == [('PATCH', 'new')]
+    hook_id = result['webhook']['id']
+    assert [(call.method, call.path, call.body['description']) for call in api.writes] == [
+        ('PATCH', '%s/%s' % (COLLECTION, hook_id), 'new')]
+    assert api.stored()[hook_id]['description'] == 'new'
     assert 'diff' not in result  # no --diff
 
 
 def test_the_task_environment_reaches_the_module_and_is_gone_afterwards(api):
     run(losant_webhook.ActionModule, UPDATE)
-    assert {call.headers['Authorization'] for call in api.calls} == {'Bearer ' + TOKEN}
+    # The emulator takes only TOKEN, which no variable of the process holds.
+    assert api.calls and {call.status for call in api.calls} == {200}
     assert not set(ENVIRONMENT) & set(os.environ)
 
 
 def test_without_a_token_anywhere_the_task_fails_before_any_request(api):
-    result = run(losant_webhook.ActionModule, UPDATE, environment=[{'LOSANT_API_URL': BASE_URL}])
+    result = run(losant_webhook.ActionModule, UPDATE, environment=[{'LOSANT_API_URL': api.url}])
     assert result['failed'] is True and 'api_token' in result['msg']
     assert api.calls == []
 
@@ -112,11 +117,13 @@ def test_the_result_has_none_of_the_internal_keys(api):
 
 
 def test_an_api_error_fails_the_task_with_its_status(api):
-    api.fail_write, api.failure = 1, (403, 'Forbidden', 'no webhooks.patch')
+    hook_id = next(iter(api.stored()))
+    api.fail('PATCH', '%s/%s' % (COLLECTION, hook_id), 403, 'Forbidden', 'no webhooks.patch')
     result = run(losant_webhook.ActionModule, UPDATE)
     assert result['failed'] is True and result['changed'] is False
     assert '403' in result['msg'] and 'no webhooks.patch' in result['msg']
-    assert [stored['description'] for stored in api.stored.values()] == ['old']
+    assert [call.status for call in api.writes] == [403]
+    assert [stored['description'] for stored in api.stored().values()] == ['old']
 
 
 def test_each_run_of_a_worker_shows_only_its_own_warnings(api, warnings_shown):
