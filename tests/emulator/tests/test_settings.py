@@ -100,15 +100,6 @@ def test_config_file_takes_settings_and_a_personality():
             State().load_config(bad)
 
 
-def test_reset_restores_start_up_settings_not_defaults():
-    state = State()
-    state.load_config({"personality": "regex-filter"})
-    state.mark_initial()
-    state.update_settings({"personality": "hal-etag"})
-    state.reset()
-    assert state.settings == {**DEFAULTS, "filter_syntax": "regex"}
-
-
 # -- filter_case and filter_syntax ------------------------------------------------------------
 
 def test_sensitive_filter_matches_case_exactly(emulator):

@@ -172,11 +172,11 @@ def module_process(plugin: Any, executed: list[dict[str, Any]]) -> Any:
     return plugin
 
 
-@pytest.mark.parametrize('value', [False, 'no', 'false'])
-def test_the_task_variable_turns_the_in_process_path_off(api, said, value):
+def test_the_task_variable_turns_the_in_process_path_off(api, said):
+    # test_in_process.py reads every spelling of false; this is the path a task takes with one.
     executed: list[dict[str, Any]] = []
     plugin = module_process(action(losant_webhook.ActionModule, UPDATE), executed)
-    result = plugin.run(task_vars={'losant_in_process': value})
+    result = plugin.run(task_vars={'losant_in_process': 'no'})
     assert result['ran'] == 'as a module process' and len(executed) == 1 and api.calls == []
     assert said == ['losant.platform: running losant_webhook as a module: losant_in_process is false']
 
