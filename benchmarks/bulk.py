@@ -17,7 +17,7 @@ DRIFT_EVERY = 10  # every tenth webhook differs: 10% drift
 BULK = 'losant_webhooks, one task'
 SERIAL = 'losant_webhooks, one task, concurrency 1'
 LOOP = 'losant_webhook loop, in-process, by name'
-CONCURRENCY = 16  # the module's default ceiling (it starts at 4 and adapts)
+CONCURRENCY = 32  # the module's default ceiling (it starts at 4 and adapts)
 # The floor: 1000 webhooks with 10% drift at 50 ms per request, converged this far above start-up.
 FLOOR_SIZE, FLOOR_LATENCY_MS, FLOOR_SECONDS = 1000, 50, 2.0
 # Start-up is measured with the same play and list, running this instead of the task: loading a

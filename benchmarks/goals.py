@@ -33,7 +33,7 @@ OVER_START_UP, LARGE_OVER_START_UP, LARGE_MEGABYTES = 1.0, 3.0, 80
 LOOP_SIZE, QUICK_LOOP_SIZE, LOOP_RATIO = 200, 5, 1.5
 THROTTLE_AT = 4
 # losant_webhooks' defaults (concurrency.START, option concurrency) and the API's page size, for the network floor.
-START_IN_FLIGHT, CEILING, PAGE = 4, 16, 1000
+START_IN_FLIGHT, CEILING, PAGE = 4, 32, 1000
 BULK_TASK = [{'name': 'converge every webhook', 'losant.platform.losant_webhooks': {
     'application_id': '{{ app }}', 'state': 'merged', 'config': '{{ config }}'}}]
 DEBUG_LOOP = [{'name': 'each item', 'ansible.builtin.debug': {'msg': '{{ item.name }}'}, 'loop': '{{ hooks }}',

@@ -126,7 +126,7 @@ def section_goals(results: dict[str, Any]) -> str:
             'above a no-op playbook with the same play and list, with the CPU time (user and system, every process) '
             'above that no-op run, which load stretches less than wall time, and the network floor at 50 ms (the list '
             'pages one after another, then the writes in rounds of as many as the default adaptive concurrency allows, '
-            '4, 8, then 16): their sum is the least an idle machine can take. Worker memory is the peak resident set '
+            '4, 8, 16, then 32): their sum is the least an idle machine can take. Worker memory is the peak resident set '
             'of the run\'s largest process, the task\'s worker (forked from `ansible-playbook`, so it counts the '
             'pages it shares with it), above the same peak of the same play and variables with a no-op task: '
             'Ansible alone, holding the list, peaks at 56 to 85 MB depending on the ansible-core, which is not the '

@@ -166,7 +166,8 @@ options:
         of the plan, and results and diffs keep that order whatever order they finish in.
       - The module starts with 4 writes in flight (or this many if fewer) and adapts, as TCP does. Each write
         answered without throttling allows one more, up to this ceiling; an HTTP 429 or 503 halves the number
-        (down to 1).
+        (down to 1). So the default is reached only while the API accepts every write; set a lower ceiling for an
+        API that slows down under load instead of throttling.
       - V(1) sends each write only after the one before has succeeded.
       - After a write fails, no further write starts; those already in flight finish, and the failure
         lists each write as applied, not applied, or of unknown outcome.
@@ -174,7 +175,7 @@ options:
         met it.
     type: int
     version_added: 0.2.0
-    default: 16
+    default: 32
   return_all:
     description:
       - Return every webhook of the application in RV(webhooks), RV(before) and RV(after), not only those the run
@@ -624,7 +625,7 @@ class WebhooksModule(LosantModule):
             'delete_all': {'type': 'bool', 'default': False},
             'update_secrets': {'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
             'include_workflows': {'type': 'bool', 'default': False},
-            'concurrency': {'type': 'int', 'default': 16},
+            'concurrency': {'type': 'int', 'default': 32},
             'max_deletions': {'type': 'int'},
             'return_all': {'type': 'bool', 'default': False},
             'ignore_fields': {'type': 'list', 'elements': 'str', 'default': [], 'choices': IGNORABLE_FIELDS},

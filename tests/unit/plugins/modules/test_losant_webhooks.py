@@ -13,6 +13,7 @@ import pytest
 import requests
 from ansible.module_utils.common.parameters import PASS_VARS
 
+from ansible_collections.losant.platform.plugins.module_utils import _concurrency, _webhook_set
 from ansible_collections.losant.platform.plugins.modules import losant_webhooks
 from ansible_collections.losant.platform.tests.unit.api_double import (
     APP_ID,
@@ -175,6 +176,22 @@ def test_concurrency_below_one_fails_before_any_request(converge):
     fake = FakeApi([webhook('a')])
     run = converge(fake, 'merged', [{'name': 'a', 'enabled': False}], concurrency=0)
     assert run.exit_code == 1 and 'concurrency must be 1 or more, got 0' in run.result['msg'] and fake.calls == []
+
+
+def test_writes_may_grow_to_32_in_flight_by_default(run_module, monkeypatch):
+    ceilings = []
+
+    class RecordedLimit(_concurrency.AdaptiveLimit):
+        def __init__(self, ceiling: int, *args: Any) -> None:
+            ceilings.append(ceiling)
+            super().__init__(ceiling, *args)
+
+    monkeypatch.setattr(_webhook_set, 'AdaptiveLimit', RecordedLimit)
+    fake = FakeApi([webhook('a')])
+    with fake.serving():
+        run = run_module(losant_webhooks.main, {'api_url': BASE_URL, 'api_token': 'unit-token', 'application_id': APP_ID,
+                                                'config': [{'name': 'a', 'enabled': False}]})
+    assert run.result['changed'] is True and ceilings == [32]
 
 
 def test_overridden_with_empty_config_refuses_without_delete_all(converge):
