@@ -63,6 +63,7 @@ def test_every_connection_option_comes_from_its_variable(run_module, emulator, e
     assert [{key: made[key] for key in ['api_url', *FROM_ALL_SET]} for made in client_options] == [
         dict(FROM_ALL_SET, api_url=emulator.url)]
     assert emulator.calls[0].status == 200, 'the address and the token reached the API'
+    assert TOKEN not in run.output
 
 
 def test_an_option_set_in_the_task_wins_over_its_variable(run_module, emulator, environment, client_options):
