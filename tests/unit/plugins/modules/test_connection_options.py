@@ -63,12 +63,6 @@ def test_bad_connection_input_fails_before_any_request(run_module, emulator, opt
     assert message in run.result['msg'] and TOKEN[6:] not in run.output
 
 
-def test_api_retries_reaches_the_client(run_module, emulator):
-    emulator.fail('GET', COLLECTION, 503, 'ServiceUnavailable', 'Down', count=3)
-    run = run_module(losant_webhook_info.main, emulator.args(api_retries=1))
-    assert len(emulator.calls) == 2 and run.result['msg'].endswith('Down (2 attempts)')
-
-
 @pytest.mark.parametrize('spelling', ['%s\n', '  %s ', '\t%s/\r\n'])
 def test_whitespace_around_the_api_url_is_removed(run_module, emulator, spelling):
     run = run_module(losant_webhook_info.main, emulator.args(api_url=spelling % emulator.url))
