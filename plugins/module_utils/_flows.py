@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional, Sequence
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
-from ansible_collections.losant.platform.plugins.module_utils._resource import Resource
+from ansible_collections.losant.platform.plugins.module_utils._resource import Listing, Resource, ResourceApi
 
 # The API takes at most 100 trigger filters per request.
 TRIGGER_FILTER_MAX = 100
@@ -20,8 +20,8 @@ NO_FLOWS_SCOPE = ('The API token may not list workflows (that needs a scope such
                   'all.Application.read), so %s: %s')
 LEFT_WITHOUT_TRIGGER = 'left without a trigger: its webhook is deleted'
 DELETED_WITH_WEBHOOK = 'deleted with its webhook (include_workflows)'
-REPEATED_PAGE = ('The workflow listing answered a later page with workflows of earlier pages, so reading stopped there: '
-                 'the workflows listed for the webhooks may be incomplete.')
+INCOMPLETE = ('The workflow listing stayed inconsistent when read a second time (%s): the workflows listed for the '
+              'webhooks may be incomplete.')
 
 
 def is_flow(body: Any) -> bool:
@@ -35,41 +35,22 @@ WORKFLOWS = Resource('workflow', 'flows', matches=is_flow, page_size=100)
 
 
 class FlowApi:
-    """Read-only access to the workflows of one application."""
+    """Read-only access to the workflows of one application, through the resources' pager."""
 
     def __init__(self, client: LosantClient, application_id: str) -> None:
-        self.client = client
-        self.path = WORKFLOWS.path(application_id)
-        self.repeated_page = False  # a page held only workflows of earlier pages: the server ignored the page number
+        self.api = ResourceApi(WORKFLOWS, client, application_id)
 
-    def triggered_by(self, webhook_ids: Sequence[str]) -> list[dict[str, Any]]:
-        """Every workflow with a webhook trigger on one of ``webhook_ids``, one query per 100 webhooks."""
+    def triggered_by(self, webhook_ids: Sequence[str]) -> Listing:
+        """Every workflow with a webhook trigger on one of ``webhook_ids``, one listing per 100 webhooks."""
         found: dict[str, dict[str, Any]] = {}
+        problems = []
         for start in range(0, len(webhook_ids), TRIGGER_FILTER_MAX):
-            for flow in self._list(trigger_filter(webhook_ids[start:start + TRIGGER_FILTER_MAX])):
-                found.setdefault(flow.get('id'), flow)
-        return list(found.values())
-
-    def _list(self, filters: dict[str, str]) -> list[dict[str, Any]]:
-        params: dict[str, Any] = dict(filters, perPage=WORKFLOWS.page_size, sortField='name', sortDirection='asc')
-        flows: list[dict[str, Any]] = []
-        ids: set[str] = set()
-        page = 0
-        while True:
-            params['page'] = page
-            body = self.client.request('GET', self.path, params=params, expect=WORKFLOWS.page)
-            listed = body.get('items') or []
-            items = [flow for flow in listed if flow['id'] not in ids]
-            if listed and not items:
-                self.repeated_page = True
-                return flows
-            flows.extend(items)
-            ids.update(flow['id'] for flow in items)
-            page += 1
-            total = body.get('totalCount')
-            # Without a totalCount, only an empty page says there are no more: servers may page by fewer.
-            if not items or (total is not None and len(flows) >= total):
-                return flows
+            listing = self.api.listing(query=trigger_filter(webhook_ids[start:start + TRIGGER_FILTER_MAX]))
+            if listing.problem:
+                problems.append(listing.problem)
+            for flow in listing.items:
+                found.setdefault(flow['id'], flow)
+        return Listing(list(found.values()), '; '.join(problems) or None)
 
 
 def trigger_filter(webhook_ids: Sequence[str]) -> dict[str, str]:
@@ -133,12 +114,12 @@ class WorkflowImpact:
         if not webhooks:
             return []
         try:
-            flows = self.api.triggered_by([webhook['id'] for webhook in webhooks])
+            listing = self.api.triggered_by([webhook['id'] for webhook in webhooks])
         except LosantError as error:
             if error.status != 403:
                 raise
             self.warn(NO_FLOWS_SCOPE % (consequence, error))
             return None
-        if self.api.repeated_page:
-            self.warn(REPEATED_PAGE)
-        return flows
+        if listing.problem:
+            self.warn(INCOMPLETE % listing.problem)
+        return listing.items

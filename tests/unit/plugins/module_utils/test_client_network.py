@@ -24,7 +24,7 @@ from ansible_collections.losant.platform.plugins.module_utils._client import (
     retry_errors,
     token_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils._flows import REPEATED_PAGE, FlowApi, WorkflowImpact
+from ansible_collections.losant.platform.plugins.module_utils._flows import FlowApi
 from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi
 
 API = 'https://api.example.test'
@@ -430,20 +430,9 @@ def test_a_workflow_listing_without_total_count_is_read_until_an_empty_page(clie
     flows = [{'id': 'f%d' % index, 'triggers': [{'type': 'webhook', 'key': 'a' * 24}]} for index in range(3)]
     pages = [{'items': flows[:2]}, {'items': flows[2:]}, {'items': []}]
     requests_mock.get(FLOWS, [{'json': page} for page in pages])
-    assert [flow['id'] for flow in FlowApi(client, '5b3a0c1e9f1d2c0012345678').triggered_by(['a' * 24])] == [
-        'f0', 'f1', 'f2']
+    listing = FlowApi(client, '5b3a0c1e9f1d2c0012345678').triggered_by(['a' * 24])
+    assert [flow['id'] for flow in listing.items] == ['f0', 'f1', 'f2'] and listing.problem is None
     assert [request.qs['page'] for request in requests_mock.request_history] == [['0'], ['1'], ['2']]
-
-
-def test_a_workflow_listing_that_ignores_the_page_number_stops_at_the_repeat_and_warns(client, requests_mock):
-    hook = {'id': 'a' * 24, 'name': 'hook'}
-    flow = {'id': 'f1', 'name': 'router', 'enabled': True, 'triggers': [{'type': 'webhook', 'key': hook['id']}]}
-    requests_mock.get(FLOWS, json={'items': [flow]})  # every page, without a totalCount
-    warnings = []
-    affected = WorkflowImpact(client, '5b3a0c1e9f1d2c0012345678', warnings.append).of([hook], include_workflows=False)
-    assert [one['id'] for one in affected] == ['f1']
-    assert [request.qs['page'] for request in requests_mock.request_history] == [['0'], ['1']]
-    assert warnings == [REPEATED_PAGE]
 
 
 @pytest.mark.parametrize('options, hint', [

@@ -226,6 +226,48 @@ def test_webhooks_page_through_the_workflows_of_a_delete(run, emulator, served_p
     assert [query['page'] for query in flow_queries(emulator)] == [str(page) for page in range(-(-150 // served_per_page))]
 
 
+def seed_workflows_of(emulator: Emulator, count: int) -> list[dict[str, Any]]:
+    """The webhook 'old' with ``count`` workflows it triggers, named flow-000, flow-001, ..."""
+    old = webhook('old')
+    emulator.seed(old)
+    flows = [flow('flow-%03d' % index, old['id']) for index in range(count)]
+    emulator.seed_flows(*flows)
+    return flows
+
+
+@pytest.mark.parametrize('second_page', ['repeats the first', 'counts fewer'])
+def test_webhooks_read_the_workflows_again_when_their_pages_disagree(run, emulator, second_page):
+    """Workflows changed while their pages were read: the listing is read again, and complete the second time."""
+    flows = seed_workflows_of(emulator, 150)
+    page = {'items': [flows[0]], 'totalCount': 150} if second_page == 'repeats the first' else {
+        'items': [], 'totalCount': 100}
+    emulator.fault(method='GET', path=FLOWS, after=1, status=200, body=page)
+    outcome = run(losant_webhooks, check_mode=True, state='deleted', config=[{'name': 'old'}])
+    assert [entry['name'] for entry in outcome.result['affected_workflows']] == [one['name'] for one in flows]
+    assert [query['page'] for query in flow_queries(emulator)] == ['0', '1', '0', '1']
+    assert 'warnings' not in outcome.result
+
+
+def test_webhooks_warn_when_the_workflow_listing_stays_inconsistent(run, emulator):
+    """A server that ignores the page number answers every page alike: read twice, then a warning."""
+    flows = seed_workflows_of(emulator, 1)
+    emulator.fault(method='GET', path=FLOWS, status=200, body={'items': flows}, count=4)
+    outcome = run(losant_webhooks, check_mode=True, state='deleted', config=[{'name': 'old'}])
+    assert [entry['id'] for entry in outcome.result['affected_workflows']] == [flows[0]['id']]
+    assert [query['page'] for query in flow_queries(emulator)] == ['0', '1', '0', '1']
+    assert ('The workflow listing stayed inconsistent when read a second time (page 1 repeated 1 workflows of earlier '
+            'pages): the workflows listed for the webhooks may be incomplete.') in warnings(outcome)
+
+
+def test_webhooks_ask_for_the_servers_page_size_when_it_refuses_theirs(run, emulator):
+    flows = seed_workflows_of(emulator, 120)
+    emulator.settings(max_per_page=50, per_page_over_max='error')
+    result = run(losant_webhooks, check_mode=True, state='deleted', config=[{'name': 'old'}]).result
+    assert [entry['name'] for entry in result['affected_workflows']] == [one['name'] for one in flows]
+    assert [(query['page'], query.get('perPage')) for query in flow_queries(emulator)] == [
+        ('0', '100'), ('0', None), ('1', None), ('2', None)]
+
+
 def test_webhooks_without_deletes_do_not_look_up_workflows(run, emulator):
     emulator.seed(webhook('a'))
     result = run(losant_webhooks, state='merged', config=[{'name': 'a', 'enabled': False}]).result
@@ -265,7 +307,8 @@ def test_a_flows_error_that_echoes_the_trigger_token_or_a_secret_is_scrubbed(run
     old = webhook('old', basicAuthPassword='listed-password')
     emulator.seed(old)
     echo = 'no workflows for %s (%s)' % (old['token'], 'listed-password')
-    emulator.fail('GET', FLOWS, 400, 'Validation', echo)
+    # count=2: the pager asks once more without perPage after a 400 on the first page.
+    emulator.fail('GET', FLOWS, 400, 'Validation', echo, count=2)
     outcome = run(module, **args)
     assert outcome.exit_code == 1 and emulator.writes == []
     assert outcome.result['error_message'] == 'no workflows for ******** (********)'
