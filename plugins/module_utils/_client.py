@@ -34,10 +34,6 @@ else:
 # The API version whose schemas the collection follows, in the form Losant's own clients send.
 ACCEPT_VERSION = '^1.30.0'
 RETRIED_STATUSES = frozenset((429, 502, 503, 504))
-# A create that met a gateway error or a broken connection may have been applied, and sending it
-# again would make a second webhook: creates are retried only when the API says it did nothing, in its
-# own JSON error for a 503 (a proxy's 503 may follow a create the API received).
-CREATE_RETRIED_STATUSES = frozenset((429, 503))
 LOSANT_ERROR_TYPE = re.compile(r'[A-Z][A-Za-z]*\Z')
 # Statuses after which a write may have been applied although it failed.
 UNKNOWN_OUTCOME_STATUSES = frozenset((502, 504))
@@ -491,10 +487,11 @@ class LosantClient:
                                                       else 'a redirect without a Location'), status)
         if status in RETRIED_STATUSES:
             error = error_from_response(method, path, response)
-            losant_said_it = is_losant_error(response)
             error.outcome_unknown = writing and status in UNKNOWN_OUTCOME_STATUSES
-            # 429 says the request was not handled, whoever answers; a 503 only when the API itself says so.
-            if method != 'POST' or status == 429 or (status in CREATE_RETRIED_STATUSES and losant_said_it):
+            # A create sent again after it was applied makes a second object, so it is retried only when nothing was
+            # handled: a 429 says so whoever answers, a 503 only in the API's own error (a proxy's may follow a create
+            # the API received).
+            if method != 'POST' or status == 429 or (status == 503 and is_losant_error(response)):
                 raise RetryLater(error, response.headers.get('Retry-After'))
             error.outcome_unknown = True  # a gateway error, or a proxy's answer after the API may have had it
             error.attempts = 1
