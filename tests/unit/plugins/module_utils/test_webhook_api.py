@@ -2,15 +2,13 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Comparison, masking, diffs and the webhook API calls, against the API double."""
+"""Comparison, masking and diffs, and the webhook API calls against the emulator (the ``emulator`` fixture)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
 from ansible_collections.losant.platform.plugins.module_utils._fields import (
     MASK,
     changed_fields,
@@ -26,38 +24,35 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     trigger_url,
 )
 from ansible_collections.losant.platform.plugins.module_utils._resource import describe_write
-from ansible_collections.losant.platform.tests.unit.api_double import FakeApi, Reply
+from ansible_collections.losant.platform.tests.unit.conftest import (
+    APP_ID,
+    COLLECTION,
+    TOKEN,
+    Emulator,
+    losant_error,
+    webhook,
+)
 
-APP = '5b3a0c1e9f1d2c0012345678'
 HOOK = '5b3a0c1e9f1d2c00abcdef01'
-PATH = '/applications/%s/webhooks' % APP
+HOOK_PATH = '%s/%s' % (COLLECTION, HOOK)
 
 
-HOOK_PATH = '%s/%s' % (PATH, HOOK)
+@pytest.fixture
+def api(emulator: Emulator) -> WebhookApi:
+    """The application's webhook API through the real client, which does not retry."""
+    return WebhookApi(LosantClient(emulator.url, TOKEN, retries=0), APP_ID)
 
 
-def answering(method: str, path: str, *answers: Any) -> FakeApi:
-    """The API double answering only the next requests ``method path``, with these bodies or raising these errors."""
-    fake = FakeApi(scripted_only=True)
-    fake.script(method, path, *(answer if isinstance(answer, Exception) else Reply(200, answer) for answer in answers))
-    return fake
-
-
-def sent(fake: FakeApi) -> list[tuple]:
-    """(method, path, body, params) of every request, in order."""
-    return [call[:4] for call in fake.calls]
-
-
-def page(names: list[str], total: int, first_id: int = 0) -> dict[str, Any]:
-    return {'items': [{'id': '%024x' % (first_id + index), 'name': name} for index, name in enumerate(names)],
-            'totalCount': total, 'count': len(names)}
+def sent(emulator: Emulator) -> list[tuple]:
+    """(method, path, body, query) of every request, in order."""
+    return [call[:4] for call in emulator.calls]
 
 
 # desired_fields and changed_fields
 
 def test_desired_fields_keeps_only_set_options_keyed_by_api_key():
     params = {'name': 'orders', 'description': None, 'response_code': 201, 'enabled': False,
-              'basic_auth_username': '', 'wait_for_reply': None, 'application_id': APP, 'state': 'present'}
+              'basic_auth_username': '', 'wait_for_reply': None, 'application_id': APP_ID, 'state': 'present'}
     assert desired_fields(FIELDS, params) == {'name': 'orders', 'responseCode': 201, 'enabled': False,
                                               'basicAuthUsername': ''}
 
@@ -124,157 +119,145 @@ def test_trigger_url_uses_the_token():
 
 
 def test_predicted_webhook_overlays_the_body_on_the_platform_defaults():
-    webhook = predicted_webhook({'name': 'n', 'responseCode': 201, 'enabled': False}, APP)
+    webhook = predicted_webhook({'name': 'n', 'responseCode': 201, 'enabled': False}, APP_ID)
     assert webhook == {'name': 'n', 'responseCode': 201, 'verificationType': 'none',
                        'waitForReply': False, 'isWebsocket': False,
                        'castBuffersAs': 'array', 'annotateMultipart': False, 'enabled': False,
-                       'applicationId': APP}
+                       'applicationId': APP_ID}
 
 
 def test_describe_write_masks_the_body():
-    assert describe_write(FIELDS, 'PATCH', PATH, {'basicAuthPassword': 'pw'}, {'x': '1'}) == {
-        'method': 'PATCH', 'path': PATH, 'body': {'basicAuthPassword': MASK}, 'params': {'x': '1'}}
-    assert describe_write(FIELDS, 'DELETE', PATH) == {'method': 'DELETE', 'path': PATH}
+    assert describe_write(FIELDS, 'PATCH', COLLECTION, {'basicAuthPassword': 'pw'}, {'x': '1'}) == {
+        'method': 'PATCH', 'path': COLLECTION, 'body': {'basicAuthPassword': MASK}, 'params': {'x': '1'}}
+    assert describe_write(FIELDS, 'DELETE', COLLECTION) == {'method': 'DELETE', 'path': COLLECTION}
 
 
 # WebhookApi.listing / find_by_name
 
-def test_list_asks_for_big_pages_sorted_by_name_and_filters_by_name():
-    client = answering('GET', PATH, page(['a'], 1))
-    assert [hook['name'] for hook in WebhookApi(client, APP).listing(name_pattern='a*').items] == ['a']
-    assert sent(client) == [('GET', PATH, None, {'perPage': 1000, 'sortField': 'name', 'sortDirection': 'asc',
-                                                 'filterField': 'name', 'filter': 'a*', 'page': 0})]
+def test_list_asks_for_big_pages_sorted_by_name_and_filters_by_name(emulator, api):
+    emulator.seed(webhook('b'), webhook('ab'), webhook('a'))
+    assert [hook['name'] for hook in api.listing(name_pattern='a*').items] == ['a', 'ab']
+    assert sent(emulator) == [('GET', COLLECTION, None, {
+        'perPage': '1000', 'sortField': 'name', 'sortDirection': 'asc', 'filterField': 'name', 'filter': 'a*',
+        'page': '0'})]
 
 
-def test_list_without_filter_sends_no_filter():
-    client = answering('GET', PATH, page([], 0))
-    assert WebhookApi(client, APP).listing().items == []
-    assert 'filter' not in client.calls[0][3] and 'filterField' not in client.calls[0][3]
+def test_list_without_filter_sends_no_filter(emulator, api):
+    assert api.listing().items == []
+    assert 'filter' not in emulator.calls[0].query and 'filterField' not in emulator.calls[0].query
 
 
-def test_list_follows_every_page_and_stops_at_the_total():
-    client = answering('GET', PATH, page(['h'] * 1000, 2001), page(['h'] * 1000, 2001, 1000), page(['h'], 2001, 2000))
-    assert len(WebhookApi(client, APP).listing().items) == 2001
-    assert [call[3]['page'] for call in client.calls] == [0, 1, 2]
+@pytest.mark.parametrize('count, pages', [(2001, ['0', '1', '2']), (1000, ['0'])],
+                         ids=['every-page-up-to-the-total', 'no-empty-page-after-a-full-last-one'])
+def test_list_follows_every_page_and_stops_at_the_total(emulator, api, count, pages):
+    emulator.seed(*({'name': 'h%04d' % index} for index in range(count)))
+    listing = api.listing()
+    assert len(listing.items) == count and listing.problem is None
+    assert [call.query['page'] for call in emulator.calls] == pages
 
 
-def test_list_stops_after_a_full_last_page_without_asking_for_an_empty_one():
-    client = answering('GET', PATH, page(['h'] * 1000, 1000))
-    assert len(WebhookApi(client, APP).listing().items) == 1000
-    assert len(client.calls) == 1
-
-
-def test_list_stops_on_an_empty_page_even_if_the_total_says_more_and_reads_again_once():
-    client = answering('GET', PATH, page(['h'] * 1000, 5000), page([], 5000), page(['h'] * 1000, 5000), page([], 5000))
-    listing = WebhookApi(client, APP).listing()
+def test_list_stops_on_an_empty_page_even_if_the_total_says_more_and_reads_again_once(emulator, api):
+    full = {'items': [{'id': '%024x' % index, 'name': 'h'} for index in range(1000)], 'totalCount': 5000, 'count': 1000}
+    empty = {'items': [], 'totalCount': 5000, 'count': 0}
+    for body in (full, empty, full, empty):
+        emulator.fault(method='GET', path=COLLECTION, status=200, body=body)
+    listing = api.listing()
     assert len(listing.items) == 1000
     assert listing.problem == 'the pages held 1000 webhooks, totalCount says 5000'
-    assert len(client.calls) == 4
+    assert [call.query['page'] for call in emulator.calls] == ['0', '1', '0', '1']
 
 
-def test_find_by_name_is_exact_and_case_sensitive_on_top_of_the_glob_filter():
-    client = answering('GET', PATH, page(['Orders', 'a*b', 'aXb', 'orders', 'orders-2'], 5))
-    api = WebhookApi(client, APP)
-    assert [hook['name'] for hook in api.find_by_name('orders').items] == ['orders']
-    assert client.calls[0][3]['filter'] == 'orders'
+def test_find_by_name_finds_a_match_on_a_later_page(emulator, api):
+    """``bulk~`` is asked for as ``bulk*``, which its 1000 look-alikes match too, and sorts after them."""
+    emulator.seed(*({'name': 'bulk-%04d' % index} for index in range(1000)), webhook('bulk~', id=HOOK))
+    assert [hook['id'] for hook in api.find_by_name('bulk~').items] == [HOOK]
+    assert [(call.query['filter'], call.query['page']) for call in emulator.calls] == [('bulk*', '0'), ('bulk*', '1')]
 
 
-def test_find_by_name_finds_a_match_on_a_later_page():
-    first = page(['bulk-%04d' % index for index in range(1000)], 1001)
-    second = {'items': [{'id': HOOK, 'name': 'bulk'}], 'totalCount': 1001}
-    client = answering('GET', PATH, first, second)
-    assert WebhookApi(client, APP).find_by_name('bulk').items == [{'id': HOOK, 'name': 'bulk'}]
-    assert len(client.calls) == 2
-
-
-def test_find_by_name_returns_every_duplicate():
-    duplicates = {'items': [{'id': 'a' * 24, 'name': 'dup'}, {'id': 'b' * 24, 'name': 'dup'}], 'totalCount': 2}
-    client = answering('GET', PATH, duplicates)
-    assert [hook['id'] for hook in WebhookApi(client, APP).find_by_name('dup').items] == ['a' * 24, 'b' * 24]
+def test_find_by_name_returns_every_duplicate(emulator, api):
+    duplicates = emulator.seed(webhook('dup'), webhook('dup'), webhook('other'))[:2]
+    assert [hook['id'] for hook in api.find_by_name('dup').items] == [hook['id'] for hook in duplicates]
 
 
 # WebhookApi.get and the writes
 
-def test_get_returns_the_webhook():
-    client = answering('GET', HOOK_PATH, {'id': HOOK})
-    assert WebhookApi(client, APP).get(HOOK) == {'id': HOOK}
-    assert sent(client) == [('GET', '%s/%s' % (PATH, HOOK), None, None)]
+def test_get_returns_the_webhook(emulator, api):
+    emulator.seed(webhook('orders', id=HOOK))
+    found = api.get(HOOK)
+    assert (found['id'], found['name']) == (HOOK, 'orders')
+    assert sent(emulator) == [('GET', HOOK_PATH, None, {})]
 
 
-def test_get_of_a_missing_webhook_is_none():
-    error = LosantError('GET', PATH, 'Webhook was not found', 404, 'NotFound')
-    assert WebhookApi(answering('GET', HOOK_PATH, error), APP).get(HOOK) is None
+def test_get_of_a_missing_webhook_is_none(emulator, api):
+    assert api.get(HOOK) is None
+    assert [call.status for call in emulator.calls] == [404]
 
 
-@pytest.mark.parametrize('error', [
-    LosantError('GET', PATH, 'Application was not found', 404, 'NotFound'),
-    LosantError('GET', PATH, 'Invalid access token', 401, 'Unauthorized'),
-    LosantError('GET', PATH, 'boom', 500, 'InternalError'),
+@pytest.mark.parametrize('status, error_type, message', [
+    (404, 'NotFound', 'Application was not found'),
+    (401, 'Unauthorized', 'Invalid access token'),
+    (500, 'InternalError', 'boom'),
 ])
-def test_get_raises_other_errors(error):
+def test_get_raises_other_errors(emulator, api, status, error_type, message):
+    emulator.fail('GET', HOOK_PATH, status, error_type, message)
     with pytest.raises(LosantError) as raised:
-        WebhookApi(answering('GET', HOOK_PATH, error), APP).get(HOOK)
-    assert raised.value is error
+        api.get(HOOK)
+    assert (raised.value.status, raised.value.error_type, raised.value.error_message) == (status, error_type, message)
 
 
 @pytest.mark.parametrize('answer', [
-    ('<html><head><title>404 Not Found</title></head></html>',),
-    ('Not Found',),
-    ('no such route', 'RouteNotFound'),
-])
+    {'body': '<html><head><title>404 Not Found</title></head></html>', 'content_type': 'text/html'},
+    {'body': 'Not Found'},
+    {'body': losant_error('RouteNotFound', 'no such route')},
+], ids=['html', 'text', 'another-type'])
 @pytest.mark.parametrize('method', ['GET', 'DELETE'])
-def test_a_404_other_than_losants_not_found_is_raised_saying_why(answer, method):
-    error = LosantError(method, PATH, answer[0], 404, *answer[1:])  # a new one each: the API adds a note to it
-    api = WebhookApi(answering(method, HOOK_PATH, error), APP)
+def test_a_404_other_than_losants_not_found_is_raised_saying_why(emulator, api, answer, method):
+    emulator.seed(webhook('orders', id=HOOK))
+    emulator.fault(method=method, path=HOOK_PATH, status=404, **answer)
     with pytest.raises(LosantError) as raised:
         api.get(HOOK) if method == 'GET' else api.delete(HOOK)
-    assert raised.value is error and api.writes == []
-    assert str(error).endswith("(not Losant's NotFound error, so the webhook is not taken to be absent: check that "
-                               "api_url is the API's address, and whether a proxy answers in its place)")
+    assert raised.value.status == 404 and api.writes == [] and HOOK in emulator.stored()
+    assert str(raised.value).endswith("(not Losant's NotFound error, so the webhook is not taken to be absent: check "
+                                      "that api_url is the API's address, and whether a proxy answers in its place)")
 
 
-def test_delete_of_a_webhook_already_gone_is_done():
-    error = LosantError('DELETE', PATH, 'Webhook was not found', 404, 'NotFound')
-    api = WebhookApi(answering('DELETE', HOOK_PATH, error), APP)
+def test_delete_of_a_webhook_already_gone_is_done(emulator, api):
     assert api.delete(HOOK) is None and [write['method'] for write in api.writes] == ['DELETE']
+    assert [(call.method, call.status) for call in emulator.calls] == [('DELETE', 404)]
 
 
-def test_writes_send_one_request_each_and_are_recorded_masked():
-    client = answering('POST', PATH, {'id': HOOK})
-    client.script('PATCH', HOOK_PATH, Reply(200, {'id': HOOK, 'name': 'b'}))
-    client.script('DELETE', HOOK_PATH, Reply(200, {'success': True}))
-    api = WebhookApi(client, APP)
-    assert api.create({'name': 'a', 'basicAuthPassword': 'pw'}) == {'id': HOOK}
-    assert api.update(HOOK, {'name': 'b'}) == {'id': HOOK, 'name': 'b'}
-    assert api.delete(HOOK) == {'success': True}
-    hook_path = '%s/%s' % (PATH, HOOK)
-    assert sent(client) == [('POST', PATH, {'name': 'a', 'basicAuthPassword': 'pw'}, None),
-                            ('PATCH', hook_path, {'name': 'b'}, None),
-                            ('DELETE', hook_path, None, None)]
-    assert api.writes == [{'method': 'POST', 'path': PATH, 'body': {'name': 'a', 'basicAuthPassword': MASK}},
+def test_writes_send_one_request_each_and_are_recorded_masked(emulator, api):
+    created = api.create({'name': 'a', 'basicAuthPassword': 'pw'})
+    hook_path = '%s/%s' % (COLLECTION, created['id'])
+    assert (created['name'], created['basicAuthPassword']) == ('a', 'pw')
+    assert api.update(created['id'], {'name': 'b'})['name'] == 'b'
+    assert api.delete(created['id']) == {'success': True}
+    assert sent(emulator) == [('POST', COLLECTION, {'name': 'a', 'basicAuthPassword': 'pw'}, {}),
+                              ('PATCH', hook_path, {'name': 'b'}, {}),
+                              ('DELETE', hook_path, None, {})]
+    assert api.writes == [{'method': 'POST', 'path': COLLECTION, 'body': {'name': 'a', 'basicAuthPassword': MASK}},
                           {'method': 'PATCH', 'path': hook_path, 'body': {'name': 'b'}},
                           {'method': 'DELETE', 'path': hook_path}]
+    assert emulator.stored() == {}
 
 
-def test_delete_with_workflows_asks_for_them():
-    client = answering('DELETE', HOOK_PATH, {'success': True})
-    WebhookApi(client, APP).delete(HOOK, include_workflows=True)
-    assert sent(client) == [('DELETE', '%s/%s' % (PATH, HOOK), None, {'includeWorkflows': 'true'})]
+def test_delete_with_workflows_asks_for_them(emulator, api):
+    emulator.seed(webhook('orders', id=HOOK))
+    api.delete(HOOK, include_workflows=True)
+    assert sent(emulator) == [('DELETE', HOOK_PATH, None, {'includeWorkflows': 'true'})]
 
 
-def test_check_mode_plans_writes_without_sending_them():
-    client = FakeApi(scripted_only=True)
-    api = WebhookApi(client, APP, check_mode=True)
+def test_check_mode_plans_writes_without_sending_them(emulator, api):
+    api = WebhookApi(api.client, APP_ID, check_mode=True)
     assert api.create({'name': 'a'}) is None
     assert api.update(HOOK, {'name': 'b'}) is None
     assert api.delete(HOOK, include_workflows=True) is None
-    assert client.calls == []
+    assert emulator.calls == []
     assert [write['method'] for write in api.writes] == ['POST', 'PATCH', 'DELETE']
 
 
-def test_a_failed_write_is_not_recorded_as_done():
-    error = LosantError('POST', PATH, 'name is too long', 400, 'Validation')
-    api = WebhookApi(answering('POST', PATH, error), APP)
-    with pytest.raises(LosantError):
-        api.create({'name': 'x'})
-    assert api.writes == []
+def test_a_failed_write_is_not_recorded_as_done(emulator, api):
+    with pytest.raises(LosantError) as raised:
+        api.create({'name': 'x' * 256})
+    assert (raised.value.status, raised.value.error_type) == (400, 'Validation')
+    assert api.writes == [] and emulator.stored() == {}
