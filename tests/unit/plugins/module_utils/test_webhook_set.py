@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -24,14 +25,26 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook_set impor
     replaced_changes,
     retyped_names,
 )
-from ansible_collections.losant.platform.tests.unit.api_double import (
-    APP_ID,
-    FakeApi,
-    bare_webhook,
-    webhook,
-)
+from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
+from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, webhook
 
-COLLECTION = '/applications/%s/webhooks' % APP_ID
+DATE = '2026-01-01T00:00:00.000Z'
+
+
+def listed(name: str, **fields: Any) -> dict[str, Any]:
+    """A webhook as the API lists it: read-only and HAL keys, the create defaults, then ``fields``."""
+    hook = webhook(name, **fields)
+    return dict(CREATE_DEFAULTS, webhookId=hook['id'], applicationId=APP_ID, creationDate=DATE, lastUpdated=DATE,
+                _type='webhook', _links={'self': {'href': '%s/%s' % (COLLECTION, hook['id'])}}, **hook)
+
+
+def old(name: str, **fields: Any) -> dict[str, Any]:
+    """A webhook from before most fields existed: its ID, token, name and ``fields``."""
+    return webhook(name, **fields)
+
+
+def path(hook: dict[str, Any]) -> str:
+    return '%s/%s' % (COLLECTION, hook['id'])
 
 
 def entry(name, **fields):
@@ -51,8 +64,8 @@ def test_config_argument_spec_requires_name_and_keeps_field_types_choices_and_no
 
 
 def test_config_entry_uses_option_names_and_drops_secrets_read_only_hal_and_null_keys():
-    hook = webhook('orders', description='shop', basicAuthPassword='pw-123456', verificationCode='vc-123456',
-                   basicAuthUsername='partner', enabled=None)
+    hook = listed('orders', description='shop', basicAuthPassword='pw-123456', verificationCode='vc-123456',
+                  basicAuthUsername='partner', enabled=None)
     assert config_entry(hook) == {
         'name': 'orders', 'description': 'shop', 'response_code': 200, 'verification_type': 'none',
         'wait_for_reply': False, 'basic_auth_username': 'partner', 'is_websocket': False,
@@ -61,7 +74,7 @@ def test_config_entry_uses_option_names_and_drops_secrets_read_only_hal_and_null
 
 
 def test_config_entry_of_an_old_webhook_lists_only_the_fields_it_has():
-    assert config_entry(bare_webhook('old', responseCode=404)) == {'name': 'old', 'response_code': 404}
+    assert config_entry(old('old', responseCode=404)) == {'name': 'old', 'response_code': 404}
 
 
 def test_repeated_lists_each_name_seen_twice_once_sorted():
@@ -70,8 +83,8 @@ def test_repeated_lists_each_name_seen_twice_once_sorted():
 
 
 def test_replaced_changes_resets_fields_not_given_to_platform_defaults_but_never_secrets():
-    current = webhook('a', description='old text', responseCode=201, waitForReply=True, basicAuthUsername='u',
-                      basicAuthPassword='secret-1', enabled=False, castBuffersAs='hex')
+    current = listed('a', description='old text', responseCode=201, waitForReply=True, basicAuthUsername='u',
+                     basicAuthPassword='secret-1', enabled=False, castBuffersAs='hex')
     desired = {'name': 'a', 'waitForReply': True}
     assert replaced_changes(desired, current) == {
         'description': '', 'responseCode': 200, 'basicAuthUsername': '', 'enabled': True, 'castBuffersAs': 'array',
@@ -79,20 +92,20 @@ def test_replaced_changes_resets_fields_not_given_to_platform_defaults_but_never
 
 
 def test_replaced_changes_counts_missing_and_null_fields_as_defaults():
-    current = bare_webhook('a', description=None, enabled=None)
+    current = old('a', description=None, enabled=None)
     assert replaced_changes({'name': 'a'}, current) == {}
     assert replaced_changes({'name': 'a', 'enabled': True}, current) == {'enabled': True}
 
 
 def test_replaced_changes_compares_given_fields_like_merged():
-    current = webhook('a', responseCode=201)
+    current = listed('a', responseCode=201)
     assert replaced_changes({'name': 'a', 'responseCode': 202}, current) == {'responseCode': 202}
     assert replaced_changes({'name': 'a', 'responseCode': 201}, current) == {}
 
 
 def test_gathered_fed_to_replaced_plans_nothing():
-    hooks = [webhook('a', description='x', basicAuthPassword='pw-1234567', responseCode=404),
-             bare_webhook('b', enabled=False), webhook('c', verificationType='twilio', verificationCode='vc-99999')]
+    hooks = [listed('a', description='x', basicAuthPassword='pw-1234567', responseCode=404),
+             old('b', enabled=False), listed('c', verificationType='twilio', verificationCode='vc-99999')]
     webhooks = WebhookSet(hooks)
     entries = [entry(**item) for item in webhooks.gathered()]
     assert webhooks.plan('replaced', entries) == []
@@ -101,7 +114,7 @@ def test_gathered_fed_to_replaced_plans_nothing():
 
 
 def test_merged_creates_missing_updates_given_fields_and_ignores_unlisted():
-    a, b = webhook('a', responseCode=201), webhook('b')
+    a, b = listed('a', responseCode=201), listed('b')
     changes = WebhookSet([a, b]).plan('merged', [entry('new', enabled=False), entry('a', description='d')])
     assert [(c.action, c.name, c.body) for c in changes] == [
         ('create', 'new', {'name': 'new', 'enabled': False}),
@@ -111,7 +124,7 @@ def test_merged_creates_missing_updates_given_fields_and_ignores_unlisted():
 
 
 def test_overridden_deletes_unlisted_webhooks_last_including_every_duplicate():
-    hooks = [webhook('a'), webhook('dup'), webhook('dup'), webhook('keep')]
+    hooks = [listed('a'), listed('dup'), listed('dup'), listed('keep')]
     changes = WebhookSet(hooks).plan('overridden', [entry('keep'), entry('z')], include_workflows=True)
     assert [(c.action, c.name) for c in changes] == [
         ('create', 'z'), ('delete', 'a'), ('delete', 'dup'), ('delete', 'dup')]
@@ -120,7 +133,7 @@ def test_overridden_deletes_unlisted_webhooks_last_including_every_duplicate():
 
 
 def test_deleted_deletes_only_listed_existing_webhooks_or_all_with_empty_config():
-    hooks = [webhook('a'), webhook('b'), webhook('c')]
+    hooks = [listed('a'), listed('b'), listed('c')]
     webhooks = WebhookSet(hooks)
     assert [c.current['id'] for c in webhooks.plan('deleted', [entry('c'), entry('missing'), entry('a')])] == [
         hooks[2]['id'], hooks[0]['id']]
@@ -128,7 +141,7 @@ def test_deleted_deletes_only_listed_existing_webhooks_or_all_with_empty_config(
 
 
 def test_update_secrets_on_create_sends_secrets_only_in_creates():
-    current = webhook('a')  # the API did not return the password: it cannot be compared
+    current = listed('a')  # the API did not return the password: it cannot be compared
     entries = [entry('a', basic_auth_password='pw-1'), entry('b', basic_auth_password='pw-2')]
     always = WebhookSet([current]).plan('merged', entries, 'always')
     on_create = WebhookSet([current]).plan('merged', entries, 'on_create')
@@ -138,14 +151,14 @@ def test_update_secrets_on_create_sends_secrets_only_in_creates():
 
 
 def test_a_secret_the_api_returns_is_compared():
-    current = webhook('a', basicAuthPassword='pw-1')
+    current = listed('a', basicAuthPassword='pw-1')
     assert WebhookSet([current]).plan('replaced', [entry('a', basic_auth_password='pw-1')]) == []
     changes = WebhookSet([current]).plan('replaced', [entry('a', basic_auth_password='pw-2')])
     assert changes[0].body == {'basicAuthPassword': 'pw-2'}
 
 
 def test_duplicates_names_the_ids_of_shared_names_among_those_asked_for():
-    hooks = [webhook('a'), webhook('a'), webhook('b'), webhook('c'), webhook('c')]
+    hooks = [listed('a'), listed('a'), listed('b'), listed('c'), listed('c')]
     webhooks = WebhookSet(hooks)
     assert webhooks.duplicates() == {'a': [hooks[0]['id'], hooks[1]['id']], 'c': [hooks[3]['id'], hooks[4]['id']]}
     assert webhooks.duplicates(['c', 'b', 'missing']) == {'c': [hooks[3]['id'], hooks[4]['id']]}
@@ -153,8 +166,8 @@ def test_duplicates_names_the_ids_of_shared_names_among_those_asked_for():
 
 
 def test_changes_diff_is_keyed_by_name_with_changed_fields_only_and_secrets_masked():
-    a = webhook('a', responseCode=201, basicAuthPassword='old-secret')
-    gone = webhook('gone', verificationCode='vc-secret')
+    a = listed('a', responseCode=201, basicAuthPassword='old-secret')
+    gone = listed('gone', verificationCode='vc-secret')
     changes = WebhookSet([a, gone]).plan(
         'overridden', [entry('a', response_code=202, basic_auth_password='new-secret'),
                        entry('n', verification_code='vc-new')])
@@ -172,72 +185,71 @@ def test_changes_diff_is_keyed_by_name_with_changed_fields_only_and_secrets_mask
 
 
 def test_changes_diff_keys_a_repeated_name_with_its_id():
-    hooks = [webhook('dup'), webhook('dup')]
+    hooks = [listed('dup'), listed('dup')]
     diff = changes_diff(WebhookSet(hooks).plan('overridden', [entry('x')]), APP_ID)
     assert set(diff['before']) == {'dup', 'dup (%s)' % hooks[1]['id']}
     assert set(diff['after']) == {'x'}
 
 
-def test_apply_changes_sends_one_request_per_change_in_order():
-    a, b = webhook('a'), webhook('b')
-    fake = FakeApi([a, b])
+def test_apply_changes_sends_one_request_per_change_in_order(emulator, webhook_api):
+    a, b = emulator.seed(webhook('a'), webhook('b'))
     changes = WebhookSet([a, b]).plan('overridden', [entry('a', enabled=False), entry('c')], include_workflows=True)
-    answers = apply_changes(WebhookApi(fake, APP_ID), changes, APP_ID)
-    assert [call[:3] for call in fake.calls] == [
-        ('PATCH', '%s/%s' % (COLLECTION, a['id']), {'enabled': False}),
-        ('POST', COLLECTION, {'name': 'c'}),
-        ('DELETE', '%s/%s' % (COLLECTION, b['id']), None),
+    answers = apply_changes(webhook_api, changes, APP_ID)
+    assert [call[:4] for call in emulator.calls] == [
+        ('PATCH', path(a), {'enabled': False}, {}),
+        ('POST', COLLECTION, {'name': 'c'}, {}),
+        ('DELETE', path(b), None, {'includeWorkflows': 'true'}),
     ]
-    assert fake.calls[2][3] == {'includeWorkflows': 'true'}
     assert answers[0]['enabled'] is False and answers[1]['name'] == 'c' and answers[2] == {'success': True}
 
 
-def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan():
-    fake = FakeApi([webhook('a')])
-    api = WebhookApi(fake, APP_ID, check_mode=True)
-    changes = WebhookSet(list(fake.stored.values())).plan('merged', [entry('b', basic_auth_password='pw-77777')])
+def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator, webhook_api):
+    api = WebhookApi(webhook_api.client, APP_ID, check_mode=True)
+    changes = WebhookSet(emulator.seed(webhook('a'))).plan('merged', [entry('b', basic_auth_password='pw-77777')])
     assert apply_changes(api, changes, APP_ID) == [None]
-    assert fake.calls == []
-    assert api.writes == [{'method': 'POST', 'path': COLLECTION, 'body': {'name': 'b', 'basicAuthPassword': '********'}}]
+    assert emulator.calls == []
+    assert api.writes == [{'method': 'POST', 'path': COLLECTION,
+                           'body': {'name': 'b', 'basicAuthPassword': '********'}}]
 
 
-def test_apply_changes_reports_applied_and_not_applied_writes_when_one_fails():
-    hooks = [webhook('a'), webhook('b')]
-    fake = FakeApi(hooks, fail_write=2, failure=(400, 'Validation', 'bad'))
-    changes = WebhookSet(hooks).plan('overridden', [entry('a', enabled=False), entry('new', basic_auth_password='pw-x1')])
+def test_apply_changes_reports_applied_and_not_applied_writes_when_one_fails(emulator, webhook_api):
+    hooks = emulator.seed(webhook('a'), webhook('b'))
+    emulator.fail('POST', COLLECTION, 400, 'Validation', 'bad')
+    changes = WebhookSet(hooks).plan('overridden', [entry('a', enabled=False),
+                                                    entry('new', basic_auth_password='pw-x1')])
     with pytest.raises(PartialFailure) as raised:
-        apply_changes(WebhookApi(fake, APP_ID), changes, APP_ID)
+        apply_changes(webhook_api, changes, APP_ID)
     failure = raised.value
     assert failure.error.status == 400 and failure.error.error_type == 'Validation'
-    assert failure.applied == [{'method': 'PATCH', 'path': '%s/%s' % (COLLECTION, hooks[0]['id']),
-                                'body': {'enabled': False}}]
+    assert failure.applied == [{'method': 'PATCH', 'path': path(hooks[0]), 'body': {'enabled': False}}]
     assert failure.not_applied == [
         {'method': 'POST', 'path': COLLECTION, 'body': {'name': 'new', 'basicAuthPassword': '********'}},
-        {'method': 'DELETE', 'path': '%s/%s' % (COLLECTION, hooks[1]['id'])},
+        {'method': 'DELETE', 'path': path(hooks[1])},
     ]
-    assert len(fake.writes) == 2  # the failed POST was sent, the DELETE never
+    assert [call.method for call in emulator.writes] == ['PATCH', 'POST']  # the failed POST was sent, the DELETE never
+    assert hooks[1]['id'] in emulator.stored()
 
 
 def test_after_state_predicts_check_mode_and_uses_answers_otherwise():
-    a, b = webhook('b-hook', responseCode=201), webhook('a-hook', basicAuthPassword='pw-secret')
+    a, b = listed('b-hook', responseCode=201), listed('a-hook', basicAuthPassword='pw-secret')
     changes = WebhookSet([a, b]).plan('overridden', [entry('b-hook', response_code=202), entry('c-hook')])
     predicted = after_state([a, b], changes, [None] * len(changes), APP_ID, PUBLIC_TRIGGER_BASE)
     assert [hook['name'] for hook in predicted] == ['b-hook', 'c-hook']
     assert predicted[0]['responseCode'] == 202 and predicted[0]['trigger_url'].endswith(a['token'])
     assert 'id' not in predicted[1] and predicted[1]['trigger_url'] is None and predicted[1]['enabled'] is True
     assert not any(key.startswith('_') for hook in predicted for key in hook)
-    answers = [dict(a, responseCode=202), webhook('c-hook'), {'success': True}]
+    answers = [dict(a, responseCode=202), listed('c-hook'), {'success': True}]
     assert after_state([a, b], changes, answers, APP_ID, None)[1]['id'] == answers[1]['id']
 
 
 def test_after_state_masks_secrets():
-    hook = webhook('a', basicAuthPassword='pw-secret', verificationCode='vc-secret')
+    hook = listed('a', basicAuthPassword='pw-secret', verificationCode='vc-secret')
     assert after_state([hook], [], [], APP_ID, None)[0]['basicAuthPassword'] == '********'
     assert 'secret' not in repr(after_state([hook], [], [], APP_ID, None))
 
 
 def test_overridden_with_ten_percent_drift_plans_one_update_per_drifted_webhook():
-    hooks = [webhook('hook-%05d' % index, description='d') for index in range(1000)]
+    hooks = [listed('hook-%05d' % index, description='d') for index in range(1000)]
     entries = [entry('hook-%05d' % index, description='d' if index % 10 else 'drift') for index in range(1000)]
     changes = WebhookSet(hooks).plan('overridden', entries)
     assert len(changes) == 100 and all(c.action == 'update' and c.body == {'description': 'drift'} for c in changes)
