@@ -75,10 +75,11 @@ class Emulator:
     def args(self, **options: Any) -> dict[str, Any]:
         return dict({'api_url': self.url, 'api_token': TOKEN, 'application_id': APP_ID}, **options)
 
-    def seed(self, *webhooks: dict[str, Any]) -> list[dict[str, Any]]:
-        """Store webhooks (``{'name': ..., 'id': optional, other API fields}``) with the create defaults, as given
-        otherwise; returns them as stored, token included."""
-        ids = self.state.seed_webhooks(APP_ID, list(webhooks), apply_defaults=True)
+    def seed(self, *webhooks: dict[str, Any], defaults: bool = True) -> list[dict[str, Any]]:
+        """Store webhooks (``{'name': ..., 'id': optional, other API fields}``) with the create defaults (unless
+        ``defaults`` is false: a webhook from before most fields existed), as given otherwise; returns them as
+        stored, token included."""
+        ids = self.state.seed_webhooks(APP_ID, list(webhooks), apply_defaults=defaults)
         stored = self.stored()
         return [stored[webhook_id] for webhook_id in ids]
 
