@@ -17,7 +17,7 @@ from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, TOKE
 
 
 @pytest.fixture
-def webhook_api(emulator: Emulator) -> WebhookApi:
+def api(emulator: Emulator) -> WebhookApi:
     """The webhook API of the emulator's application, through the real client, which does not retry."""
     return WebhookApi(LosantClient(emulator.url, TOKEN, retries=0), APP_ID)
 

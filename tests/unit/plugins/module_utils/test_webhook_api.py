@@ -127,62 +127,62 @@ def test_describe_write_masks_the_body():
 
 # WebhookApi.listing / find_by_name
 
-def test_list_asks_for_big_pages_sorted_by_name_and_filters_by_name(emulator, webhook_api):
+def test_list_asks_for_big_pages_sorted_by_name_and_filters_by_name(emulator, api):
     emulator.seed(webhook('b'), webhook('ab'), webhook('a'))
-    assert [hook['name'] for hook in webhook_api.listing(name_pattern='a*').items] == ['a', 'ab']
+    assert [hook['name'] for hook in api.listing(name_pattern='a*').items] == ['a', 'ab']
     assert sent(emulator) == [('GET', COLLECTION, None, {
         'perPage': '1000', 'sortField': 'name', 'sortDirection': 'asc', 'filterField': 'name', 'filter': 'a*',
         'page': '0'})]
 
 
-def test_list_without_filter_sends_no_filter(emulator, webhook_api):
-    assert webhook_api.listing().items == []
+def test_list_without_filter_sends_no_filter(emulator, api):
+    assert api.listing().items == []
     assert 'filter' not in emulator.calls[0].query and 'filterField' not in emulator.calls[0].query
 
 
 @pytest.mark.parametrize('count, pages', [(2001, ['0', '1', '2']), (1000, ['0'])],
                          ids=['every-page-up-to-the-total', 'no-empty-page-after-a-full-last-one'])
-def test_list_follows_every_page_and_stops_at_the_total(emulator, webhook_api, count, pages):
+def test_list_follows_every_page_and_stops_at_the_total(emulator, api, count, pages):
     emulator.seed(*({'name': 'h%04d' % index} for index in range(count)))
-    listing = webhook_api.listing()
+    listing = api.listing()
     assert len(listing.items) == count and listing.problem is None
     assert [call.query['page'] for call in emulator.calls] == pages
 
 
-def test_list_stops_on_an_empty_page_even_if_the_total_says_more_and_reads_again_once(emulator, webhook_api):
+def test_list_stops_on_an_empty_page_even_if_the_total_says_more_and_reads_again_once(emulator, api):
     full = {'items': [{'id': '%024x' % index, 'name': 'h'} for index in range(1000)], 'totalCount': 5000, 'count': 1000}
     empty = {'items': [], 'totalCount': 5000, 'count': 0}
     for body in (full, empty, full, empty):
         emulator.fault(method='GET', path=COLLECTION, status=200, body=body)
-    listing = webhook_api.listing()
+    listing = api.listing()
     assert len(listing.items) == 1000
     assert listing.problem == 'the pages held 1000 webhooks, totalCount says 5000'
     assert [call.query['page'] for call in emulator.calls] == ['0', '1', '0', '1']
 
 
-def test_find_by_name_finds_a_match_on_a_later_page(emulator, webhook_api):
+def test_find_by_name_finds_a_match_on_a_later_page(emulator, api):
     """``bulk~`` is asked for as ``bulk*``, which its 1000 look-alikes match too, and sorts after them."""
     emulator.seed(*({'name': 'bulk-%04d' % index} for index in range(1000)), webhook('bulk~', id=HOOK))
-    assert [hook['id'] for hook in webhook_api.find_by_name('bulk~').items] == [HOOK]
+    assert [hook['id'] for hook in api.find_by_name('bulk~').items] == [HOOK]
     assert [(call.query['filter'], call.query['page']) for call in emulator.calls] == [('bulk*', '0'), ('bulk*', '1')]
 
 
-def test_find_by_name_returns_every_duplicate(emulator, webhook_api):
+def test_find_by_name_returns_every_duplicate(emulator, api):
     duplicates = emulator.seed(webhook('dup'), webhook('dup'), webhook('other'))[:2]
-    assert [hook['id'] for hook in webhook_api.find_by_name('dup').items] == [hook['id'] for hook in duplicates]
+    assert [hook['id'] for hook in api.find_by_name('dup').items] == [hook['id'] for hook in duplicates]
 
 
 # WebhookApi.get and the writes
 
-def test_get_returns_the_webhook(emulator, webhook_api):
+def test_get_returns_the_webhook(emulator, api):
     emulator.seed(webhook('orders', id=HOOK))
-    found = webhook_api.get(HOOK)
+    found = api.get(HOOK)
     assert (found['id'], found['name']) == (HOOK, 'orders')
     assert sent(emulator) == [('GET', HOOK_PATH, None, {})]
 
 
-def test_get_of_a_missing_webhook_is_none(emulator, webhook_api):
-    assert webhook_api.get(HOOK) is None
+def test_get_of_a_missing_webhook_is_none(emulator, api):
+    assert api.get(HOOK) is None
     assert [call.status for call in emulator.calls] == [404]
 
 
@@ -191,10 +191,10 @@ def test_get_of_a_missing_webhook_is_none(emulator, webhook_api):
     (401, 'Unauthorized', 'Invalid access token'),
     (500, 'InternalError', 'boom'),
 ])
-def test_get_raises_other_errors(emulator, webhook_api, status, error_type, message):
+def test_get_raises_other_errors(emulator, api, status, error_type, message):
     emulator.fail('GET', HOOK_PATH, status, error_type, message)
     with pytest.raises(LosantError) as raised:
-        webhook_api.get(HOOK)
+        api.get(HOOK)
     assert (raised.value.status, raised.value.error_type, raised.value.error_message) == (status, error_type, message)
 
 
@@ -204,46 +204,46 @@ def test_get_raises_other_errors(emulator, webhook_api, status, error_type, mess
     {'body': losant_error('RouteNotFound', 'no such route')},
 ], ids=['html', 'text', 'another-type'])
 @pytest.mark.parametrize('method', ['GET', 'DELETE'])
-def test_a_404_other_than_losants_not_found_is_raised_saying_why(emulator, webhook_api, answer, method):
+def test_a_404_other_than_losants_not_found_is_raised_saying_why(emulator, api, answer, method):
     emulator.seed(webhook('orders', id=HOOK))
     emulator.fault(method=method, path=HOOK_PATH, status=404, **answer)
     with pytest.raises(LosantError) as raised:
-        webhook_api.get(HOOK) if method == 'GET' else webhook_api.delete(HOOK)
-    assert raised.value.status == 404 and webhook_api.writes == [] and HOOK in emulator.stored()
+        api.get(HOOK) if method == 'GET' else api.delete(HOOK)
+    assert raised.value.status == 404 and api.writes == [] and HOOK in emulator.stored()
     assert str(raised.value).endswith("(not Losant's NotFound error, so the webhook is not taken to be absent: check "
                                       "that api_url is the API's address, and whether a proxy answers in its place)")
 
 
-def test_delete_of_a_webhook_already_gone_is_done(emulator, webhook_api):
-    assert webhook_api.delete(HOOK) is None
-    assert [write['method'] for write in webhook_api.writes] == ['DELETE']
+def test_delete_of_a_webhook_already_gone_is_done(emulator, api):
+    assert api.delete(HOOK) is None
+    assert [write['method'] for write in api.writes] == ['DELETE']
     assert [(call.method, call.status) for call in emulator.calls] == [('DELETE', 404)]
 
 
-def test_writes_send_one_request_each_and_are_recorded_masked(emulator, webhook_api):
-    created = webhook_api.create({'name': 'a', 'basicAuthPassword': 'pw'})
+def test_writes_send_one_request_each_and_are_recorded_masked(emulator, api):
+    created = api.create({'name': 'a', 'basicAuthPassword': 'pw'})
     hook_path = '%s/%s' % (COLLECTION, created['id'])
     assert (created['name'], created['basicAuthPassword']) == ('a', 'pw')
-    assert webhook_api.update(created['id'], {'name': 'b'})['name'] == 'b'
-    assert webhook_api.delete(created['id']) == {'success': True}
+    assert api.update(created['id'], {'name': 'b'})['name'] == 'b'
+    assert api.delete(created['id']) == {'success': True}
     assert sent(emulator) == [('POST', COLLECTION, {'name': 'a', 'basicAuthPassword': 'pw'}, {}),
                               ('PATCH', hook_path, {'name': 'b'}, {}),
                               ('DELETE', hook_path, None, {})]
-    assert webhook_api.writes == [
+    assert api.writes == [
         {'method': 'POST', 'path': COLLECTION, 'body': {'name': 'a', 'basicAuthPassword': MASK}},
         {'method': 'PATCH', 'path': hook_path, 'body': {'name': 'b'}},
         {'method': 'DELETE', 'path': hook_path}]
     assert emulator.stored() == {}
 
 
-def test_delete_with_workflows_asks_for_them(emulator, webhook_api):
+def test_delete_with_workflows_asks_for_them(emulator, api):
     emulator.seed(webhook('orders', id=HOOK))
-    webhook_api.delete(HOOK, include_workflows=True)
+    api.delete(HOOK, include_workflows=True)
     assert sent(emulator) == [('DELETE', HOOK_PATH, None, {'includeWorkflows': 'true'})]
 
 
-def test_check_mode_plans_writes_without_sending_them(emulator, webhook_api):
-    planner = WebhookApi(webhook_api.client, APP_ID, check_mode=True)
+def test_check_mode_plans_writes_without_sending_them(emulator, api):
+    planner = WebhookApi(api.client, APP_ID, check_mode=True)
     assert planner.create({'name': 'a'}) is None
     assert planner.update(HOOK, {'name': 'b'}) is None
     assert planner.delete(HOOK, include_workflows=True) is None
@@ -251,8 +251,8 @@ def test_check_mode_plans_writes_without_sending_them(emulator, webhook_api):
     assert [write['method'] for write in planner.writes] == ['POST', 'PATCH', 'DELETE']
 
 
-def test_a_failed_write_is_not_recorded_as_done(emulator, webhook_api):
+def test_a_failed_write_is_not_recorded_as_done(emulator, api):
     with pytest.raises(LosantError) as raised:
-        webhook_api.create({'name': 'x' * 256})
+        api.create({'name': 'x' * 256})
     assert (raised.value.status, raised.value.error_type) == (400, 'Validation')
-    assert webhook_api.writes == [] and emulator.stored() == {}
+    assert api.writes == [] and emulator.stored() == {}

@@ -14,16 +14,10 @@ import pytest
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
 from ansible_collections.losant.platform.plugins.module_utils._resource import name_filter
 from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi, look_alike_filter
-from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, TOKEN, Emulator
+from ansible_collections.losant.platform.tests.unit.conftest import COLLECTION, TOKEN, Emulator
 
 ODD_NAMES = ['orders (v2)', 'c++', 'a?b', '[a]', '^x', 'y$', 'back\\slash', 'a*b', 'a.b', 'x|y', '(', '\\',
              'naïve café', 'ÉTÉ', '日本語', '++', ' padded ', 'Orders', 'orders']
-
-
-@pytest.fixture
-def api(emulator: Emulator) -> WebhookApi:
-    """The webhook API of the emulator's application, through the real client, which does not retry."""
-    return WebhookApi(LosantClient(emulator.url, TOKEN, retries=0), APP_ID)
 
 
 def seed(emulator: Emulator, *names: str) -> list[dict[str, Any]]:

@@ -191,10 +191,10 @@ def test_changes_diff_keys_a_repeated_name_with_its_id():
     assert set(diff['after']) == {'x'}
 
 
-def test_apply_changes_sends_one_request_per_change_in_order(emulator, webhook_api):
+def test_apply_changes_sends_one_request_per_change_in_order(emulator, api):
     a, b = emulator.seed(webhook('a'), webhook('b'))
     changes = WebhookSet([a, b]).plan('overridden', [entry('a', enabled=False), entry('c')], include_workflows=True)
-    answers = apply_changes(webhook_api, changes, APP_ID)
+    answers = apply_changes(api, changes, APP_ID)
     assert [call[:4] for call in emulator.calls] == [
         ('PATCH', path(a), {'enabled': False}, {}),
         ('POST', COLLECTION, {'name': 'c'}, {}),
@@ -203,22 +203,22 @@ def test_apply_changes_sends_one_request_per_change_in_order(emulator, webhook_a
     assert answers[0]['enabled'] is False and answers[1]['name'] == 'c' and answers[2] == {'success': True}
 
 
-def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator, webhook_api):
-    api = WebhookApi(webhook_api.client, APP_ID, check_mode=True)
+def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator, api):
+    planner = WebhookApi(api.client, APP_ID, check_mode=True)
     changes = WebhookSet(emulator.seed(webhook('a'))).plan('merged', [entry('b', basic_auth_password='pw-77777')])
-    assert apply_changes(api, changes, APP_ID) == [None]
+    assert apply_changes(planner, changes, APP_ID) == [None]
     assert emulator.calls == []
-    assert api.writes == [{'method': 'POST', 'path': COLLECTION,
-                           'body': {'name': 'b', 'basicAuthPassword': '********'}}]
+    assert planner.writes == [{'method': 'POST', 'path': COLLECTION,
+                               'body': {'name': 'b', 'basicAuthPassword': '********'}}]
 
 
-def test_apply_changes_reports_applied_and_not_applied_writes_when_one_fails(emulator, webhook_api):
+def test_apply_changes_reports_applied_and_not_applied_writes_when_one_fails(emulator, api):
     hooks = emulator.seed(webhook('a'), webhook('b'))
     emulator.fail('POST', COLLECTION, 400, 'Validation', 'bad')
     changes = WebhookSet(hooks).plan('overridden', [entry('a', enabled=False),
                                                     entry('new', basic_auth_password='pw-x1')])
     with pytest.raises(PartialFailure) as raised:
-        apply_changes(webhook_api, changes, APP_ID)
+        apply_changes(api, changes, APP_ID)
     failure = raised.value
     assert failure.error.status == 400 and failure.error.error_type == 'Validation'
     assert failure.applied == [{'method': 'PATCH', 'path': path(hooks[0]), 'body': {'enabled': False}}]
