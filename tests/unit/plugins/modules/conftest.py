@@ -15,7 +15,6 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
 from ansible_collections.losant.platform.plugins.module_utils import _client as client
-from ansible_collections.losant.platform.tests.unit.api_double import FakeApi
 from ansible.module_utils.common.text.converters import to_bytes
 
 try:
@@ -80,11 +79,3 @@ def run_module(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -
         return ModuleRun(capsys.readouterr().out, exited.value.code)
 
     return run
-
-
-@pytest.fixture
-def fake_api() -> Iterator[FakeApi]:
-    """An empty ``FakeApi`` (tests/unit/api_double.py) that answers every HTTP request of the test."""
-    fake = FakeApi()
-    with fake.serving():
-        yield fake
