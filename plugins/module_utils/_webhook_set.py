@@ -184,6 +184,15 @@ class Change:
         fields = [field.option for field in FIELDS if field.api_key in sent and field.option not in left_out]
         return {'action': self.action, 'name': self.name, 'id': (self.current or {}).get('id'), 'fields': fields}
 
+    def after(self, answer: Optional[dict[str, Any]], application_id: str) -> Optional[dict[str, Any]]:
+        """The object after the change, None once deleted: the API's ``answer``, or without one (check mode) as
+        predicted, an update by overlaying the body and a create from the platform defaults."""
+        if self.action == 'create':
+            return answer or predicted_webhook(self.body or {}, application_id)
+        if self.action == 'update':
+            return answer or dict(self.current or {}, **(self.body or {}))
+        return None
+
     def diff(self, application_id: str, affected_workflows: Iterable[dict[str, Any]] = ()
              ) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
         """Before and after of this change: whole webhooks for create and delete, changed fields for update.
@@ -197,6 +206,21 @@ class Change:
             return fields['before'], fields['after']
         workflows_before, workflows_after = delete_diff(self.current or {}, list(affected_workflows))
         return dict(diff_view(self.current or {}), **workflows_before), workflows_after or None
+
+
+def converge(current: Optional[dict[str, Any]], entry: dict[str, Any], state: str = 'merged',
+             update_secrets: str = 'always', ignored: Iterable[str] = ()) -> Optional[Change]:
+    """The one write that makes ``current`` (None when missing) match the options of ``entry`` under ``state``
+    (merged, replaced or overridden), or None when it already does; options in ``ignored`` are never reset."""
+    if current is None:
+        body = desired_fields(FIELDS, entry)
+        return Change('create', body.get('name'), body=body)
+    desired = desired_fields(FIELDS, entry, include_secrets=update_secrets == 'always')
+    if state == 'merged':
+        changes = webhook_changes(desired, current)
+    else:
+        changes = replaced_changes(desired, current, ignored)
+    return Change('update', current.get('name'), current, changes) if changes else None
 
 
 class WebhookSet:
@@ -271,15 +295,7 @@ class WebhookSet:
     def _converge(self, state: str, entry: dict[str, Any], update_secrets: str,
                   ignored: frozenset[str]) -> Optional[Change]:
         matches = self.by_name.get(entry['name'])
-        if not matches:
-            return Change('create', entry['name'], body=desired_fields(FIELDS, entry))
-        current = matches[0]
-        desired = desired_fields(FIELDS, entry, include_secrets=update_secrets == 'always')
-        if state == 'merged':
-            changes = webhook_changes(desired, current)
-        else:
-            changes = replaced_changes(desired, current, ignored)
-        return Change('update', entry['name'], current, changes) if changes else None
+        return converge(matches[0] if matches else None, entry, state, update_secrets, ignored)
 
     @staticmethod
     def _delete(webhook: dict[str, Any], include_workflows: bool) -> Change:
@@ -404,9 +420,9 @@ def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: 
     created = []
     for change, answer in zip(changes, answers):
         if change.action == 'create':
-            created.append(answer or predicted_webhook(change.body or {}, application_id))
+            created.append(change.after(answer, application_id))
         elif change.action == 'update':
-            updated[change.current['id']] = answer or dict(change.current, **(change.body or {}))
+            updated[change.current['id']] = change.after(answer, application_id)
         else:
             deleted.add(change.current['id'])
     kept = [webhook for webhook in webhooks if webhook['id'] not in deleted]

@@ -287,14 +287,12 @@ from ansible_collections.losant.platform.plugins.module_utils._attribution impor
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils._fields import (
-    desired_fields,
     field_argument_spec,
     mask,
-    update_diff,
     validate_fields,
     validate_id,
 )
-from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact, delete_diff
+from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     SCRUBBED_KEYS,
@@ -302,16 +300,19 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     diff_view,
     incomplete_listing,
     look_alike_filter,
-    predicted_webhook,
     trigger_base,
     trigger_url,
     unapplied_message,
     unapplied_options,
     unconfirmed_absence,
     webhook_api,
-    webhook_changes,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import Change, WebhookSet, applied_changes
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import (
+    Change,
+    WebhookSet,
+    applied_changes,
+    converge,
+)
 
 # What a name missing from an inconsistent listing would lead to, by state.
 ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
@@ -358,11 +359,32 @@ class WebhookModule(LosantModule):
     def apply(self, api: WebhookApi) -> dict[str, Any]:
         try:
             current = self.find(api)
-            if self.params['state'] == 'absent':
-                return self.remove(api, current)
-            return self.converge(api, current)
+            change = self.plan(current)
+            affected = self.affected_workflows(api, change)
+            answer = change.send(api) if change else None
+            if change:
+                self.refuse_unapplied(api, change, answer)
         except LosantError as error:
             self.fail(error)
+        result = self.outcome(change, current, answer, affected)
+        if self.params['state'] == 'absent':
+            result['affected_workflows'] = affected
+        return result
+
+    def plan(self, current: Optional[dict[str, Any]]) -> Optional[Change]:
+        """The one write to make, if any: the same as losant_webhooks plans with state=merged, or a delete."""
+        if self.params['state'] == 'present':
+            return converge(current, self.params, update_secrets=self.params['update_secrets'])
+        if current is not None:
+            return Change('delete', current.get('name'), current, include_workflows=self.params['include_workflows'])
+        return None
+
+    def affected_workflows(self, api: WebhookApi, change: Optional[Change]) -> list[dict[str, Any]]:
+        """The workflows the webhook to delete triggers, looked up before the delete."""
+        if change is None or change.action != 'delete':
+            return []
+        impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
+        return impact.of([change.current], change.include_workflows)
 
     def name_lock(self) -> ContextManager[None]:
         """Tasks on one machine for one name (parallel hosts delegating to it) look up and create one at a time."""
@@ -400,52 +422,30 @@ class WebhookModule(LosantModule):
                                   % (name, look_alikes[name][0]))
         return matches[0] if matches else None
 
-    def remove(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
-        if current is None:
-            return {'changed': False, 'webhook': {}, 'changes': [], 'affected_workflows': [], 'trigger_url': None,
-                    'diff': {'before': {}, 'after': {}}}
-        include_workflows = self.params['include_workflows']
-        impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
-        affected = impact.of([current], include_workflows)
-        api.delete(current['id'], include_workflows=include_workflows)
-        workflows_before, workflows_after = delete_diff(current, affected)
-        return {'changed': True, 'webhook': {}, 'affected_workflows': affected, 'trigger_url': None,
-                'changes': [Change('delete', current.get('name'), current).describe()],
-                'diff': {'before': dict(diff_view(current), **workflows_before), 'after': workflows_after}}
-
-    def converge(self, api: WebhookApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
-        if current is None:
-            body = desired_fields(FIELDS, self.params)
-            answer = api.create(body)
-            change = Change('create', body.get('name'), body=body)
-            self.refuse_unapplied('POST %s' % api.path, change, answer)
-            webhook = answer or predicted_webhook(body, self.params['application_id'])
-            return self.outcome(True, webhook, {'before': {}, 'after': diff_view(webhook)}, change.describe())
-        send_secrets = self.params['update_secrets'] == 'always'
-        changes = webhook_changes(desired_fields(FIELDS, self.params, include_secrets=send_secrets), current)
-        if not changes:
-            return self.outcome(False, current, {'before': {}, 'after': {}})
-        answer = api.update(current['id'], changes)
-        change = Change('update', current.get('name'), current, changes)
-        self.refuse_unapplied('PATCH %s/%s' % (api.path, current['id']), change, answer)
-        return self.outcome(True, answer or dict(current, **changes), update_diff(FIELDS, changes, current),
-                            change.describe())
-
-    def refuse_unapplied(self, request: str, change: Change, answer: Optional[dict[str, Any]]) -> None:
+    def refuse_unapplied(self, api: WebhookApi, change: Change, answer: Optional[dict[str, Any]]) -> None:
         """Fail when the API answered a write without applying all of it, which would change again every run;
         ``changes`` then lists what it applied."""
         options = unapplied_options(change.body or {}, answer)
         if options:
             applied = applied_changes([change], {change.name: options})
-            result = self.outcome(bool(applied), answer, {}, *applied)
-            del result['diff']
+            request = '%(method)s %(path)s' % api.writes[-1]
             self.module.fail_json(msg=unapplied_message(request, {answer.get('name'): options}),
-                                  fields_not_applied=options, **result)
+                                  fields_not_applied=options, changed=bool(applied), changes=applied,
+                                  **self.described(answer))
 
-    def outcome(self, changed: bool, webhook: dict[str, Any], diff: dict[str, Any],
-                *changes: dict[str, Any]) -> dict[str, Any]:
-        return {'changed': changed, 'webhook': mask(FIELDS, webhook), 'diff': diff, 'changes': list(changes),
-                'trigger_url': trigger_url(webhook, trigger_base(self.params))}
+    def outcome(self, change: Optional[Change], current: Optional[dict[str, Any]], answer: Optional[dict[str, Any]],
+                affected: list[dict[str, Any]]) -> dict[str, Any]:
+        if change is None:
+            return dict(changed=False, diff={'before': {}, 'after': {}}, changes=[], **self.described(current or {}))
+        webhook = change.after(answer, self.params['application_id']) or {}
+        before, after = change.diff(self.params['application_id'], affected)
+        if change.action == 'create':
+            after = diff_view(webhook)  # with the ID and token the answer gave
+        return dict(changed=True, diff={'before': before or {}, 'after': after or {}}, changes=[change.describe()],
+                    **self.described(webhook))
+
+    def described(self, webhook: dict[str, Any]) -> dict[str, Any]:
+        return {'webhook': mask(FIELDS, webhook), 'trigger_url': trigger_url(webhook, trigger_base(self.params))}
 
 
 def main() -> None:
