@@ -14,14 +14,25 @@ guarded ``_write``, which check mode skips.
 
 from __future__ import annotations
 
+import copy
 import re
+import unicodedata
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError, Shape, page_of
-from ansible_collections.losant.platform.plugins.module_utils._fields import Field, mask, secret_keys
+from ansible_collections.losant.platform.plugins.module_utils._fields import (
+    MASK,
+    Field,
+    changed_fields,
+    field_argument_spec,
+    mask,
+    option_view,
+    secret_keys,
+)
 
 NOT_LETTER_OR_DIGIT = re.compile(r'[^A-Za-z0-9]+')
+INVISIBLE = dict.fromkeys(map(ord, '\u200b\u200c\u200d\u2060\ufeff'))
 FOREIGN_NOT_FOUND = ("not Losant's NotFound error, so the %s is not taken to be absent: check that api_url "
                      "is the API's address, and whether a proxy answers in its place")
 DELETED = Shape('{"success": true}', lambda body: isinstance(body, dict) and body.get('success') is True)
@@ -37,13 +48,17 @@ def is_named_object(body: Any) -> bool:
 class Resource:
     """A collection of an application, ``/applications/{id}/<collection>``: its objects are ``singular``
     (a word for messages), have the writable ``fields``, and answer as ``matches`` says; listings ask for
-    ``page_size`` per page."""
+    ``page_size`` per page. ``credentials`` are read-only keys that diffs show masked, as secrets.
+
+    The methods compare, predict and show objects by the field table, for every module of the resource.
+    """
 
     singular: str
     collection: str
     fields: tuple[Field, ...] = ()
     matches: Callable[[Any], bool] = is_named_object
     page_size: int = 1000
+    credentials: tuple[str, ...] = ()
 
     @property
     def plural(self) -> str:
@@ -63,6 +78,74 @@ class Resource:
 
     def path(self, application_id: str) -> str:
         return '/applications/%s/%s' % (application_id, self.collection)
+
+    def changes(self, desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+        """The fields of ``desired`` that ``current`` lacks. A text field whose platform default is "" counts as ""
+        when missing or null: a server may store it either way when it was never set."""
+        empty = {field.api_key: '' for field in self.fields
+                 if field.platform_default == '' and current.get(field.api_key) is None}
+        return changed_fields(desired, dict(current, **empty))
+
+    def replaced_changes(self, desired: dict[str, Any], current: dict[str, Any],
+                         ignored: Iterable[str] = ()) -> dict[str, Any]:
+        """The fields to send so that ``current`` has ``desired`` and the platform default everywhere else.
+
+        A field not desired that the object lacks or holds as null already behaves as its default. Secrets,
+        which cannot be read back reliably, and fields whose option is in ``ignored`` are never reset.
+        """
+        changes = self.changes(desired, current)
+        for field in self.fields:
+            value = current.get(field.api_key)
+            if field.platform_default is None or field.secret or field.option in ignored:
+                continue
+            if field.api_key not in desired and value is not None and value != field.platform_default:
+                changes[field.api_key] = field.platform_default
+        return changes
+
+    def unapplied_options(self, sent: dict[str, Any], answer: Optional[dict[str, Any]]) -> list[str]:
+        """Options whose value a write sent but its answer does not hold (a secret only if the answer has it)."""
+        if answer is None:
+            return []
+        differing = self.changes(sent, answer)
+        return [field.option for field in self.fields
+                if field.api_key in differing and (not field.secret or field.api_key in answer)]
+
+    def predicted(self, body: dict[str, Any], application_id: str) -> dict[str, Any]:
+        """What a create would return, for check mode: platform defaults overlaid with the body."""
+        item = {field.api_key: field.platform_default for field in self.fields
+                if field.platform_default not in (None, '')}
+        item.update(body)
+        item['applicationId'] = application_id
+        return item
+
+    def config_argument_spec(self) -> dict[str, dict[str, Any]]:
+        """Suboptions of one ``config`` item of a list module: the field options, with ``name`` as the required key."""
+        spec = field_argument_spec(self.fields)
+        spec['name']['required'] = True
+        return spec
+
+    def config_entry(self, item: dict[str, Any]) -> dict[str, Any]:
+        """An object as one ``config`` item: option names, no secrets, no read-only or hypermedia keys.
+
+        Fields the object lacks (older objects predate some) or holds as null are left out, so that
+        ``replaced`` fed with the entry finds nothing to change.
+        """
+        return {field.option: item[field.api_key] for field in self.fields
+                if not field.secret and item.get(field.api_key) is not None}
+
+    def diff_view(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A whole object for a diff, in option names: its ID, its fields and its ``credentials``, secrets and
+        credentials masked. Other read-only keys (dates, application) are left out."""
+        view = {'id': item['id']} if 'id' in item else {}
+        view.update(option_view(self.fields, item))
+        view.update({key: MASK if item[key] else item[key] for key in self.credentials if key in item})
+        return view
+
+
+def look_alike_key(name: str) -> str:
+    """What a person reading ``name`` sees: no white space around it, no invisible characters, and one Unicode
+    spelling of each character (NFC)."""
+    return unicodedata.normalize('NFC', name.translate(INVISIBLE)).strip()
 
 
 def name_filter(name: str) -> str:
@@ -94,6 +177,13 @@ class ResourceApi:
         self.path = resource.path(application_id)
         self.writes: list[dict[str, Any]] = []
         self.per_page: Optional[int] = resource.page_size
+
+    def alone(self, check_mode: Optional[bool] = None) -> ResourceApi:
+        """The same calls (check mode unless told otherwise) with a record of ``writes`` of their own, for one thread."""
+        api = copy.copy(self)
+        api.writes = []
+        api.check_mode = self.check_mode if check_mode is None else check_mode
+        return api
 
     def listing(self, name_pattern: Optional[str] = None, query: Optional[dict[str, Any]] = None) -> Listing:
         """Every object, sorted by name, following all pages; ``name_pattern`` is sent as the API's name filter,

@@ -9,26 +9,22 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
-from ansible_collections.losant.platform.plugins.module_utils._fields import (
-    MASK,
-    Field,
-    changed_fields,
-    mask,
-    option_view,
-    secret_keys,
+from ansible_collections.losant.platform.plugins.module_utils._fields import Field, mask, secret_keys
+from ansible_collections.losant.platform.plugins.module_utils._resource import (
+    NOT_LETTER_OR_DIGIT,
+    Resource,
+    ResourceApi,
+    look_alike_key,
 )
-from ansible_collections.losant.platform.plugins.module_utils._resource import NOT_LETTER_OR_DIGIT, Resource, ResourceApi
 
 # Losant's public cloud: its API, and where its webhooks are triggered. A private installation has its own
 # trigger host, which cannot be derived from its API URL (option trigger_base_url).
 PUBLIC_API = 'https://api.losant.com'
 PUBLIC_TRIGGER_BASE = 'https://triggers.losant.com/webhooks'
-INVISIBLE = dict.fromkeys(map(ord, '\u200b\u200c\u200d\u2060\ufeff'))
 
 FIELDS = (
     Field('name', 'name', 'str', max_length=255, non_empty=True),
@@ -49,31 +45,12 @@ FIELDS_BY_OPTION = {field.option: field for field in FIELDS}
 SECRET_KEYS = secret_keys(FIELDS)
 # Scrubbed from error messages as well: the trigger token, as whoever holds it can trigger the webhook.
 SCRUBBED_KEYS = SECRET_KEYS | {'token'}
-WEBHOOKS = Resource('webhook', 'webhooks', FIELDS)
-# Optional text fields that a server may store as "" or leave out when they were never set: both mean empty.
-EMPTY_TEXT_KEYS = tuple(field.api_key for field in FIELDS if field.platform_default == '')
+# The trigger token is the only credential of many webhooks: diffs mask it.
+WEBHOOKS = Resource('webhook', 'webhooks', FIELDS, credentials=('token',))
+predicted_webhook = WEBHOOKS.predicted
 RECREATE_HINT = ('Losant fixes is_websocket when a webhook is created: to change it, delete the webhook and create it '
                  'again (state=absent, then present), which gives it a new token and so a new trigger URL; or set '
                  'is_websocket to the value the webhook has')
-
-
-def comparable(webhook: dict[str, Any]) -> dict[str, Any]:
-    """``webhook`` with its missing or null optional text fields as "", the way they are compared."""
-    return dict(webhook, **{key: '' for key in EMPTY_TEXT_KEYS if webhook.get(key) is None})
-
-
-def webhook_changes(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
-    """The fields of ``desired`` that ``current`` lacks; an optional text field left out equals ""."""
-    return changed_fields(desired, comparable(current))
-
-
-def unapplied_options(sent: dict[str, Any], answer: Optional[dict[str, Any]]) -> list[str]:
-    """Options whose value a write sent but its answer does not hold (a secret only if the answer has it)."""
-    if answer is None:
-        return []
-    differing = webhook_changes(sent, answer)
-    return [field.option for field in FIELDS
-            if field.api_key in differing and (not field.secret or field.api_key in answer)]
 
 
 def unapplied_message(request: str, unapplied: dict[str, list[str]]) -> str:
@@ -83,16 +60,6 @@ def unapplied_message(request: str, unapplied: dict[str, list[str]]) -> str:
     if any('is_websocket' in options for options in unapplied.values()):
         return '%s. %s.' % (message, RECREATE_HINT)
     return '%s: it ignored those values, so every run would send them again.' % message
-
-
-def diff_view(webhook: dict[str, Any]) -> dict[str, Any]:
-    """A whole webhook for a diff, in option names: its ID, its fields with secrets masked, and its trigger token
-    masked too, the only credential of many webhooks. Other read-only keys (dates, application) are left out."""
-    view = {'id': webhook['id']} if 'id' in webhook else {}
-    view.update(option_view(FIELDS, webhook))
-    if 'token' in webhook:
-        view['token'] = MASK if webhook['token'] else webhook['token']
-    return view
 
 
 def is_public_api(api_url: str) -> bool:
@@ -121,23 +88,9 @@ def with_trigger_url(webhook: dict[str, Any], base: Optional[str]) -> dict[str, 
     return dict(mask(FIELDS, webhook), trigger_url=trigger_url(webhook, base))
 
 
-def predicted_webhook(body: dict[str, Any], application_id: str) -> dict[str, Any]:
-    """What a create would return, for check mode: platform defaults overlaid with the body."""
-    webhook = {field.api_key: field.platform_default for field in FIELDS if field.platform_default not in (None, '')}
-    webhook.update(body)
-    webhook['applicationId'] = application_id
-    return webhook
-
-
 def webhook_api(module: LosantModule) -> WebhookApi:
     """The webhook API of the module's application, through a client that hides the webhooks' secrets."""
     return WebhookApi(module.client(SCRUBBED_KEYS), module.params['application_id'], check_mode=module.module.check_mode)
-
-
-def look_alike_key(name: str) -> str:
-    """What a person reading ``name`` sees: no white space around it, no invisible characters, and one Unicode
-    spelling of each character (NFC)."""
-    return unicodedata.normalize('NFC', name.translate(INVISIBLE)).strip()
 
 
 def look_alike_filter(name: str) -> str:

@@ -296,23 +296,18 @@ from ansible_collections.losant.platform.plugins.module_utils._flows import Work
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     SCRUBBED_KEYS,
+    WEBHOOKS,
     WebhookApi,
-    diff_view,
     incomplete_listing,
     look_alike_filter,
     trigger_base,
     trigger_url,
     unapplied_message,
-    unapplied_options,
     unconfirmed_absence,
     webhook_api,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import (
-    Change,
-    WebhookSet,
-    applied_changes,
-    converge,
-)
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, applied_changes, converge
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import WebhookSet
 
 # What a name missing from an inconsistent listing would lead to, by state.
 ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
@@ -374,9 +369,10 @@ class WebhookModule(LosantModule):
     def plan(self, current: Optional[dict[str, Any]]) -> Optional[Change]:
         """The one write to make, if any: the same as losant_webhooks plans with state=merged, or a delete."""
         if self.params['state'] == 'present':
-            return converge(current, self.params, update_secrets=self.params['update_secrets'])
+            return converge(WEBHOOKS, current, self.params, update_secrets=self.params['update_secrets'])
         if current is not None:
-            return Change('delete', current.get('name'), current, include_workflows=self.params['include_workflows'])
+            return Change('delete', current.get('name'), current, include_workflows=self.params['include_workflows'],
+                          resource=WEBHOOKS)
         return None
 
     def affected_workflows(self, api: WebhookApi, change: Optional[Change]) -> list[dict[str, Any]]:
@@ -425,7 +421,7 @@ class WebhookModule(LosantModule):
     def refuse_unapplied(self, api: WebhookApi, change: Change, answer: Optional[dict[str, Any]]) -> None:
         """Fail when the API answered a write without applying all of it, which would change again every run;
         ``changes`` then lists what it applied."""
-        options = unapplied_options(change.body or {}, answer)
+        options = WEBHOOKS.unapplied_options(change.body or {}, answer)
         if options:
             applied = applied_changes([change], {change.name: options})
             request = '%(method)s %(path)s' % api.writes[-1]
@@ -437,12 +433,8 @@ class WebhookModule(LosantModule):
                 affected: list[dict[str, Any]]) -> dict[str, Any]:
         if change is None:
             return dict(changed=False, diff={'before': {}, 'after': {}}, changes=[], **self.described(current or {}))
-        webhook = change.after(answer, self.params['application_id']) or {}
-        before, after = change.diff(self.params['application_id'], affected)
-        if change.action == 'create':
-            after = diff_view(webhook)  # with the ID and token the answer gave
-        return dict(changed=True, diff={'before': before or {}, 'after': after or {}}, changes=[change.describe()],
-                    **self.described(webhook))
+        webhook, diff = change.report(answer, self.params['application_id'], affected)
+        return dict(changed=True, diff=diff, changes=[change.describe()], **self.described(webhook))
 
     def described(self, webhook: dict[str, Any]) -> dict[str, Any]:
         return {'webhook': mask(FIELDS, webhook), 'trigger_url': trigger_url(webhook, trigger_base(self.params))}

@@ -588,6 +588,7 @@ from ansible_collections.losant.platform.plugins.module_utils._resource import L
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     SCRUBBED_KEYS,
+    WEBHOOKS,
     WebhookApi,
     incomplete_listing,
     trigger_base,
@@ -595,22 +596,19 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     unconfirmed_absence,
     webhook_api,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import (
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
     STATES,
     Change,
     PartialFailure,
-    WebhookSet,
-    after_state,
     applied_changes,
     apply_changes,
     changes_diff,
-    config_argument_spec,
-    config_entry,
     matches_any,
     repeated,
     unapplied_changes,
     unmanaged_globs,
 )
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import WebhookSet, after_state
 
 DELETING_STATES = ('deleted', 'overridden')
 IGNORABLE_FIELDS = [field.option for field in FIELDS if field.option != 'name']
@@ -621,7 +619,7 @@ class WebhooksModule(LosantModule):
         super().__init__({
             'application_id': {'type': 'str', 'required': True},
             'state': {'type': 'str', 'default': 'merged', 'choices': list(STATES)},
-            'config': {'type': 'list', 'elements': 'dict', 'options': config_argument_spec()},
+            'config': {'type': 'list', 'elements': 'dict', 'options': WEBHOOKS.config_argument_spec()},
             'delete_all': {'type': 'bool', 'default': False},
             'update_secrets': {'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
             'include_workflows': {'type': 'bool', 'default': False},
@@ -677,7 +675,7 @@ class WebhooksModule(LosantModule):
             **attributed,
         }
         if changes:
-            result['after'] = [config_entry(webhook) for webhook in after]
+            result['after'] = [WEBHOOKS.config_entry(webhook) for webhook in after]
         if self.module._diff:
             result['diff'] = changes_diff(changes, app_id, affected)
         unapplied = unapplied_changes(changes, answers)

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import pytest
 from ansible.module_utils.common.parameters import PASS_VARS
 
-from ansible_collections.losant.platform.plugins.module_utils import _concurrency, _webhook_set
+from ansible_collections.losant.platform.plugins.module_utils import _concurrency, _resource_set
 from ansible_collections.losant.platform.plugins.modules import losant_webhooks
 from ansible_collections.losant.platform.tests.unit.conftest import (
     APP_ID,
@@ -187,7 +187,7 @@ def test_writes_may_grow_to_32_in_flight_by_default(emulator, run_module, monkey
             ceilings.append(ceiling)
             super().__init__(ceiling, *args)
 
-    monkeypatch.setattr(_webhook_set, 'AdaptiveLimit', RecordedLimit)
+    monkeypatch.setattr(_resource_set, 'AdaptiveLimit', RecordedLimit)
     emulator.seed(webhook('a'))
     run = run_module(losant_webhooks.main, emulator.args(config=[{'name': 'a', 'enabled': False}]))
     assert run.result['changed'] is True and ceilings == [32]
