@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """A made-up second resource, "relays", as CONTRIBUTING.md's "Adding a resource" builds one: a field table and
-a small module on ``ResourceApi``, nothing else. Test-only: it proves that the shared layers (``_module``,
-``_client``, ``_fields``, ``_resource``) carry a resource that is not a webhook. The emulator has no relays,
+a small module on ``ResourceApi`` and the shared converge path, nothing else. Test-only: it proves that the
+shared layers (``_module``, ``_client``, ``_fields``, ``_resource``, ``_resource_set``) carry a resource that is
+not a webhook. The emulator has no relays,
 so the descriptor points at a collection it serves: ``RELAYS.collection`` is the one line a real resource
 changes."""
 
@@ -13,18 +14,10 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils._fields import (
-    Field,
-    changed_fields,
-    desired_fields,
-    field_argument_spec,
-    mask,
-    option_view,
-    update_diff,
-    validate_fields,
-)
+from ansible_collections.losant.platform.plugins.module_utils._fields import Field, field_argument_spec, mask, validate_fields
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils._resource import Resource, ResourceApi
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, converge
 
 FIELDS = (
     Field('name', 'name', 'str', max_length=255, non_empty=True),
@@ -68,20 +61,13 @@ class RelayModule(LosantModule):
         return found.items[0] if found.items else None
 
     def apply(self, api: ResourceApi, current: Optional[dict[str, Any]]) -> dict[str, Any]:
-        if self.params['state'] == 'absent':
-            if current is None:
-                return self.outcome(False, {}, {})
-            api.delete(current['id'])
-            return self.outcome(True, {}, {'before': option_view(FIELDS, current), 'after': {}})
-        desired = desired_fields(FIELDS, self.params)
-        if current is None:
-            created = api.create(desired) or desired
-            return self.outcome(True, created, {'before': {}, 'after': option_view(FIELDS, created)})
-        changes = changed_fields(desired, current)
-        if not changes:
-            return self.outcome(False, current, {})
-        updated = api.update(current['id'], changes) or dict(current, **changes)
-        return self.outcome(True, updated, update_diff(FIELDS, changes, current))
+        if self.params['state'] == 'present':
+            change = converge(RELAYS, current, self.params)
+        else:
+            change = Change('delete', current.get('name'), current, resource=RELAYS) if current else None
+        if change is None:
+            return self.outcome(False, current or {}, {})
+        return self.outcome(True, *change.report(change.send(api), self.params['application_id']))
 
     @staticmethod
     def outcome(changed: bool, relay: dict[str, Any], diff: dict[str, Any]) -> dict[str, Any]:
