@@ -133,6 +133,17 @@ class Resource:
         return {field.option: item[field.api_key] for field in self.fields
                 if not field.secret and item.get(field.api_key) is not None}
 
+    def incomplete_listing(self, problem: str) -> str:
+        return ('The %s listing stayed inconsistent when read a second time (%s): %s changed while it was '
+                'read, so it may lack some.' % (self.singular, problem, self.plural))
+
+    def unconfirmed_absence(self, problem: str, names: list[str], consequence: str) -> str:
+        """Why nothing was written for ``names``, which an inconsistent listing did not show: they may exist."""
+        return ('Nothing was changed: %s %s not listed, but the %s listing stayed inconsistent when read a second '
+                'time (%s), so %s may exist all the same and %s. Run the task again when the %s stop changing.'
+                % (', '.join(repr(name) for name in names), 'was' if len(names) == 1 else 'were', self.singular,
+                   problem, 'it' if len(names) == 1 else 'they', consequence, self.plural))
+
     def diff_view(self, item: dict[str, Any]) -> dict[str, Any]:
         """A whole object for a diff, in option names: its ID, its fields and its ``credentials``, secrets and
         credentials masked. Other read-only keys (dates, application) are left out."""

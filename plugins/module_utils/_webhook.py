@@ -48,6 +48,8 @@ SCRUBBED_KEYS = SECRET_KEYS | {'token'}
 # The trigger token is the only credential of many webhooks: diffs mask it.
 WEBHOOKS = Resource('webhook', 'webhooks', FIELDS, credentials=('token',))
 predicted_webhook = WEBHOOKS.predicted
+incomplete_listing = WEBHOOKS.incomplete_listing
+unconfirmed_absence = WEBHOOKS.unconfirmed_absence
 RECREATE_HINT = ('Losant fixes is_websocket when a webhook is created: to change it, delete the webhook and create it '
                  'again (state=absent, then present), which gives it a new token and so a new trigger URL; or set '
                  'is_websocket to the value the webhook has')
@@ -99,19 +101,6 @@ def look_alike_filter(name: str) -> str:
     out, as the Kelvin sign reads as one."""
     letters_and_digits = NOT_LETTER_OR_DIGIT.sub('', look_alike_key(name).replace('K', ''))
     return '*%s*' % '*'.join(letters_and_digits) if letters_and_digits else '*'
-
-
-def incomplete_listing(problem: str) -> str:
-    return ('The webhook listing stayed inconsistent when read a second time (%s): webhooks changed while it was '
-            'read, so it may lack some.' % problem)
-
-
-def unconfirmed_absence(problem: str, names: list[str], consequence: str) -> str:
-    """Why nothing was written for ``names``, which an inconsistent listing did not show: they may exist."""
-    return ('Nothing was changed: %s %s not listed, but the webhook listing stayed inconsistent when read a second '
-            'time (%s), so %s may exist all the same and %s. Run the task again when the webhooks stop changing.'
-            % (', '.join(repr(name) for name in names), 'was' if len(names) == 1 else 'were', problem,
-               'it' if len(names) == 1 else 'they', consequence))
 
 
 class WebhookApi(ResourceApi):

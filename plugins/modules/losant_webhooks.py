@@ -575,64 +575,36 @@ error_message:
 
 from typing import Any
 
-from ansible_collections.losant.platform.plugins.module_utils._attribution import (
-    ATTRIBUTION_ARGUMENT_SPEC,
-    attribute,
-    attribution_errors,
-)
-from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule
+from ansible_collections.losant.platform.plugins.module_utils._attribution import attribute
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils._fields import validate_fields
 from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
-from ansible_collections.losant.platform.plugins.module_utils._resource import Listing
-from ansible_collections.losant.platform.plugins.module_utils._webhook import (
-    FIELDS,
-    SCRUBBED_KEYS,
-    WEBHOOKS,
-    WebhookApi,
-    incomplete_listing,
-    trigger_base,
-    unapplied_message,
-    unconfirmed_absence,
-    webhook_api,
-)
+from ansible_collections.losant.platform.plugins.module_utils._list_module import ListModule
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    STATES,
     Change,
     PartialFailure,
     applied_changes,
     apply_changes,
     changes_diff,
-    matches_any,
-    repeated,
     unapplied_changes,
-    unmanaged_globs,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import WebhookSet, after_state
+from ansible_collections.losant.platform.plugins.module_utils._webhook import (
+    FIELDS,
+    SCRUBBED_KEYS,
+    WEBHOOKS,
+    WebhookApi,
+    trigger_base,
+    unapplied_message,
+    webhook_api,
+)
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import after_state
 
-DELETING_STATES = ('deleted', 'overridden')
-IGNORABLE_FIELDS = [field.option for field in FIELDS if field.option != 'name']
 
+class WebhooksModule(ListModule):
+    resource = WEBHOOKS
+    rename_hint = 'Rename or delete all but one with losant.platform.losant_webhook and webhook_id.'
 
-class WebhooksModule(LosantModule):
     def __init__(self) -> None:
-        super().__init__({
-            'application_id': {'type': 'str', 'required': True},
-            'state': {'type': 'str', 'default': 'merged', 'choices': list(STATES)},
-            'config': {'type': 'list', 'elements': 'dict', 'options': WEBHOOKS.config_argument_spec()},
-            'delete_all': {'type': 'bool', 'default': False},
-            'update_secrets': {'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
-            'include_workflows': {'type': 'bool', 'default': False},
-            'concurrency': {'type': 'int', 'default': 32},
-            'max_deletions': {'type': 'int'},
-            'return_all': {'type': 'bool', 'default': False},
-            'ignore_fields': {'type': 'list', 'elements': 'str', 'default': [], 'choices': IGNORABLE_FIELDS},
-            'unmanaged': {'type': 'list', 'elements': 'str', 'default': []},
-            **ATTRIBUTION_ARGUMENT_SPEC,
-        })
-        self.entries: list[dict[str, Any]] = self.params['config'] or []
-        self.state: str = self.params['state']
-        self.unmanaged = unmanaged_globs(self.params['unmanaged'])
+        super().__init__({'include_workflows': {'type': 'bool', 'default': False}})
 
     def run(self) -> None:
         self.check_input(self.input_errors())
@@ -641,18 +613,8 @@ class WebhooksModule(LosantModule):
             listing = api.listing()
         except LosantError as error:
             self.fail(error)
-        webhooks = WebhookSet(listing.items)
-        self.refuse_incomplete(listing, webhooks)
-        self.warn_unmatched_globs(webhooks)
-        if self.state == 'gathered':
-            self.gather(webhooks)
-        self.refuse_duplicates(webhooks)
-        self.refuse_look_alikes(webhooks)
-        changes = webhooks.plan(self.state, self.entries, self.params['update_secrets'],
-                                self.params['include_workflows'], self.params['ignore_fields'],
-                                self.unmanaged)
+        webhooks, changes = self.plan(api, listing)
         described = [change.describe() for change in changes]
-        self.refuse_deletions(changes, described)
         affected = self.affected_workflows(api, changes)
         app_id = self.params['application_id']
         attributed = attribute(self, api.client, app_id, FIELDS, described, SCRUBBED_KEYS)
@@ -663,7 +625,7 @@ class WebhooksModule(LosantModule):
                       not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,
                       affected_workflows=affected)
         everything = self.params['return_all']
-        after = after_state(webhooks.webhooks, changes, answers, app_id, trigger_base(self.params),
+        after = after_state(webhooks.items, changes, answers, app_id, trigger_base(self.params),
                             touched_only=not everything)
         result: dict[str, Any] = {
             'changed': bool(changes),
@@ -686,16 +648,6 @@ class WebhooksModule(LosantModule):
                                   **result)
         self.exit(**result)
 
-    def refuse_deletions(self, changes: list[Change], described: list[dict[str, Any]]) -> None:
-        """Fail before any write, in check mode too, when the plan deletes more than max_deletions."""
-        limit = self.params['max_deletions']
-        doomed = [change.name for change in changes if change.action == 'delete']
-        if limit is not None and len(doomed) > limit:
-            self.module.fail_json(
-                msg='Nothing was changed: the plan deletes %d webhook%s, more than max_deletions=%d: %s.'
-                    % (len(doomed), '' if len(doomed) == 1 else 's', limit, ', '.join(repr(name) for name in doomed)),
-                changes=described)
-
     def affected_workflows(self, api: WebhookApi, changes: list[Change]) -> list[dict[str, Any]]:
         """The workflows triggered by the webhooks to delete, looked up before any write."""
         doomed = [change.current for change in changes if change.action == 'delete' and change.current]
@@ -704,85 +656,6 @@ class WebhooksModule(LosantModule):
             return impact.of(doomed, self.params['include_workflows'])
         except LosantError as error:
             self.fail(error, changes=[change.describe() for change in changes])
-
-    def input_errors(self) -> list[str]:
-        errors = attribution_errors(self.params)
-        for index, entry in enumerate(self.entries):
-            errors.extend(validate_fields(FIELDS, entry, where='config[%d].' % index))
-        names = [entry['name'] for entry in self.entries]
-        for name in repeated(names):
-            places = ', '.join('config[%d]' % index for index, other in enumerate(names) if other == name)
-            errors.append('config names must be unique, %r is at %s' % (name, places))
-        if self.params['concurrency'] < 1:
-            errors.append('concurrency must be 1 or more, got %d' % self.params['concurrency'])
-        if self.params['max_deletions'] is not None and self.params['max_deletions'] < 0:
-            errors.append('max_deletions must be 0 or more, got %d' % self.params['max_deletions'])
-        if self.state in DELETING_STATES:
-            errors.extend('config[%d].name %r matches unmanaged, which %s never touches'
-                          % (index, name, self.state)
-                          for index, name in enumerate(names) if matches_any(name, self.unmanaged))
-        if self.state == 'gathered' and self.entries:
-            errors.append('config must be empty with state=gathered')
-        if self.params['delete_all'] and (self.state not in DELETING_STATES or self.entries):
-            errors.append('delete_all is only allowed with state=deleted or state=overridden and an empty config')
-        if self.state in DELETING_STATES and not self.entries and not self.params['delete_all']:
-            errors.append('an empty config with state=%s would delete every webhook of the application; '
-                          'set delete_all=true if that is what you want' % self.state)
-        return errors
-
-    def gather(self, webhooks: WebhookSet) -> None:
-        duplicates = webhooks.duplicates()
-        if duplicates:
-            self.module.warn('Webhook names used more than once: %s; rename or delete all but one before feeding '
-                             'the gathered list back.' % ', '.join(repr(name) for name in duplicates))
-        self.exit(changed=False, gathered=webhooks.gathered(self.unmanaged),
-                  gathered_unmanaged=webhooks.unmanaged(self.unmanaged))
-
-    def warn_unmatched_globs(self, webhooks: WebhookSet) -> None:
-        """A glob that matches nothing protects nothing: most likely a typo, which must not go unnoticed."""
-        for glob in self.params['unmanaged']:
-            if not any(matches_any(webhook.get('name'), unmanaged_globs([glob])) for webhook in webhooks.webhooks):
-                self.module.warn('unmanaged glob %r matches no webhook of the application: check its spelling' % glob)
-
-    def refuse_incomplete(self, listing: Listing, webhooks: WebhookSet) -> None:
-        """Deleting by the listing, or creating what it lacks, needs a complete listing; otherwise a warning."""
-        if not listing.problem:
-            return
-        if self.state in DELETING_STATES:
-            self.module.fail_json(msg='Nothing was changed, as state=%s deletes webhooks by the listing. %s Run the '
-                                      'task again.' % (self.state, incomplete_listing(listing.problem)))
-        unlisted = [entry['name'] for entry in self.entries if entry['name'] not in webhooks.by_name]
-        if unlisted:
-            self.module.fail_json(msg=unconfirmed_absence(listing.problem, unlisted,
-                                                          'creating %s could make duplicates'
-                                                          % ('it' if len(unlisted) == 1 else 'them')))
-        self.module.warn(incomplete_listing(listing.problem))
-
-    def refuse_look_alikes(self, webhooks: WebhookSet) -> None:
-        """Fail before any write when a listed name differs from a webhook's only by white space around it."""
-        if self.state == 'deleted':
-            return
-        look_alikes = webhooks.look_alikes(entry['name'] for entry in self.entries)
-        if look_alikes:
-            described = '; '.join('%r (the application has %s)' % (name, ', '.join(repr(other) for other in others))
-                                  for name, others in look_alikes.items())
-            self.module.fail_json(
-                msg='Nothing was changed: config names differ from webhooks of the application only by white space '
-                    'around them, invisible characters or Unicode spelling: %s. Names are matched exactly, so the run would make a second webhook%s; write '
-                    'each name as the webhook has it.' % (described, ' and delete the first' if self.state ==
-                                                          'overridden' else ''))
-
-    def refuse_duplicates(self, webhooks: WebhookSet) -> None:
-        """Fail before any write when a listed name identifies more than one webhook."""
-        if self.state == 'deleted' and not self.entries:
-            return
-        duplicates = webhooks.duplicates(entry['name'] for entry in self.entries)
-        if duplicates:
-            described = '; '.join('%r (IDs %s)' % (name, ', '.join(ids)) for name, ids in duplicates.items())
-            self.module.fail_json(
-                msg='Nothing was changed: several webhooks of the application share a name listed in config: %s. '
-                    'Rename or delete all but one with losant.platform.losant_webhook and webhook_id.' % described,
-                duplicates=duplicates)
 
 
 def main() -> None:
