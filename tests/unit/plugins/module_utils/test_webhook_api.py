@@ -214,12 +214,6 @@ def test_a_404_other_than_losants_not_found_is_raised_saying_why(emulator, api, 
                                       "that api_url is the API's address, and whether a proxy answers in its place)")
 
 
-def test_delete_of_a_webhook_already_gone_is_done(emulator, api):
-    assert api.delete(HOOK) is None
-    assert [write['method'] for write in api.writes] == ['DELETE']
-    assert [(call.method, call.status) for call in emulator.calls] == [('DELETE', 404)]
-
-
 def test_writes_send_one_request_each_and_are_recorded_masked(emulator, api):
     created = api.create({'name': 'a', 'basicAuthPassword': 'pw'})
     hook_path = '%s/%s' % (COLLECTION, created['id'])

@@ -14,7 +14,6 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import FI
 from ansible_collections.losant.platform.plugins.module_utils._webhook_set import (
     ACTIONS,
     Change,
-    PartialFailure,
     WebhookSet,
     after_state,
     apply_changes,
@@ -41,10 +40,6 @@ def listed(name: str, **fields: Any) -> dict[str, Any]:
 def old(name: str, **fields: Any) -> dict[str, Any]:
     """A webhook from before most fields existed: its ID, token, name and ``fields``."""
     return webhook(name, **fields)
-
-
-def path(hook: dict[str, Any]) -> str:
-    return '%s/%s' % (COLLECTION, hook['id'])
 
 
 def entry(name, **fields):
@@ -82,15 +77,6 @@ def test_repeated_lists_each_name_seen_twice_once_sorted():
     assert repeated(['a', 'A']) == []
 
 
-def test_replaced_changes_resets_fields_not_given_to_platform_defaults_but_never_secrets():
-    current = listed('a', description='old text', responseCode=201, waitForReply=True, basicAuthUsername='u',
-                     basicAuthPassword='secret-1', enabled=False, castBuffersAs='hex')
-    desired = {'name': 'a', 'waitForReply': True}
-    assert replaced_changes(desired, current) == {
-        'description': '', 'responseCode': 200, 'basicAuthUsername': '', 'enabled': True, 'castBuffersAs': 'array',
-    }
-
-
 def test_replaced_changes_counts_missing_and_null_fields_as_defaults():
     current = old('a', description=None, enabled=None)
     assert replaced_changes({'name': 'a'}, current) == {}
@@ -101,43 +87,6 @@ def test_replaced_changes_compares_given_fields_like_merged():
     current = listed('a', responseCode=201)
     assert replaced_changes({'name': 'a', 'responseCode': 202}, current) == {'responseCode': 202}
     assert replaced_changes({'name': 'a', 'responseCode': 201}, current) == {}
-
-
-def test_gathered_fed_to_replaced_plans_nothing():
-    hooks = [listed('a', description='x', basicAuthPassword='pw-1234567', responseCode=404),
-             old('b', enabled=False), listed('c', verificationType='twilio', verificationCode='vc-99999')]
-    webhooks = WebhookSet(hooks)
-    entries = [entry(**item) for item in webhooks.gathered()]
-    assert webhooks.plan('replaced', entries) == []
-    assert webhooks.plan('overridden', entries) == []
-    assert webhooks.plan('merged', entries) == []
-
-
-def test_merged_creates_missing_updates_given_fields_and_ignores_unlisted():
-    a, b = listed('a', responseCode=201), listed('b')
-    changes = WebhookSet([a, b]).plan('merged', [entry('new', enabled=False), entry('a', description='d')])
-    assert [(c.action, c.name, c.body) for c in changes] == [
-        ('create', 'new', {'name': 'new', 'enabled': False}),
-        ('update', 'a', {'description': 'd'}),
-    ]
-    assert changes[1].current is a
-
-
-def test_overridden_deletes_unlisted_webhooks_last_including_every_duplicate():
-    hooks = [listed('a'), listed('dup'), listed('dup'), listed('keep')]
-    changes = WebhookSet(hooks).plan('overridden', [entry('keep'), entry('z')], include_workflows=True)
-    assert [(c.action, c.name) for c in changes] == [
-        ('create', 'z'), ('delete', 'a'), ('delete', 'dup'), ('delete', 'dup')]
-    assert all(c.include_workflows for c in changes[1:])
-    assert {c.current['id'] for c in changes[2:]} == {hooks[1]['id'], hooks[2]['id']}
-
-
-def test_deleted_deletes_only_listed_existing_webhooks_or_all_with_empty_config():
-    hooks = [listed('a'), listed('b'), listed('c')]
-    webhooks = WebhookSet(hooks)
-    assert [c.current['id'] for c in webhooks.plan('deleted', [entry('c'), entry('missing'), entry('a')])] == [
-        hooks[2]['id'], hooks[0]['id']]
-    assert [c.current['id'] for c in webhooks.plan('deleted', [])] == [hook['id'] for hook in hooks]
 
 
 def test_update_secrets_on_create_sends_secrets_only_in_creates():
@@ -191,18 +140,6 @@ def test_changes_diff_keys_a_repeated_name_with_its_id():
     assert set(diff['after']) == {'x'}
 
 
-def test_apply_changes_sends_one_request_per_change_in_order(emulator, api):
-    a, b = emulator.seed(webhook('a'), webhook('b'))
-    changes = WebhookSet([a, b]).plan('overridden', [entry('a', enabled=False), entry('c')], include_workflows=True)
-    answers = apply_changes(api, changes, APP_ID)
-    assert [call[:4] for call in emulator.calls] == [
-        ('PATCH', path(a), {'enabled': False}, {}),
-        ('POST', COLLECTION, {'name': 'c'}, {}),
-        ('DELETE', path(b), None, {'includeWorkflows': 'true'}),
-    ]
-    assert answers[0]['enabled'] is False and answers[1]['name'] == 'c' and answers[2] == {'success': True}
-
-
 def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator, api):
     planner = WebhookApi(api.client, APP_ID, check_mode=True)
     changes = WebhookSet(emulator.seed(webhook('a'))).plan('merged', [entry('b', basic_auth_password='pw-77777')])
@@ -210,24 +147,6 @@ def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator
     assert emulator.calls == []
     assert planner.writes == [{'method': 'POST', 'path': COLLECTION,
                                'body': {'name': 'b', 'basicAuthPassword': '********'}}]
-
-
-def test_apply_changes_reports_applied_and_not_applied_writes_when_one_fails(emulator, api):
-    hooks = emulator.seed(webhook('a'), webhook('b'))
-    emulator.fail('POST', COLLECTION, 400, 'Validation', 'bad')
-    changes = WebhookSet(hooks).plan('overridden', [entry('a', enabled=False),
-                                                    entry('new', basic_auth_password='pw-x1')])
-    with pytest.raises(PartialFailure) as raised:
-        apply_changes(api, changes, APP_ID)
-    failure = raised.value
-    assert failure.error.status == 400 and failure.error.error_type == 'Validation'
-    assert failure.applied == [{'method': 'PATCH', 'path': path(hooks[0]), 'body': {'enabled': False}}]
-    assert failure.not_applied == [
-        {'method': 'POST', 'path': COLLECTION, 'body': {'name': 'new', 'basicAuthPassword': '********'}},
-        {'method': 'DELETE', 'path': path(hooks[1])},
-    ]
-    assert [call.method for call in emulator.writes] == ['PATCH', 'POST']  # the failed POST was sent, the DELETE never
-    assert hooks[1]['id'] in emulator.stored()
 
 
 def test_after_state_predicts_check_mode_and_uses_answers_otherwise():
