@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from typing import Any, Iterable, Iterator
 
@@ -22,7 +23,7 @@ from ansible_collections.losant.platform.plugins.module_utils._fields import MAS
 TEXT_KEYS = ('msg', 'error_message', 'errors', 'attribution_unavailable')
 # Secrets shorter than this are masked in a text only where they stand whole (see scrub_text).
 MIN_PARTIAL_LENGTH = 8
-QUOTES = '"\'`'
+WORD_CHARACTER = re.compile(r'\w')  # a letter, digit or underscore (str.isalnum() or '_')
 
 
 def scrub_text(text: str, secrets: Iterable[str]) -> str:
@@ -56,17 +57,9 @@ def occurrences(text: str, secret: str) -> Iterator[tuple[int, int]]:
 
 
 def stands_whole(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is the whole text (but for surrounding white space), quoted in it, or a word of
-    its own: no letter, digit or underscore touches it on either side."""
-    if not text[:start].strip() and not text[end:].strip():
-        return True
-    if 0 < start and end < len(text) and text[start - 1] == text[end] and text[end] in QUOTES:
-        return True
-    return not (start > 0 and is_word_character(text[start - 1])) and not (end < len(text) and is_word_character(text[end]))
-
-
-def is_word_character(char: str) -> bool:
-    return char.isalnum() or char == '_'
+    """Whether ``text[start:end]`` is a word of its own: no letter, digit or underscore touches it on either side
+    (so also where it is the whole text, or quoted)."""
+    return not WORD_CHARACTER.search(text[start - 1:start] + text[end:end + 1])
 
 
 def masked_whole(value: Any, secrets: frozenset[str]) -> Any:
