@@ -151,6 +151,4 @@ class ScrubbingModule(AnsibleModule):
             return result
         no_log_values.difference_update(short)
         self.short_no_log_values |= short
-        if hasattr(self, 'params'):
-            self.params = masked_whole(self.params, short)  # Ansible may return them as the module's invocation
         return masked_whole(result, short)
