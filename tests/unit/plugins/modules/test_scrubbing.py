@@ -132,6 +132,7 @@ MESSAGE = 'The webhook description is not accepted'
                  id='a short secret whole in JSON'),
     pytest.param("password 'e' refused", {'e'}, "password '********' refused", id='a short secret quoted'),
     pytest.param('token: tok-3f9a1c77e0b54d2e.', {'tok-3f9a1c77e0b54d2e'}, 'token: ********.', id='a long secret'),
+    pytest.param('idhunter22x', {'hunter22'}, 'id********x', id='a secret of 8 characters inside a word'),
     pytest.param('%22tok-3f9a1c77e0b54d2e%22', {'tok-3f9a1c77e0b54d2e'}, '%22********%22',
                  id='a long secret glued to an encoding'),
     pytest.param(json.dumps({'m': 'pw "quoted" long'}), {'pw "quoted" long'}, '{"m": "********"}',
@@ -143,6 +144,20 @@ MESSAGE = 'The webhook description is not accepted'
 ])
 def test_scrubbing_masks_secrets_without_garbling_the_rest(text, secrets, scrubbed):
     assert scrub_text(text, secrets) == scrubbed
+
+
+@pytest.mark.parametrize('password, shown', [
+    ('hunter22', 'https://x.test/?pw=********x'),
+    ('a-much-longer-password', 'https://x.test/?pw=********x'),
+    ('hunter2', 'https://x.test/?pw=hunter2x'),
+])
+def test_a_no_log_value_of_8_characters_or_more_is_masked_wherever_it_stands_in_the_result(capsys, password, shown):
+    """As Ansible masks every no_log value; only a shorter one is left where it does not stand whole."""
+    capsys.readouterr()
+    with patch_module_args({'password': password}), pytest.raises(SystemExit):
+        module = ScrubbingModule(argument_spec={'password': {'type': 'str', 'no_log': True}})
+        module.exit_json(url='https://x.test/?pw=%sx' % password)
+    assert kept_result(capsys.readouterr().out)['url'] == shown
 
 
 def test_a_short_no_log_value_does_not_garble_a_message(run_module, emulator):
