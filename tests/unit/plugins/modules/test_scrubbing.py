@@ -138,6 +138,7 @@ MESSAGE = 'The webhook description is not accepted'
     pytest.param(json.dumps({'m': 'pw "quoted" long'}), {'pw "quoted" long'}, '{"m": "********"}',
                  id='a long secret escaped in JSON'),
     pytest.param('x abc-defgh-ijk y', {'abc-defgh', 'defgh-ijk'}, 'x ******** y', id='overlapping secrets'),
+    pytest.param('pw hunter22hunter22 x', {'hunter22'}, 'pw ******** x', id='a secret twice back to back'),
     pytest.param('pw hunter22secret', {'hunter22', 'hunter22secret'}, 'pw ********', id='a secret inside another'),
     pytest.param('a 12345678901234567890123456789012 b', {'12345678901234567890123456789012'}, 'a ******** b',
                  id='one mask whatever the length'),
