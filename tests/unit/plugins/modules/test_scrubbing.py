@@ -137,6 +137,8 @@ MESSAGE = 'The webhook description is not accepted'
                  id='a long secret glued to an encoding'),
     pytest.param(json.dumps({'m': 'pw "quoted" long'}), {'pw "quoted" long'}, '{"m": "********"}',
                  id='a long secret escaped in JSON'),
+    pytest.param(json.dumps({'m': 'pässwort "x"'}, ensure_ascii=False), {'pässwort "x"'}, '{"m": "********"}',
+                 id='a secret with other letters than ASCII escaped in JSON'),
     pytest.param('x abc-defgh-ijk y', {'abc-defgh', 'defgh-ijk'}, 'x ******** y', id='overlapping secrets'),
     pytest.param('pw hunter22hunter22 x', {'hunter22'}, 'pw ******** x', id='a secret twice back to back'),
     pytest.param('pw hunter22secret', {'hunter22', 'hunter22secret'}, 'pw ********', id='a secret inside another'),
