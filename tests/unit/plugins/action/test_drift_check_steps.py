@@ -8,11 +8,13 @@ registers, the reports start and report write, and the result behind ansible-pla
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ansible.errors import AnsibleActionFail
+from ansible.parsing.dataloader import DataLoader
 from ansible.plugins import loader as plugin_loader
 
 from ansible_collections.losant.platform.plugins.action import drift_check, losant_webhooks
@@ -20,20 +22,29 @@ from ansible_collections.losant.platform.plugins.module_utils import _client as 
 from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, TOKEN, Emulator
 from ansible_collections.losant.platform.tests.unit.plugins.action.real_task import action_for_task
 
+try:
+    from ansible.template import trust_as_template  # ansible-core 2.19+ templates only text a playbook wrote
+except ImportError:
+    def trust_as_template(value: str) -> str:
+        return value
+
 DECLARED = [{'name': 'orders', 'description': 'new'}]
-PLAY_VARIABLES = {'losant_drift_state': 'overridden', 'losant_drift_ignore_fields': [],
-                  'losant_drift_unmanaged': [], 'losant_drift_update_secrets': 'always',
-                  'losant_drift_attribution': False, 'losant_drift_attribution_days': 30}
+ACTION = 'losant.platform.drift_check'
+# The play as Ansible's loader reads it: its variables and each step's arguments are strings of their own, as in
+# a run, not the literals of the plugin (which a comparison with 'is' would take for equal).
+PLAY = DataLoader().load_from_file(str(Path(__file__).parents[4] / 'playbooks' / 'drift_check.yml'))[0]
+STEPS = {task[ACTION]['step']: task[ACTION] for task in PLAY['tasks'] if ACTION in task}
+PLAY_VARIABLES = dict(PLAY['vars'], losant_drift_attribution=False)
 
 
 def step(name: str, task_vars: dict[str, Any]) -> dict[str, Any]:
-    """The step's result; a failed one raised as Drift (ansible-core 2.19+) is returned as its result."""
-    plugin = action_for_task(drift_check.ActionModule, 'losant.platform.drift_check', {'step': name}, task_vars,
+    """The step's result as ansible-core keeps it: one that raised Drift (2.19+) is failed."""
+    plugin = action_for_task(drift_check.ActionModule, ACTION, dict(STEPS[name]), task_vars,
                              check_mode=name == 'compare')
     try:
         return plugin.run(task_vars=task_vars)
     except drift_check.Drift as drift:
-        return drift.result
+        return dict(drift.result, failed=True)
 
 
 @pytest.fixture
@@ -63,15 +74,21 @@ def paths(tmp_path: Path) -> dict[str, Path]:
     return {'losant_drift_report': tmp_path / 'drift.json', 'losant_drift_junit': tmp_path / 'drift.xml'}
 
 
-def compared(declared: Any, application_id: Any = APP_ID, state: str = 'overridden') -> dict[str, Any]:
-    return step('compare', dict(PLAY_VARIABLES, inventory_hostname='localhost', losant_application_id=application_id,
-                                losant_webhooks=declared, losant_drift_state=state))
+def compared(declared: Any, application_id: Any = APP_ID, host: str = 'localhost', **variables: Any) -> dict[str, Any]:
+    return step('compare', dict(PLAY_VARIABLES, inventory_hostname=host, losant_application_id=application_id,
+                                losant_webhooks=declared, **variables))
 
 
-def reported(registered: dict[str, Any], paths: dict[str, Path], step_name: str = 'report') -> dict[str, Any]:
+def reported(registered: dict[str, Any], paths: dict[str, Path], step_name: str = 'report', **variables: Any
+             ) -> dict[str, Any]:
     return step(step_name, dict(PLAY_VARIABLES, inventory_hostname='localhost', ansible_play_hosts=['localhost'],
-                                ansible_play_hosts_all=['localhost'], hostvars={'localhost': registered},
-                                **{name: str(path) for name, path in paths.items()}))
+                                ansible_play_hosts_all=['localhost'], hostvars={'localhost': handed_over(registered)},
+                                **dict({name: str(path) for name, path in paths.items()}, **variables)))
+
+
+def handed_over(registered: dict[str, Any]) -> dict[str, Any]:
+    """A registered result as it reaches the controller from the worker process that ran the step: pickled."""
+    return pickle.loads(pickle.dumps(registered))
 
 
 def test_compare_registers_the_drift_and_writes_nothing(api):
@@ -95,7 +112,7 @@ def test_compare_of_no_declared_webhooks_in_the_overridden_state_lists_every_web
 
 @pytest.mark.parametrize('state', ['merged', 'replaced'])
 def test_compare_of_no_declared_webhooks_in_another_state_is_clean(api, state):
-    entry = compared([], state=state)[drift_check.REGISTERED]
+    entry = compared([], losant_drift_state=state)[drift_check.REGISTERED]
     assert (entry['status'], entry['changes'], entry['error']) == ('clean', [], None)
 
 
@@ -105,11 +122,32 @@ def test_a_task_without_a_step_fails_naming_it(api):
         plugin.run(task_vars={})
 
 
-@pytest.mark.parametrize('declared, application_id', [({'name': 'orders'}, APP_ID), (DECLARED, 42)])
-def test_compare_of_a_bad_declaration_is_an_error_without_a_request(api, declared, application_id):
+@pytest.mark.parametrize('declared, application_id, name', [
+    ({'name': 'orders'}, APP_ID, APP_ID),
+    (DECLARED, 42, ''),
+    (DECLARED, trust_as_template('{{ undefined_id }}'), ''),
+])
+def test_compare_of_a_bad_declaration_is_an_error_without_a_request(api, declared, application_id, name):
     entry = compared(declared, application_id)[drift_check.REGISTERED]
     assert entry['status'] == 'error' and entry['error'] == drift_check.BAD_DECLARATION
+    assert entry['name'] == name and api.calls == []
+
+
+def test_compare_with_an_option_that_cannot_be_templated_is_the_applications_error(api):
+    result = compared(DECLARED, losant_drift_ignore_fields=trust_as_template('{{ undefined_fields }}'))
+    entry = result[drift_check.REGISTERED]
+    assert not result.get('failed') and entry['status'] == 'error'
+    assert entry['error'].startswith('The drift check failed: ') and 'undefined_fields' in entry['error']
     assert api.calls == []
+
+
+def test_compare_reads_the_audit_log_with_the_audit_token(api):
+    """The application's token may not read the audit log; the audit token may (the seeded webhook has no entry)."""
+    api.state.add_token({'token': 'audit-token', 'scopes': ['all.Organization.read']})
+    entry = compared(DECLARED, losant_drift_attribution=True, losant_audit_api_token='audit-token')[
+        drift_check.REGISTERED]
+    assert entry['status'] == 'drift' and api.writes == []
+    assert entry['attribution_unavailable'] == 'no audit log entry within the last 30 days for 1 of the 1 changes'
 
 
 def test_report_of_drift_fails_the_host_and_writes_both_reports(api, paths, displayed):
@@ -148,3 +186,37 @@ def test_start_writes_reports_that_say_the_check_did_not_finish_and_prints_nothi
     assert not result.get('failed') and not result.get('unreachable') and displayed == []
     written = json.loads(paths['losant_drift_report'].read_text())
     assert written['status'] == 'error' and written['error'] == drift_check.NOT_FINISHED
+
+
+def test_report_with_a_path_that_cannot_be_templated_is_an_error(api, paths, displayed):
+    result = reported({drift_check.REGISTERED: compared(DECLARED)}, paths, losant_drift_report=trust_as_template('{{ undefined_path }}'))
+    assert result['unreachable'] is True and not result.get('failed')  # ansible-playbook exits 4
+    assert result['msg'].startswith('error: the reports could not be written: ') and displayed == []
+
+
+def test_start_with_a_path_that_cannot_be_templated_says_so_at_vvv_and_leaves_it_to_the_report(
+        api, paths, monkeypatch):
+    said: list[str] = []
+    monkeypatch.setattr(drift_check.display, 'vvv', lambda msg, *args, **kwargs: said.append(msg))
+    result = reported({}, paths, step_name='start', losant_drift_report=trust_as_template('{{ undefined_path }}'))
+    assert not result.get('failed') and not result.get('unreachable')
+    assert len(said) == 1 and said[0].startswith('losant.platform.drift_check: the reports were not started: ')
+
+
+def test_report_of_many_applications_names_each_and_only_the_first_host_reports(api, paths, displayed):
+    groups = {'losant_applications': ['production', 'staging', 'qa']}
+    registered = {'production': {drift_check.REGISTERED: compared(DECLARED, host='production', groups=groups)},
+                  'staging': {drift_check.REGISTERED: compared([{'name': 'orders', 'description': 'old'}],
+                                                               host='staging', groups=groups)},
+                  'qa': {}}
+    hosts = list(groups['losant_applications'])
+    variables = dict(PLAY_VARIABLES, groups=groups, ansible_play_hosts=hosts, ansible_play_hosts_all=hosts,
+                     hostvars=handed_over(registered), **{name: str(path) for name, path in paths.items()})
+    assert step('report', dict(variables, inventory_hostname='staging')) == {'changed': False}
+    assert not paths['losant_drift_report'].exists()
+    result = step('report', dict(variables, inventory_hostname='production'))
+    assert result['unreachable'] is True and result['msg'] == 'error: qa: %s' % drift_check.NOT_FINISHED
+    written = json.loads(paths['losant_drift_report'].read_text())
+    assert [(entry['name'], entry['status']) for entry in written['applications']] == [
+        ('production', 'drift'), ('staging', 'clean'), ('qa', 'error')]
+    assert displayed[0] == 'production: update orders: description "old" -> "new"'
