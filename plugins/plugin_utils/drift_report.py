@@ -148,8 +148,6 @@ def change_text(change: dict[str, Any]) -> str:
     text = '%s %s' % (change['action'], change['name'])
     if change.get('values'):
         text += ': ' + ', '.join(value_text(option, values) for option, values in change['values'].items())
-    elif change['action'] == 'update':
-        text += ': ' + ', '.join(change['fields'])
     if change.get('attribution'):
         text += ', ' + attribution_summary(change['attribution'])
     if change.get('workflows'):
