@@ -172,6 +172,12 @@ def test_report_of_a_host_that_did_not_compare_is_an_error(api, paths):
     assert result['msg'] == 'error: %s' % drift_check.NOT_FINISHED
 
 
+def test_report_of_an_application_that_could_not_be_checked_is_an_error(api, paths):
+    result = reported({drift_check.REGISTERED: compared({'name': 'orders'})}, paths)
+    assert result['unreachable'] is True and not result.get('failed')  # ansible-playbook exits 4
+    assert result['msg'] == 'error: %s' % drift_check.BAD_DECLARATION
+
+
 def test_a_report_that_cannot_be_written_makes_the_verdict_an_error_and_the_other_says_so(api, paths, tmp_path):
     paths['losant_drift_junit'] = tmp_path / 'missing' / 'drift.xml'
     result = reported({drift_check.REGISTERED: compared(DECLARED)}, paths)

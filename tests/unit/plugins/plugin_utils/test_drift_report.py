@@ -43,7 +43,8 @@ FAILED = {'failed': True, 'msg': 'GET /x failed with HTTP 503 ServiceUnavailable
 
 
 def entry(name: str = APP, result: Any = None) -> dict[str, Any]:
-    return application_entry(name, APP, AT, DRIFTED if result is None else result)
+    """The application's entry from ``result`` as losant_webhooks returns it: parsed from the JSON it printed."""
+    return application_entry(name, APP, AT, json.loads(json.dumps(DRIFTED if result is None else result)))
 
 
 def test_an_update_lists_each_field_with_before_and_after_and_a_secret_only_as_changing():
