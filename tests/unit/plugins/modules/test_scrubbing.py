@@ -140,6 +140,7 @@ MESSAGE = 'The webhook description is not accepted'
     pytest.param(json.dumps({'m': 'pässwort "x"'}, ensure_ascii=False), {'pässwort "x"'}, '{"m": "********"}',
                  id='a secret with other letters than ASCII escaped in JSON'),
     pytest.param('x abc-defgh-ijk y', {'abc-defgh', 'defgh-ijk'}, 'x ******** y', id='overlapping secrets'),
+    pytest.param('pin 000000000 ok', {'00000000'}, 'pin ******** ok', id='a secret overlapping itself'),
     pytest.param('pw hunter22hunter22 x', {'hunter22'}, 'pw ******** x', id='a secret twice back to back'),
     pytest.param('pw hunter22secret', {'hunter22', 'hunter22secret'}, 'pw ********', id='a secret inside another'),
     pytest.param('a 12345678901234567890123456789012 b', {'12345678901234567890123456789012'}, 'a ******** b',
