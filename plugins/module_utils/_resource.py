@@ -76,6 +76,11 @@ class Resource:
     def secret_keys(self) -> frozenset[str]:
         return secret_keys(self.fields)
 
+    @property
+    def scrubbed_keys(self) -> frozenset[str]:
+        """Keys whose values never appear in messages: the secrets and the credentials."""
+        return self.secret_keys | frozenset(self.credentials)
+
     def path(self, application_id: str) -> str:
         return '/applications/%s/%s' % (application_id, self.collection)
 
@@ -157,6 +162,14 @@ def look_alike_key(name: str) -> str:
     """What a person reading ``name`` sees: no white space around it, no invisible characters, and one Unicode
     spelling of each character (NFC)."""
     return unicodedata.normalize('NFC', name.translate(INVISIBLE)).strip()
+
+
+def look_alike_filter(name: str) -> str:
+    """A name filter that every plausible server matches to ``name`` and to every name with its ``look_alike_key``:
+    the ASCII letters and digits of that key in order, with anything before, between and after them. ``K`` is left
+    out, as the Kelvin sign reads as one."""
+    letters_and_digits = NOT_LETTER_OR_DIGIT.sub('', look_alike_key(name).replace('K', ''))
+    return '*%s*' % '*'.join(letters_and_digits) if letters_and_digits else '*'
 
 
 def name_filter(name: str) -> str:

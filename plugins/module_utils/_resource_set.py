@@ -322,6 +322,16 @@ def unapplied_changes(changes: list[Change], answers: list[Optional[dict[str, An
     return unapplied
 
 
+def unapplied_message(request: str, unapplied: dict[str, list[str]], hint: Optional[str] = None) -> str:
+    """Why a write that succeeded still fails the task: ``unapplied`` lists the options not taken per object name,
+    ``hint`` the way out when there is one."""
+    described = '; '.join('%s: %s' % (name, ', '.join(options)) for name, options in unapplied.items())
+    message = '%s succeeded, but the platform did not apply every field sent (%s)' % (request, described)
+    if hint:
+        return '%s. %s.' % (message, hint)
+    return '%s: it ignored those values, so every run would send them again.' % message
+
+
 def applied_changes(changes: list[Change], unapplied: dict[str, list[str]]) -> list[dict[str, Any]]:
     """Entries of the ``changes`` result for writes the platform answered without applying every field
     (``unapplied``, as from ``unapplied_changes``): each lists only the options applied, and an update

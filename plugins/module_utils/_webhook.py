@@ -11,15 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from ansible_collections.losant.platform.plugins.module_utils import _resource_set as resource_set
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
 from ansible_collections.losant.platform.plugins.module_utils._fields import Field, mask, secret_keys
-from ansible_collections.losant.platform.plugins.module_utils._resource import (
-    NOT_LETTER_OR_DIGIT,
-    Resource,
-    ResourceApi,
-    look_alike_key,
-)
+from ansible_collections.losant.platform.plugins.module_utils._resource import Resource, ResourceApi
 
 # Losant's public cloud: its API, and where its webhooks are triggered. A private installation has its own
 # trigger host, which cannot be derived from its API URL (option trigger_base_url).
@@ -56,12 +52,9 @@ RECREATE_HINT = ('Losant fixes is_websocket when a webhook is created: to change
 
 
 def unapplied_message(request: str, unapplied: dict[str, list[str]]) -> str:
-    """Why a write that succeeded still fails the task; ``unapplied`` lists the options not taken per webhook name."""
-    described = '; '.join('%s: %s' % (name, ', '.join(options)) for name, options in unapplied.items())
-    message = '%s succeeded, but the platform did not apply every field sent (%s)' % (request, described)
-    if any('is_websocket' in options for options in unapplied.values()):
-        return '%s. %s.' % (message, RECREATE_HINT)
-    return '%s: it ignored those values, so every run would send them again.' % message
+    """Why a write that succeeded still fails the task, with the way out when the platform kept is_websocket."""
+    fixed = any('is_websocket' in options for options in unapplied.values())
+    return resource_set.unapplied_message(request, unapplied, RECREATE_HINT if fixed else None)
 
 
 def is_public_api(api_url: str) -> bool:
@@ -93,14 +86,6 @@ def with_trigger_url(webhook: dict[str, Any], base: Optional[str]) -> dict[str, 
 def webhook_api(module: LosantModule) -> WebhookApi:
     """The webhook API of the module's application, through a client that hides the webhooks' secrets."""
     return WebhookApi(module.client(SCRUBBED_KEYS), module.params['application_id'], check_mode=module.module.check_mode)
-
-
-def look_alike_filter(name: str) -> str:
-    """A name filter that every plausible server matches to ``name`` and to every name with its ``look_alike_key``:
-    the ASCII letters and digits of that key in order, with anything before, between and after them. ``K`` is left
-    out, as the Kelvin sign reads as one."""
-    letters_and_digits = NOT_LETTER_OR_DIGIT.sub('', look_alike_key(name).replace('K', ''))
-    return '*%s*' % '*'.join(letters_and_digits) if letters_and_digits else '*'
 
 
 class WebhookApi(ResourceApi):

@@ -275,169 +275,44 @@ error_message:
   sample: Webhook was not found
 """
 
-import contextlib
-from typing import Any, ContextManager, Optional
+from typing import Any, Optional
 
-from ansible_collections.losant.platform.plugins.module_utils import _lock as lock
-from ansible_collections.losant.platform.plugins.module_utils._attribution import (
-    ATTRIBUTION_ARGUMENT_SPEC,
-    attribute,
-    attribution_errors,
-)
-from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
-from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
-from ansible_collections.losant.platform.plugins.module_utils._fields import (
-    field_argument_spec,
-    mask,
-    validate_fields,
-    validate_id,
-)
 from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change
+from ansible_collections.losant.platform.plugins.module_utils._single_module import SingleModule
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
-    FIELDS,
-    SCRUBBED_KEYS,
     WEBHOOKS,
     WebhookApi,
-    incomplete_listing,
-    look_alike_filter,
     trigger_base,
     trigger_url,
     unapplied_message,
-    unconfirmed_absence,
     webhook_api,
 )
-from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, applied_changes, converge
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import WebhookSet
-
-# What a name missing from an inconsistent listing would lead to, by state.
-ABSENCE_CONSEQUENCES = {'present': 'creating it could make a second webhook of that name',
-                        'absent': 'reporting it absent could be wrong'}
-
-# The requests a task makes holding the name lock at most: two readings of the listing, the workflow lookup of a
-# delete and the write.
-LOCKED_REQUESTS = 4
 
 
-def lock_wait(params: dict[str, Any]) -> int:
-    """Seconds to wait for the name lock: what its holder may take, each request retried to the limit."""
-    return LOCKED_REQUESTS * (params['api_retries'] + 1) * params['timeout'] + params['api_retry_max_wait']
+class WebhookModule(SingleModule):
+    resource = WEBHOOKS
 
-
-class WebhookModule(LosantModule):
     def __init__(self) -> None:
-        argument_spec = field_argument_spec(FIELDS)
-        argument_spec.update(
-            application_id={'type': 'str', 'required': True},
-            webhook_id={'type': 'str'},
-            state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
-            update_secrets={'type': 'str', 'default': 'always', 'choices': ['always', 'on_create']},
-            include_workflows={'type': 'bool', 'default': False},
-            **ATTRIBUTION_ARGUMENT_SPEC,
-        )
-        super().__init__(argument_spec, required_one_of=[('webhook_id', 'name')])
+        super().__init__({'include_workflows': {'type': 'bool', 'default': False}})
 
-    def run(self) -> None:
-        self.check_input(validate_id('webhook_id', self.params['webhook_id']) + validate_fields(FIELDS, self.params)
-                         + attribution_errors(self.params))
-        api = webhook_api(self)
-        try:
-            with self.name_lock():
-                result = self.apply(api)
-        except lock.LockError as error:
-            self.module.fail_json(msg='Nothing was changed: %s' % error)
-        result.update(attribute(self, api.client, self.params['application_id'], FIELDS, result['changes'],
-                                SCRUBBED_KEYS))
-        if not self.module._diff:
-            result.pop('diff')
-        self.exit(**result)
+    def api(self) -> WebhookApi:
+        return webhook_api(self)
 
-    def apply(self, api: WebhookApi) -> dict[str, Any]:
-        try:
-            current = self.find(api)
-            change = self.plan(current)
-            affected = self.affected_workflows(api, change)
-            answer = change.send(api) if change else None
-            if change:
-                self.refuse_unapplied(api, change, answer)
-        except LosantError as error:
-            self.fail(error)
-        result = self.outcome(change, current, answer, affected)
-        if self.params['state'] == 'absent':
-            result['affected_workflows'] = affected
-        return result
-
-    def plan(self, current: Optional[dict[str, Any]]) -> Optional[Change]:
-        """The one write to make, if any: the same as losant_webhooks plans with state=merged, or a delete."""
-        if self.params['state'] == 'present':
-            return converge(WEBHOOKS, current, self.params, update_secrets=self.params['update_secrets'])
-        if current is not None:
-            return Change('delete', current.get('name'), current, include_workflows=self.params['include_workflows'],
-                          resource=WEBHOOKS)
-        return None
-
-    def affected_workflows(self, api: WebhookApi, change: Optional[Change]) -> list[dict[str, Any]]:
-        """The workflows the webhook to delete triggers, looked up before the delete."""
-        if change is None or change.action != 'delete':
+    def affected_workflows(self, api: WebhookApi, change: Optional[Change]) -> Optional[list[dict[str, Any]]]:
+        """With state=absent, the workflows the webhook to delete triggers, looked up before the delete."""
+        if self.params['state'] != 'absent':
+            return None
+        if change is None:
             return []
         impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
         return impact.of([change.current], change.include_workflows)
 
-    def name_lock(self) -> ContextManager[None]:
-        """Tasks on one machine for one name (parallel hosts delegating to it) look up and create one at a time."""
-        if self.params['webhook_id'] or self.module.check_mode:
-            return contextlib.nullcontext()
-        return lock.held(server_identity(self.params['api_url']), self.params['application_id'].lower(),
-                         self.params['name'], wait=lock_wait(self.params))
+    def shown(self, item: dict[str, Any]) -> dict[str, Any]:
+        return dict(super().shown(item), trigger_url=trigger_url(item, trigger_base(self.params)))
 
-    def find(self, api: WebhookApi) -> Optional[dict[str, Any]]:
-        webhook_id, name = self.params['webhook_id'], self.params['name']
-        if webhook_id:
-            webhook = api.get(webhook_id)
-            if webhook is None and self.params['state'] == 'present':
-                self.module.fail_json(msg='Webhook %s was not found in application %s; a webhook cannot be '
-                                      'created with a given ID, remove webhook_id to create one by name.'
-                                      % (webhook_id, self.params['application_id']))
-            return webhook
-        found = api.listing(look_alike_filter(name))
-        listed = WebhookSet(found.items)
-        matches = listed.by_name.get(name, [])
-        if len(matches) > 1:
-            ids = ', '.join(webhook['id'] for webhook in matches)
-            self.module.fail_json(msg='%d webhooks are named %r (IDs %s); set webhook_id to choose one.'
-                                  % (len(matches), name, ids), webhook_ids=[webhook['id'] for webhook in matches])
-        if found.problem and not matches:
-            consequence = ABSENCE_CONSEQUENCES[self.params['state']]
-            self.module.fail_json(msg=unconfirmed_absence(found.problem, [name], consequence))
-        if found.problem:
-            self.module.warn(incomplete_listing(found.problem))
-        look_alikes = listed.look_alikes([name]) if self.params['state'] == 'present' else {}
-        if look_alikes:
-            self.module.fail_json(msg='Nothing was changed: name %r differs from webhook %r only by white space around '
-                                      'it, invisible characters or Unicode spelling. Names are matched exactly, so this '
-                                      'would make a second webhook; write the name as the webhook has it.'
-                                  % (name, look_alikes[name][0]))
-        return matches[0] if matches else None
-
-    def refuse_unapplied(self, api: WebhookApi, change: Change, answer: Optional[dict[str, Any]]) -> None:
-        """Fail when the API answered a write without applying all of it, which would change again every run;
-        ``changes`` then lists what it applied."""
-        options = WEBHOOKS.unapplied_options(change.body or {}, answer)
-        if options:
-            applied = applied_changes([change], {change.name: options})
-            request = '%(method)s %(path)s' % api.writes[-1]
-            self.module.fail_json(msg=unapplied_message(request, {answer.get('name'): options}),
-                                  fields_not_applied=options, changed=bool(applied), changes=applied,
-                                  **self.described(answer))
-
-    def outcome(self, change: Optional[Change], current: Optional[dict[str, Any]], answer: Optional[dict[str, Any]],
-                affected: list[dict[str, Any]]) -> dict[str, Any]:
-        if change is None:
-            return dict(changed=False, diff={'before': {}, 'after': {}}, changes=[], **self.described(current or {}))
-        webhook, diff = change.report(answer, self.params['application_id'], affected)
-        return dict(changed=True, diff=diff, changes=[change.describe()], **self.described(webhook))
-
-    def described(self, webhook: dict[str, Any]) -> dict[str, Any]:
-        return {'webhook': mask(FIELDS, webhook), 'trigger_url': trigger_url(webhook, trigger_base(self.params))}
+    def unapplied_message(self, request: str, unapplied: dict[str, list[str]]) -> str:
+        return unapplied_message(request, unapplied)
 
 
 def main() -> None:

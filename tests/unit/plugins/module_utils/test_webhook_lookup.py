@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
-from ansible_collections.losant.platform.plugins.module_utils._resource import name_filter
-from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi, look_alike_filter
+from ansible_collections.losant.platform.plugins.module_utils._resource import look_alike_filter, name_filter
+from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi
 from ansible_collections.losant.platform.tests.unit.conftest import COLLECTION, TOKEN, Emulator
 
 ODD_NAMES = ['orders (v2)', 'c++', 'a?b', '[a]', '^x', 'y$', 'back\\slash', 'a*b', 'a.b', 'x|y', '(', '\\',
