@@ -16,7 +16,6 @@ from ansible.module_utils.common.parameters import PASS_VARS
 from ansible_collections.losant.platform.plugins.module_utils import _concurrency, _resource_set
 from ansible_collections.losant.platform.plugins.modules import losant_webhooks
 from ansible_collections.losant.platform.tests.unit.conftest import (
-    APP_ID,
     COLLECTION,
     TRIGGER_BASE,
     Call,
