@@ -21,14 +21,21 @@ import yaml
 from cosmic_ray.work_db import WorkDB, use_db
 from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
+UNRUN = 'no test runs this line'  # run.py's output for a mutant it did not run, as no test would see it
+
 
 def key(path: str, operator: str, line: str) -> tuple[str, str, str]:
     return path, operator, line.strip()
 
 
+def equivalents(equivalent_file: str) -> dict[tuple[str, str, str], str]:
+    """The reason for each equivalent mutant, by key()."""
+    return {key(entry['file'], entry['operator'], entry['line']): entry['reason']
+            for entry in yaml.safe_load(Path(equivalent_file).read_text()) or []}
+
+
 def main(equivalent_file: str, *sessions: str) -> int:
-    equivalent = {key(entry['file'], entry['operator'], entry['line']): entry['reason']
-                  for entry in yaml.safe_load(Path(equivalent_file).read_text()) or []}
+    equivalent = equivalents(equivalent_file)
     tally: Counter[str] = Counter()
     by_file: dict[str, Counter[str]] = {}
     survivors = []
@@ -48,9 +55,9 @@ def main(equivalent_file: str, *sessions: str) -> int:
                     outcome = 'killed'
                 else:
                     outcome = 'survived'
-                    survivors.append('%s:%d: %s (%s, occurrence %d): %s' % (
+                    survivors.append('%s:%d: %s (%s, occurrence %d): %s%s' % (
                         mutation.module_path, line_number, mutation.operator_name, item.job_id,
-                        mutation.occurrence, line.strip()))
+                        mutation.occurrence, line.strip(), ' [no test runs it]' if result.output == UNRUN else ''))
                 tally[outcome] += 1
                 by_file.setdefault(str(mutation.module_path), Counter())[outcome] += 1
     for survivor in sorted(survivors):

@@ -2,40 +2,66 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Run cosmic-ray on each file of plugins/ against only the unit tests that can see it, on several workers.
+"""Make cosmic-ray's mutants of plugins/ and run each against only the unit tests that can kill it.
 
-Usage: python run.py WORK JOBS PATH...   (from the collection copy, with the mutation venv's Python)
+Usage: python run.py EQUIVALENT_YAML WORK JOBS PATH...   (from the collection copy, mutation venv's Python)
 The copies are WORK/worker-N/ansible_collections/losant/platform; report.py reads the sources in worker-0.
+cosmic-ray makes the mutants and keeps the results (WORK/session-*.sqlite, read by report.py); this script
+runs them, as 'cosmic-ray exec' would but without a Python process per mutant:
 
-- Which tests: a test file sees a plugin file when, collected alone, it has that file imported (directly,
-  through other plugins or test helpers, or dynamically, as the action plugins import their modules), or
-  names it ('_module.py'). Worked out afresh on every run, so the map cannot go stale. A mutant runs only
-  those test files, the ones named after its file first, and stops at the first failure (-x).
-- Duplicates left out: a '%' whose left operand is a string literal formats text. Replaced by '/', '//',
-  '**', '<<', '>>', '|', '&' or '^' it raises TypeError exactly where '-' does, so only the '-' mutant
-  (and '+' and '*', which can produce text) runs; the others are marked skipped, not counted.
-- Workers: JOBS copies of the collection in WORK, each mutating and testing its share of the files
-  (mutating one file of a shared copy would change what the other workers' tests import).
+- Which test files: a test file sees a plugin file when, collected alone, it has that file imported
+  (directly, through other plugins or test helpers, or dynamically, as the action plugins import their
+  modules), or names it ('_module.py'). Worked out afresh on every run, so the map cannot go stale.
+- Which tests: those files run once, unmutated, under coverage with one context per test (the baseline:
+  a failure stops the run). A mutant in a function body runs only the tests that run its statement
+  (none: it survives unrun); a mutant of code run on import runs every test file that sees its file
+  (tests/mutation/selection.py). Either way the files named after its file first, stopping at the
+  first failure (-x).
+- How: JOBS worker processes, each with its own copy of the collection (a mutant is written there),
+  forked from a process that has imported pytest and ansible-core; each mutant's tests run in a child
+  forked from its worker (tests/mutation/forked.py), killed after a few times the tests' baseline time.
+- Not run: duplicates (a '%' whose left operand is a string literal formats text; replaced by '/', '//',
+  '**', '<<', '>>', '|', '&' or '^' it raises TypeError exactly where '-' does, so only the '-' mutant,
+  and '+' and '*', which can produce text, run: the others are marked skipped, not counted), and the
+  mutants EQUIVALENT_YAML lists (report.py sets them aside whatever their outcome).
 """
 
 from __future__ import annotations
 
 import ast
-import concurrent.futures
+import compileall
+import contextlib
+import difflib
 import json
+import multiprocessing
 import os
+import py_compile
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import time
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
+
+import forked
+from cosmic_ray.mutating import use_mutation
+from cosmic_ray.plugins import get_operator
+from cosmic_ray.work_db import WorkDB, use_db
+from cosmic_ray.work_item import MutationSpec, TestOutcome, WorkerOutcome, WorkResult
+from report import UNRUN, equivalents, key
+from selection import Lines, Map, Recorder
 
 PLUGINS_PACKAGE = 'ansible_collections.losant.platform.plugins.'
-PYTEST = [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider']
 TYPE_ERROR_LIKE_SUB = ('Div', 'FloorDiv', 'Pow', 'LShift', 'RShift', 'BitOr', 'BitAnd', 'BitXor')
-MIN_TIMEOUT, MAX_TIMEOUT, TIMEOUT_FACTOR = 10.0, 120.0, 4
 FORMAT_DUPLICATES = re.compile(r'core/ReplaceBinaryOperator_Mod_(%s)$' % '|'.join(TYPE_ERROR_LIKE_SUB))
+# A mutant whose tests take many times longer than unmutated loops or waits: it is killed (a timeout)
+# without waiting for every test's own 60-second limit.
+MIN_TIMEOUT, TIMEOUT_FACTOR = 10.0, 4
+NOT_SELECTED = 97
 
 
 def plugin_files(paths: list[str]) -> list[Path]:
@@ -47,33 +73,101 @@ def plugin_files(paths: list[str]) -> list[Path]:
     return [file for file in files if file.name != '__init__.py']
 
 
-def imported_plugin_files() -> list[str]:
-    """The plugin files this process has imported (after pytest collected a test file in it)."""
-    root = Path.cwd().resolve()
-    return sorted({str(Path(module.__file__).resolve().relative_to(root)) for name, module in list(sys.modules.items())
-                   if name.startswith(PLUGINS_PACKAGE) and getattr(module, '__file__', None)})
+class PluginImports:
+    """A pytest plugin: writes, after collection, the plugin files imported (relative to the copy)."""
+
+    def __init__(self, listing: Path) -> None:
+        self.listing = listing
+
+    def pytest_collection_finish(self, session: object) -> None:
+        root = Path.cwd().resolve()
+        self.listing.write_text(json.dumps(sorted({
+            str(Path(module.__file__).resolve().relative_to(root)) for name, module in list(sys.modules.items())
+            if name.startswith(PLUGINS_PACKAGE) and getattr(module, '__file__', None)})))
 
 
-def files_seen_by(test_file: Path, listing: Path) -> set[str]:
-    path = os.pathsep.join([str(Path.cwd().parents[2]), str(Path(__file__).parent)])
-    subprocess.run(PYTEST + ['-p', 'run', '--collect-only', test_file.as_posix()], capture_output=True,
-                   env=dict(os.environ, PYTHONPATH=path, MUTATION_LIST_IMPORTS=str(listing)), check=False)
-    seen = set(json.loads(listing.read_text()))
-    named = set(re.findall(r'''['"](\w+\.py)['"]''', test_file.read_text(encoding='utf-8')))
-    return seen | {str(file) for file in plugin_files(['plugins']) if file.name in named}
+class Only:
+    """A pytest plugin: runs only TESTS (node IDs) of the files collected; all of them when TESTS is None."""
+
+    def __init__(self, tests: Optional[frozenset[str]]) -> None:
+        self.tests = tests
+
+    def pytest_collection_modifyitems(self, session: object, config: object, items: list) -> None:
+        if self.tests is None:
+            return
+        kept = [item for item in items if item.nodeid in self.tests]
+        if len(kept) != len(self.tests) and not session.testsfailed:  # type: ignore[attr-defined]
+            print('not collected: %s' % sorted(self.tests - {item.nodeid for item in kept}), flush=True)
+            os._exit(NOT_SELECTED)
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in self.tests])  # type: ignore
+        items[:] = kept
 
 
-def tests_of(files: list[Path], work: Path, jobs: int) -> dict[Path, list[str]]:
-    test_files = sorted(Path('tests/unit').rglob('test_*.py'))
-    listings = [work / ('imports-%d.json' % index) for index in range(len(test_files))]
-    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        seen = dict(zip(test_files, pool.map(files_seen_by, test_files, listings)))
-    return {file: sorted((test.as_posix() for test in test_files if str(file) in seen[test]),
-                         key=lambda test: file.stem not in Path(test).stem)
-            for file in files}
+# -- in the worker processes -----------------------------------------------------------------------
+
+WORKER: dict[str, Path] = {}
 
 
-def format_operators(source: str) -> set[tuple[int, int]]:
+def use_copy(copy: Path) -> None:
+    """Import the collection from COPY and run tests there."""
+    os.chdir(copy)
+    sys.path[:] = [str(copy.parents[2])] + [entry for entry in sys.path if not (Path(entry) / 'ansible_collections').is_dir()]
+
+
+def start_worker(copies: multiprocessing.Queue, work: Path) -> None:
+    WORKER['copy'] = copies.get()
+    WORKER['work'] = work
+    use_copy(WORKER['copy'])
+
+
+def files_seen_by(test_file: str) -> set[str]:
+    listing = WORKER['work'] / ('imports-%s.json' % test_file.replace('/', '.'))
+    forked.run(['--collect-only', test_file], (PluginImports(listing),))
+    named = set(re.findall(r'''['"](\w+\.py)['"]''', Path(test_file).read_text(encoding='utf-8')))
+    return set(json.loads(listing.read_text())) | {str(file) for file in plugin_files(['plugins']) if file.name in named}
+
+
+def measure(test_file: str) -> tuple[Path, Path, Optional[int]]:
+    """Runs TEST_FILE unmutated under coverage: its data, the copy it ran in, pytest's status."""
+    data = WORKER['work'] / ('coverage-%s' % test_file.replace('/', '.'))
+    status = forked.run([test_file], (Recorder(WORKER['copy'] / 'plugins', data),), output=str(data) + '.out')
+    return data, WORKER['copy'], status
+
+
+@dataclass(frozen=True)
+class Mutant:
+    session: str
+    job_id: str
+    mutation: MutationSpec
+    test_files: tuple[str, ...]
+    tests: Optional[frozenset[str]]
+    timeout: float
+
+
+def run_mutant(mutant: Mutant) -> tuple[Mutant, WorkResult]:
+    mutation = mutant.mutation
+    output = WORKER['work'] / ('output-%s.txt' % WORKER['copy'].parents[2].name)
+    try:
+        operator = get_operator(mutation.operator_name)(**(mutation.operator_args or {}))
+        with use_mutation(Path(mutation.module_path), operator, mutation.occurrence) as (original, mutated):
+            if mutated is None:
+                return mutant, WorkResult(worker_outcome=WorkerOutcome.NO_TEST)
+            status = forked.run(['-x'] + list(mutant.test_files), (Only(mutant.tests),), mutant.timeout, str(output))
+    except Exception:  # as cosmic-ray's own worker: a mutant that cannot be made is incompetent
+        return mutant, WorkResult(worker_outcome=WorkerOutcome.EXCEPTION, test_outcome=TestOutcome.INCOMPETENT,
+                                  output=traceback.format_exc())
+    text = 'timeout' if status is None else output.read_text(errors='replace')[-2000:]
+    if status == NOT_SELECTED:
+        raise RuntimeError('%s: the tests selected were not collected: %s' % (mutation.module_path, text))
+    diff = ''.join(difflib.unified_diff(original.splitlines(True), mutated.splitlines(True), str(mutation.module_path),
+                                        str(mutation.module_path)))
+    return mutant, WorkResult(worker_outcome=WorkerOutcome.NORMAL, output=text, diff=diff,
+                              test_outcome=TestOutcome.SURVIVED if status == 0 else TestOutcome.KILLED)
+
+
+# -- in the main process ---------------------------------------------------------------------------
+
+def format_operators(source: str) -> set[tuple[tuple[int, int], tuple[int, int]]]:
     """Where a '%' formats a string literal: the (line, column) ranges between its operands."""
     spans = set()
     for node in ast.walk(ast.parse(source)):
@@ -83,78 +177,108 @@ def format_operators(source: str) -> set[tuple[int, int]]:
     return spans
 
 
-def skip_format_duplicates(session: Path, file: Path) -> int:
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult
-
-    spans = format_operators(file.read_text(encoding='utf-8'))
-    skipped = 0
-    with use_db(str(session), WorkDB.Mode.open) as db:
-        for item in list(db.pending_work_items):
-            mutation = item.mutations[0]
-            position = (mutation.start_pos[0], mutation.start_pos[1])
-            if FORMAT_DUPLICATES.match(mutation.operator_name) and any(start <= position <= end for start, end in spans):
-                db.set_result(item.job_id, WorkResult(output='duplicate of the Mod_Sub mutant',
-                                                      worker_outcome=WorkerOutcome.SKIPPED))
-                skipped += 1
-    return skipped
-
-
-def mutate(copy: Path, work: Path, file: Path, tests: list[str]) -> None:
-    """One file's cosmic-ray session, in a worker's copy of the collection."""
+def make_session(work: Path, file: Path) -> Path:
+    """cosmic-ray's mutants of FILE, in a new session."""
     name = str(file).replace('/', '.')
     config, session = work / ('config-%s.toml' % name), work / ('session-%s.sqlite' % name)
-    command = ' '.join(PYTEST + ['-x'] + (tests or ['tests/unit']))
-    cosmic_ray = [str(Path(sys.executable).parent / 'cosmic-ray')]
-    environment = dict(os.environ, PYTHONPATH=str(copy.parents[2]))
-    write_config(config, file, command, MAX_TIMEOUT)
-    subprocess.run(cosmic_ray + ['init', str(config), str(session)], cwd=copy, env=environment, check=True)
-    skip_format_duplicates(session, copy / file)
-    started = time.monotonic()
-    baseline = subprocess.run(cosmic_ray + ['baseline', str(config)], cwd=copy, env=environment,
-                              capture_output=True, text=True, check=False)
-    if baseline.returncode:
-        sys.exit('the unit tests of %s fail unmutated:\n%s' % (file, baseline.stdout + baseline.stderr))
-    # A mutant that makes the tests take many times longer loops or waits: it is killed (a timeout)
-    # without waiting for every test's own 60-second limit.
-    timeout = TIMEOUT_FACTOR * (time.monotonic() - started)
-    write_config(config, file, command, min(MAX_TIMEOUT, max(MIN_TIMEOUT, timeout)))
-    subprocess.run(cosmic_ray + ['exec', str(config), str(session)], cwd=copy, env=environment, check=True)
-    print('%s: %d test files' % (file, len(tests)), flush=True)
-
-
-def write_config(config: Path, file: Path, command: str, timeout: float) -> None:
     config.write_text('[cosmic-ray]\nmodule-path = "%s"\ntimeout = %.1f\nexcluded-modules = []\n'
-                      'test-command = "%s"\n\n[cosmic-ray.distributor]\nname = "local"\n' % (file, timeout, command))
+                      'test-command = "pytest"\n\n[cosmic-ray.distributor]\nname = "local"\n' % (file, MIN_TIMEOUT))
+    subprocess.run([str(Path(sys.executable).parent / 'cosmic-ray'), 'init', str(config), str(session)], check=True)
+    return session
+
+
+def not_to_run(db: WorkDB, file: Path, equivalent: dict[tuple[str, str, str], str]) -> None:
+    """Marks the duplicates skipped, and the equivalent mutants survivors (report.py sets them aside)."""
+    source = file.read_text(encoding='utf-8')
+    spans, lines = format_operators(source), source.splitlines()
+    for item in list(db.pending_work_items):
+        mutation = item.mutations[0]
+        position = tuple(mutation.start_pos)
+        if FORMAT_DUPLICATES.match(mutation.operator_name) and any(start <= position <= end for start, end in spans):
+            db.set_result(item.job_id, WorkResult(output='duplicate of the Mod_Sub mutant', worker_outcome=WorkerOutcome.SKIPPED))
+        elif key(str(file), mutation.operator_name, lines[position[0] - 1]) in equivalent:
+            db.set_result(item.job_id, WorkResult(output='equivalent: not run', worker_outcome=WorkerOutcome.NORMAL,
+                                                  test_outcome=TestOutcome.SURVIVED))
+
+
+def mutants(session: Path, db: WorkDB, file: Path, test_files: list[str], tests: Map) -> list[Mutant]:
+    lines = Lines(file.read_text(encoding='utf-8'))
+    found = []
+    for item in db.pending_work_items:
+        mutation = item.mutations[0]
+        position = tuple(mutation.start_pos)
+        running_lines = lines.running(position)
+        running = {''} if running_lines is None else tests.running(str(file), running_lines)
+        if '' in running:  # run when a module is imported
+            selected, files = None, test_files
+        else:
+            selected = frozenset(running)
+            files = [test for test in test_files if any(nodeid.startswith(test + '::') for nodeid in selected)]
+        duration = tests.duration(selected, files if selected is None else None)
+        timeout = MIN_TIMEOUT + TIMEOUT_FACTOR * duration
+        found.append(Mutant(str(session), item.job_id, mutation, tuple(files), selected, timeout))
+    return found
+
+
+def tests_of(files: list[Path], seen: dict[str, set[str]]) -> dict[Path, list[str]]:
+    return {file: sorted((test for test in seen if str(file) in seen[test]), key=lambda test: file.stem not in Path(test).stem)
+            for file in files}
 
 
 def worker_copy(work: Path, index: int) -> Path:
     copy = work / ('worker-%d' % index) / 'ansible_collections' / 'losant' / 'platform'
     shutil.rmtree(copy.parents[2], ignore_errors=True)
     shutil.copytree(Path.cwd(), copy, symlinks=True)
+    # Bytecode that Python uses only while the source is unchanged: a mutated file is compiled afresh
+    # (and, with PYTHONDONTWRITEBYTECODE, never cached), the others are not compiled for every mutant.
+    compileall.compile_dir(copy, quiet=1, force=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
     return copy
 
 
-def main(work: str, jobs: str, *paths: str) -> None:
-    workers = max(1, int(jobs))
+def main(equivalent_file: str, work_path: str, jobs: str, *paths: str) -> None:
+    started, work, workers = time.monotonic(), Path(work_path), max(1, int(jobs))
     files = plugin_files(list(paths) or ['plugins'])
-    copies = [worker_copy(Path(work), index) for index in range(workers)]
-    os.chdir(copies[0])
-    tests = tests_of(files, Path(work), workers)
-    # Largest first, each to the worker with the least work so far (sizes stand in for mutant counts).
-    shares: list[list[Path]] = [[] for worker in range(workers)]
-    for file in sorted(files, key=lambda file: -file.stat().st_size):
-        min(shares, key=lambda share: sum(file.stat().st_size for file in share)).append(file)
+    copies = [worker_copy(work, index) for index in range(workers)]
+    use_copy(copies[0])
+    sessions = {file: make_session(work, file) for file in files}
+    test_files = [test.as_posix() for test in sorted(Path('tests/unit').rglob('test_*.py'))]
+    forked.preload(test_files, work / 'libraries.json')
+    context = multiprocessing.get_context('fork')
+    queue = context.Queue()
+    for copy in copies:
+        queue.put(copy)
+    with context.Pool(workers, start_worker, (queue, work)) as pool, contextlib.ExitStack() as stack:
+        seen = dict(zip(test_files, pool.map(files_seen_by, test_files, chunksize=1)))
+        tests = tests_of(files, seen)
+        needed = sorted(set().union(*tests.values()), key=lambda test: -Path(test).stat().st_size)
+        coverage = Map()
+        for data, copy, status in pool.imap_unordered(measure, needed):
+            if coverage.add(data, copy) or status != 0:
+                sys.exit('the unit tests fail unmutated (%s):\n%s' % (data.name, Path(str(data) + '.out').read_text()))
+        dbs = {str(session): stack.enter_context(use_db(str(session), WorkDB.Mode.open)) for session in sessions.values()}
+        to_run, equivalent = [], equivalents(equivalent_file)
+        for file, session in sessions.items():
+            not_to_run(dbs[str(session)], file, equivalent)
+            to_run += mutants(session, dbs[str(session)], file, tests[file], coverage)
+        print('%d mutants (%d in code run on import, %d in code no test runs); %d test files mapped in %.0f s'
+              % (len(to_run), sum(mutant.tests is None for mutant in to_run), sum(mutant.tests == frozenset() for mutant in to_run),
+                 len(needed), time.monotonic() - started), flush=True)
+        unrun = [mutant for mutant in to_run if mutant.tests == frozenset()]
+        for mutant in unrun:
+            dbs[mutant.session].set_result(mutant.job_id, WorkResult(
+                worker_outcome=WorkerOutcome.NORMAL, test_outcome=TestOutcome.SURVIVED, output=UNRUN))
+        queued = sorted((mutant for mutant in to_run if mutant.tests != frozenset()), key=lambda mutant: -mutant.timeout)
+        for mutant, result in pool.imap_unordered(run_mutant, queued):
+            dbs[mutant.session].set_result(mutant.job_id, result)
+        pool.close()
+        pool.join()
+    print('%d mutants run in %.0f s (CPU: %.0f s)' % (len(queued), time.monotonic() - started, cpu_seconds()), flush=True)
 
-    def run_share(index: int) -> None:
-        for file in shares[index]:
-            mutate(copies[index], Path(work), file, tests[file])
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        list(pool.map(run_share, range(workers)))
+
+def cpu_seconds() -> float:
+    return sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for field in ('ru_utime', 'ru_stime'))
 
 
-if os.environ.get('MUTATION_LIST_IMPORTS'):  # loaded as a pytest plugin by files_seen_by
-    def pytest_collection_finish(session: object) -> None:
-        Path(os.environ['MUTATION_LIST_IMPORTS']).write_text(json.dumps(imported_plugin_files()))
-elif __name__ == '__main__':
+if __name__ == '__main__':
     main(*sys.argv[1:])

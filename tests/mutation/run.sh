@@ -14,12 +14,12 @@ collection=$root/.tmp/ansible_collections/losant/platform
 work=$root/.tmp/mutation
 [ -d "$collection" ] || { echo "no collection copy at $collection: run make sync" >&2; exit 1; }
 mkdir -p "$work"
-rm -rf "$work"/session*.sqlite "$work"/worker-*
+rm -rf "$work"/session*.sqlite "$work"/worker-* "$work"/coverage-*
 
 # Plain pytest is ten times quicker than ansible-test units and runs the same tests. No bytecode:
 # a mutant of the same size written within the same second would otherwise run the cached original.
 export PYTHONPATH=$root/.tmp PYTHONDONTWRITEBYTECODE=1
 cd "$collection"
-"$venv/bin/python" "$root/tests/mutation/run.py" "$work" "${MUTATION_JOBS:-$(nproc)}" "$@"
+"$venv/bin/python" "$root/tests/mutation/run.py" "$root/tests/mutation/equivalent.yml" "$work" "${MUTATION_JOBS:-$(nproc)}" "$@"
 cd "$work/worker-0/ansible_collections/losant/platform"
 exec "$venv/bin/python" "$root/tests/mutation/report.py" "$root/tests/mutation/equivalent.yml" "$work"/session-*.sqlite
