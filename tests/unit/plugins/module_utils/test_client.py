@@ -12,7 +12,6 @@ import urllib3
 
 from ansible_collections.losant.platform.plugins.module_utils import _client as client_module
 from ansible_collections.losant.platform.plugins.module_utils._client import (
-    BACKOFF_CAP,
     DEFAULT_RETRIES,
     LosantClient,
     LosantError,
@@ -80,6 +79,7 @@ def test_a_session_is_never_shared_with_another_api_token_or_tls_setting(client,
     options = dict({'api_url': API, 'api_token': 'secret-token', 'validate_certs': False}, **other)
     another = LosantClient(options.pop('api_url'), options.pop('api_token'), **options)
     assert another.session is not client.session
+    assert LosantClient(API, 'secret-token', validate_certs=False).session is client.session  # both kept
     if 'api_token' in other:
         another.request('GET', PATH)
         client.request('GET', PATH)
@@ -101,6 +101,15 @@ def test_every_successful_body_goes_to_on_response(client, requests_mock):
     requests_mock.get(URL, json={'items': []})
     client.request('GET', PATH)
     assert seen == [{'items': []}]
+
+
+def test_every_throttled_attempt_goes_to_on_throttled(client, requests_mock):
+    """429 and 503 say the API is overloaded (losant_webhooks then sends fewer writes at once); a 502 does not."""
+    throttled = []
+    client.on_throttled = lambda: throttled.append(requests_mock.call_count)
+    requests_mock.patch(URL, [{'status_code': 429}, {'status_code': 502}, {'status_code': 503}, {'json': {'id': 'x'}}])
+    assert client.request('PATCH', PATH, body={}) == {'id': 'x'}
+    assert throttled == [1, 3]
 
 
 def test_a_success_body_that_is_not_json_fails(client, requests_mock):
@@ -163,8 +172,10 @@ def test_a_create_that_may_have_been_applied_is_not_sent_again(client, requests_
 def test_a_create_a_proxy_answered_503_is_not_sent_again(client, requests_mock, sleeps, answer):
     """Only Losant's own 503 says the create did nothing: a proxy may answer after the API received it."""
     requests_mock.post(URL, status_code=503, **answer)
-    with pytest.raises(LosantError, match='may have been created') as raised:
+    with pytest.raises(LosantError) as raised:
         client.request('POST', PATH, body={'name': 'n'})
+    assert str(raised.value).startswith('POST %s failed with HTTP 503' % PATH)
+    assert str(raised.value).endswith('(1 attempt; the resource may have been created: check before running again)')
     assert requests_mock.call_count == 1 and sleeps == [] and raised.value.outcome_unknown is True
 
 
@@ -196,7 +207,8 @@ def test_retries_are_bounded_then_the_last_error_is_raised(client, requests_mock
     with pytest.raises(LosantError) as raised:
         client.request('GET', PATH)
     assert requests_mock.call_count == DEFAULT_RETRIES + 1
-    assert len(sleeps) == DEFAULT_RETRIES
+    doubling = [0.25 * 2 ** retry <= sleep <= 0.5 * 2 ** retry for retry, sleep in enumerate(sleeps)]
+    assert doubling == [True] * DEFAULT_RETRIES
     assert (raised.value.status, raised.value.error_type, raised.value.error_message) == (
         503, 'ServiceUnavailable', 'try later')
 
@@ -270,8 +282,9 @@ def test_the_token_never_appears_in_errors(client, requests_mock):
 
 
 def test_backoff_is_jittered_exponential_and_capped(monkeypatch):
+    """About 0.5, 1, 2, 4 and up to 8 seconds, randomly shortened by up to half (guide_troubleshooting)."""
     monkeypatch.setattr(client_module.random, 'uniform', lambda low, high: high)
-    assert [backoff_delay(attempt) for attempt in range(6)] == [0.5, 1.0, 2.0, 4.0, BACKOFF_CAP, BACKOFF_CAP]
+    assert [backoff_delay(attempt) for attempt in range(6)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
     monkeypatch.setattr(client_module.random, 'uniform', lambda low, high: low)
     assert backoff_delay(2) == 1.0
 

@@ -7,8 +7,10 @@ writes of unknown outcome, and bad connection input."""
 
 from __future__ import annotations
 
+import calendar
 import email.utils
 import os
+import re
 import threading
 import time
 
@@ -53,7 +55,7 @@ def failure(call):
 
 # -- redirects ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('status', [301, 302, 303, 307, 308])
+@pytest.mark.parametrize('status', [300, 301, 302, 303, 307, 308])
 @pytest.mark.parametrize('method', ['GET', 'POST', 'PATCH', 'DELETE'])
 def test_a_redirect_is_never_followed_and_names_the_location(client, requests_mock, status, method):
     requests_mock.register_uri(method, URL, status_code=status, headers={'Location': MOVED})
@@ -197,11 +199,15 @@ def test_a_wait_beyond_the_budget_fails_at_once_saying_when_to_retry(client, req
         retry_after = email.utils.formatdate(time.time() + 3600, usegmt=True)
     requests_mock.get(URL, status_code=429, headers={'Retry-After': retry_after},
                       json={'type': 'TooManyRequests', 'message': 'Slow down'})
+    asked = time.time()
     error = failure(lambda: client.request('GET', PATH))
     assert requests_mock.call_count == 1 and fake_time.sleeps == []
     assert str(error).startswith('GET %s failed with HTTP 429 TooManyRequests: Slow down (1 attempt; the API asked to '
                                  'wait 3' % PATH)
-    assert 'seconds, more than what is left of api_retry_max_wait (60 seconds): retry after 20' in str(error)
+    retry_at = re.search(r'seconds, more than what is left of api_retry_max_wait \(60 seconds\): retry after '
+                         r'(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\)$', str(error)).group(1)
+    assert asked + 3600 - 2 <= calendar.timegm(time.strptime(retry_at, '%Y-%m-%d %H:%M:%S')) <= time.time() + 3600
+    assert error.retryable is True
 
 
 def test_the_budget_bounds_the_total_wait_and_the_message_says_so(fake_time, requests_mock):
@@ -260,10 +266,12 @@ def test_an_error_at_the_first_attempt_is_unchanged(client, requests_mock, answe
     assert str(error) == 'GET %s %s' % (PATH, message) and error.attempts is None
 
 
-def test_a_429_delays_the_next_request_of_every_thread(client, requests_mock, fake_time):
-    """While the first request waits out its 429, another call of the same client waits for the gate too."""
+@pytest.mark.parametrize('status, other_waits', [(429, [6.0]), (503, [])])
+def test_only_a_429_delays_the_next_request_of_every_thread(client, requests_mock, fake_time, status, other_waits):
+    """While the first request waits out its 429, another call of the same client waits for the gate too; a 503
+    (one server busy) delays only the request it answered."""
     other = API + '/applications/5b3a0c1e9f1d2c0012345678/webhooks/5b3a0c1e9f1d2c0012345679'
-    requests_mock.get(URL, [{'status_code': 429, 'headers': {'Retry-After': '10'}}, {'json': {'ok': 1}}])
+    requests_mock.get(URL, [{'status_code': status, 'headers': {'Retry-After': '10'}}, {'json': {'ok': 1}}])
     requests_mock.get(other, json={'id': 'other'})
     waits = []
     real_sleep = fake_time.sleep
@@ -278,7 +286,7 @@ def test_a_429_delays_the_next_request_of_every_thread(client, requests_mock, fa
 
     client.sleep = sleep
     assert client.request('GET', PATH) == {'ok': 1}
-    assert waits == [10.0, 6.0]
+    assert waits == [10.0] + other_waits
     assert [sent.url for sent in requests_mock.request_history] == [URL, other, URL]
 
 
@@ -348,9 +356,14 @@ def test_a_gateway_error_on_an_update_leaves_its_outcome_unknown(fake_time, requ
         'gateway (2 attempts; the change may have been applied: check before running again)')
 
 
-def test_an_unknown_outcome_stays_unknown_when_a_later_attempt_is_refused(client, requests_mock):
-    requests_mock.patch(URL, [{'status_code': 502}, {'status_code': 400, 'json': {'type': 'Validation', 'message': 'x'}}])
-    assert failure(lambda: client.request('PATCH', PATH, body={})).outcome_unknown is True
+@pytest.mark.parametrize('later', [INVALID, UNAVAILABLE])
+def test_an_unknown_outcome_stays_unknown_when_later_attempts_are_refused(client, requests_mock, later):
+    """A 502 may have applied the change, whatever the attempts after it answer."""
+    requests_mock.patch(URL, [{'status_code': 502}, later])
+    error = failure(lambda: client.request('PATCH', PATH, body={}))
+    assert error.outcome_unknown is True and str(error).endswith('the change may have been applied: check before '
+                                                                 'running again)')
+    assert requests_mock.call_count == (2 if later is INVALID else 5)
 
 
 @pytest.mark.parametrize('status', [429, 503, 500, 400])
