@@ -87,12 +87,14 @@ def test_a_session_is_never_shared_with_another_api_token_or_tls_setting(client,
             'Bearer other-token', 'Bearer secret-token']
 
 
-def test_a_forked_process_makes_its_own_session(client, monkeypatch):
+@pytest.mark.parametrize('offset', [1, -1])
+def test_a_forked_process_makes_its_own_session(client, monkeypatch, offset):
     parent_session = client.session
-    monkeypatch.setattr(client_module.os, 'getpid', lambda: -1)
+    child_pid = client_module.os.getpid() + offset
+    monkeypatch.setattr(client_module.os, 'getpid', lambda: child_pid)
     child = LosantClient(API, 'secret-token', validate_certs=False)
     assert child.session is not parent_session
-    assert all(key[0] == -1 for key in client_module.SESSIONS)
+    assert all(key[0] == child_pid for key in client_module.SESSIONS)
 
 
 def test_every_successful_body_goes_to_on_response(client, requests_mock):
@@ -209,8 +211,8 @@ def test_retries_are_bounded_then_the_last_error_is_raised(client, requests_mock
     assert requests_mock.call_count == DEFAULT_RETRIES + 1
     doubling = [0.25 * 2 ** retry <= sleep <= 0.5 * 2 ** retry for retry, sleep in enumerate(sleeps)]
     assert doubling == [True] * DEFAULT_RETRIES
-    assert (raised.value.status, raised.value.error_type, raised.value.error_message) == (
-        503, 'ServiceUnavailable', 'try later')
+    assert (raised.value.status, raised.value.error_type, raised.value.error_message, raised.value.retryable) == (
+        503, 'ServiceUnavailable', 'try later', True)
 
 
 def test_persistent_connection_failures_are_bounded(client, requests_mock, sleeps):
@@ -218,8 +220,17 @@ def test_persistent_connection_failures_are_bounded(client, requests_mock, sleep
     with pytest.raises(LosantError) as raised:
         client.request('GET', PATH)
     assert requests_mock.call_count == DEFAULT_RETRIES + 1 and len(sleeps) == DEFAULT_RETRIES
-    assert raised.value.status is None
+    assert raised.value.status is None and raised.value.retryable is True
     assert str(raised.value) == 'GET %s failed: cannot connect to %s: Connection refused (5 attempts)' % (PATH, API)
+
+
+def test_a_refused_connection_names_its_cause_without_urllib3s_wrapper(client, requests_mock):
+    refused = requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(
+        None, URL, urllib3.exceptions.NewConnectionError(None, 'Connection refused')))
+    requests_mock.get(URL, exc=refused)
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert str(raised.value) == 'GET %s failed: cannot connect to %s: None: Connection refused (5 attempts)' % (PATH, API)
 
 
 @pytest.mark.parametrize('timeout', [requests.exceptions.ReadTimeout, requests.exceptions.ConnectTimeout])
@@ -227,7 +238,7 @@ def test_a_timeout_fails_at_once(client, requests_mock, sleeps, timeout):
     requests_mock.get(URL, exc=timeout('slow'))
     with pytest.raises(LosantError) as raised:
         client.request('GET', PATH)
-    assert requests_mock.call_count == 1 and sleeps == []
+    assert requests_mock.call_count == 1 and sleeps == [] and raised.value.retryable is True
     assert str(raised.value) == 'GET %s failed: no answer from %s within 7 seconds' % (PATH, API)
 
 
@@ -257,6 +268,20 @@ def test_an_error_without_a_losant_body_shows_the_text(client, requests_mock):
     with pytest.raises(LosantError) as raised:
         client.request('GET', PATH)
     assert str(raised.value) == 'GET %s failed with HTTP 500: upstream exploded' % PATH
+
+
+def test_an_error_page_is_cut_to_200_characters(client, requests_mock):
+    requests_mock.get(URL, status_code=500, text='<html>%s</html>' % ('x' * 300))
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert raised.value.error_message == '<html>' + 'x' * 194
+
+
+def test_an_error_with_only_a_message_shows_it(client, requests_mock):
+    requests_mock.get(URL, status_code=500, json={'message': 'no healthy upstream'})
+    with pytest.raises(LosantError) as raised:
+        client.request('GET', PATH)
+    assert str(raised.value) == 'GET %s failed with HTTP 500: no healthy upstream' % PATH
 
 
 def test_an_error_without_any_body_shows_the_reason(client, requests_mock):
@@ -295,6 +320,6 @@ def test_retry_after_seconds_are_used_as_given():
     assert backoff_delay(0, '3600') == 3600.0
 
 
-@pytest.mark.parametrize('value', ['-5', 'soon', 'inf', 'nan', '1e3'])
+@pytest.mark.parametrize('value', ['-5', 'soon', 'inf', 'nan', '1e3', 'Sun, 06 Nov 1994 08:49:37 -0000'])
 def test_a_retry_after_of_neither_form_falls_back_to_backoff(value):
     assert 0.25 <= backoff_delay(0, value) <= 0.5

@@ -80,7 +80,9 @@ def test_a_redirect_without_location_says_so(client, requests_mock):
     ({'json': [{'id': 'x'}]}, 'a JSON list'),
     ({'text': 'null'}, 'a JSON null'),
     ({'text': '<!DOCTYPE html><html>Sign in</html>', 'headers': {'Content-Type': 'text/html'}}, 'an HTML page'),
+    ({'text': '\n  <html>Sign in</html>', 'headers': {'Content-Type': 'text/plain'}}, 'an HTML page'),
     ({'text': 'plain words'}, 'a body that is not JSON'),
+    ({'text': '404 page not found'}, 'a body that is not JSON'),
 ])
 def test_a_success_that_is_not_a_json_object_fails_naming_the_request(client, requests_mock, answer, kind):
     requests_mock.get(URL, status_code=200, **answer)
@@ -179,7 +181,8 @@ def test_a_bad_ca_path_is_refused(tmp_path):
 
 
 def test_negative_retry_settings_are_refused():
-    assert retry_errors(0, 0) == []
+    assert retry_errors(0, 0) == [] and retry_errors(4, 60) == []
+    assert retry_errors(0, -1) == ['api_retry_max_wait must be 0 or more seconds, got -1']
     assert retry_errors(-1, -2) == ['api_retries must be 0 or more, got -1',
                                     'api_retry_max_wait must be 0 or more seconds, got -2']
 
@@ -191,6 +194,25 @@ def test_a_retry_after_date_is_honoured(client, requests_mock, fake_time):
     requests_mock.get(URL, [{'status_code': 429, 'headers': {'Retry-After': wake}}, {'json': {'ok': 1}}])
     assert client.request('GET', PATH) == {'ok': 1}
     assert len(fake_time.sleeps) == 1 and 28 <= fake_time.sleeps[0] <= 30
+
+
+@pytest.mark.parametrize('retry_after, sleeps', [('60', [60.0]), ('60.5', [])])
+def test_a_wait_the_api_asks_for_may_use_the_whole_budget_only(client, requests_mock, fake_time, retry_after, sleeps):
+    requests_mock.get(URL, [{'status_code': 429, 'headers': {'Retry-After': retry_after}}, {'json': {'ok': 1}}])
+    if sleeps:
+        assert client.request('GET', PATH) == {'ok': 1}
+    else:
+        error = failure(lambda: client.request('GET', PATH))
+        assert 'more than what is left of api_retry_max_wait (60 seconds)' in str(error)
+    assert fake_time.sleeps == sleeps
+
+
+def test_a_retry_after_date_already_past_retries_at_once(client, requests_mock, fake_time):
+    """The API's clock may be behind ours."""
+    past = email.utils.formatdate(time.time() - 30, usegmt=True)
+    requests_mock.get(URL, [{'status_code': 503, 'headers': {'Retry-After': past}}, {'json': {'ok': 1}}])
+    assert client.request('GET', PATH) == {'ok': 1}
+    assert fake_time.sleeps == [] and requests_mock.call_count == 2
 
 
 @pytest.mark.parametrize('retry_after', ['3600', 'date'])
@@ -299,7 +321,10 @@ def test_waits_that_overlap_use_the_budget_once(fake_time):
     assert budget.reserve(5, shortenable=False, close_gate=False) is None
     assert budget.reserve(5, shortenable=True, close_gate=False) == 4
     assert budget.reserve(3, shortenable=False, close_gate=False) == 3  # within the 4 s already counted
-    fake_time.now += 4
+    assert budget.reserve(4, shortenable=False, close_gate=False) == 4
+    fake_time.now += 3.5
+    assert budget.reserve(1, shortenable=True, close_gate=False) == 0.5  # our backoff takes what is left
+    fake_time.now += 0.5
     assert budget.reserve(1, shortenable=True, close_gate=False) is None
 
 
