@@ -150,6 +150,14 @@ def test_scrubbing_masks_secrets_without_garbling_the_rest(text, secrets, scrubb
     assert scrub_text(text, secrets) == scrubbed
 
 
+def returned_with_password(capsys: pytest.CaptureFixture[str], password: str, **result: Any) -> dict[str, Any]:
+    """What a ScrubbingModule whose no_log option is ``password`` returns of ``result``."""
+    capsys.readouterr()
+    with patch_module_args({'password': password}), pytest.raises(SystemExit):
+        ScrubbingModule(argument_spec={'password': {'type': 'str', 'no_log': True}}).exit_json(**result)
+    return kept_result(capsys.readouterr().out)
+
+
 @pytest.mark.parametrize('password, shown', [
     ('hunter22', 'https://x.test/?pw=********x'),
     ('a-much-longer-password', 'https://x.test/?pw=********x'),
@@ -157,11 +165,12 @@ def test_scrubbing_masks_secrets_without_garbling_the_rest(text, secrets, scrubb
 ])
 def test_a_no_log_value_of_8_characters_or_more_is_masked_wherever_it_stands_in_the_result(capsys, password, shown):
     """As Ansible masks every no_log value; only a shorter one is left where it does not stand whole."""
-    capsys.readouterr()
-    with patch_module_args({'password': password}), pytest.raises(SystemExit):
-        module = ScrubbingModule(argument_spec={'password': {'type': 'str', 'no_log': True}})
-        module.exit_json(url='https://x.test/?pw=%sx' % password)
-    assert kept_result(capsys.readouterr().out)['url'] == shown
+    assert returned_with_password(capsys, password, url='https://x.test/?pw=%sx' % password)['url'] == shown
+
+
+def test_a_short_no_log_value_is_masked_where_it_is_a_whole_value_in_the_result(capsys):
+    returned = returned_with_password(capsys, 'hunter2', data={'password': 'hunter2', 'list': [' hunter2 ', 'hunter2x']})
+    assert returned['data'] == {'password': MASK, 'list': [MASK, 'hunter2x']}
 
 
 def test_a_short_no_log_value_does_not_garble_a_message(run_module, emulator):
