@@ -14,9 +14,9 @@ runs them, as 'cosmic-ray exec' would but without a Python process per mutant:
   modules), or names it ('_module.py'). Worked out afresh on every run, so the map cannot go stale.
 - Which tests: those files run once, unmutated, under coverage with one context per test (the baseline:
   a failure stops the run). A mutant in a function body runs only the tests that run its statement
-  (none: it survives unrun); a mutant of code run on import runs every test file that sees its file
-  (tests/mutation/selection.py). Either way the files named after its file first, stopping at the
-  first failure (-x).
+  (none: it survives unrun), those of the test files named after its file first, then the quickest;
+  a mutant of code run on import runs every test file that sees its file, the ones named after its
+  file first (tests/mutation/selection.py). Either way it stops at the first failure (-x).
 - How: JOBS worker processes, each with its own copy of the collection (a mutant is written there),
   forked from a process that has imported pytest and ansible-core; each mutant's tests run in a child
   forked from its worker (tests/mutation/forked.py), killed after a few times the tests' baseline time.
@@ -87,19 +87,19 @@ class PluginImports:
 
 
 class Only:
-    """A pytest plugin: runs only TESTS (node IDs) of the files collected; all of them when TESTS is None."""
+    """A pytest plugin: runs only TESTS (node IDs), in that order, of the files collected; all when TESTS is None."""
 
-    def __init__(self, tests: Optional[frozenset[str]]) -> None:
-        self.tests = tests
+    def __init__(self, tests: Optional[tuple[str, ...]]) -> None:
+        self.order = None if tests is None else {test: index for index, test in enumerate(tests)}
 
     def pytest_collection_modifyitems(self, session: object, config: object, items: list) -> None:
-        if self.tests is None:
+        if self.order is None:
             return
-        kept = [item for item in items if item.nodeid in self.tests]
-        if len(kept) != len(self.tests) and not session.testsfailed:  # type: ignore[attr-defined]
-            print('not collected: %s' % sorted(self.tests - {item.nodeid for item in kept}), flush=True)
+        kept = sorted((item for item in items if item.nodeid in self.order), key=lambda item: self.order[item.nodeid])
+        if len(kept) != len(self.order) and not session.testsfailed:  # type: ignore[attr-defined]
+            print('not collected: %s' % sorted(set(self.order) - {item.nodeid for item in kept}), flush=True)
             os._exit(NOT_SELECTED)
-        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in self.tests])  # type: ignore
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in self.order])  # type: ignore
         items[:] = kept
 
 
@@ -140,7 +140,7 @@ class Mutant:
     job_id: str
     mutation: MutationSpec
     test_files: tuple[str, ...]
-    tests: Optional[frozenset[str]]
+    tests: Optional[tuple[str, ...]]
     timeout: float
 
 
@@ -212,9 +212,11 @@ def mutants(session: Path, db: WorkDB, file: Path, test_files: list[str], tests:
         if '' in running:  # run when a module is imported
             selected, files = None, test_files
         else:
-            selected = frozenset(running)
+            # The quickest first: a mutant's run stops at the first failure.
+            selected = tuple(sorted(running, key=lambda test: (file.stem not in Path(test.split('::')[0]).stem,
+                                                               tests.durations.get(test, 0.0), test)))
             files = [test for test in test_files if any(nodeid.startswith(test + '::') for nodeid in selected)]
-        duration = tests.duration(selected, files if selected is None else None)
+        duration = tests.duration(set(selected or ()), files if selected is None else None)
         timeout = MIN_TIMEOUT + TIMEOUT_FACTOR * duration
         found.append(Mutant(str(session), item.job_id, mutation, tuple(files), selected, timeout))
     return found
@@ -261,13 +263,13 @@ def main(equivalent_file: str, work_path: str, jobs: str, *paths: str) -> None:
             not_to_run(dbs[str(session)], file, equivalent)
             to_run += mutants(session, dbs[str(session)], file, tests[file], coverage)
         print('%d mutants (%d in code run on import, %d in code no test runs); %d test files mapped in %.0f s'
-              % (len(to_run), sum(mutant.tests is None for mutant in to_run), sum(mutant.tests == frozenset() for mutant in to_run),
+              % (len(to_run), sum(mutant.tests is None for mutant in to_run), sum(mutant.tests == () for mutant in to_run),
                  len(needed), time.monotonic() - started), flush=True)
-        unrun = [mutant for mutant in to_run if mutant.tests == frozenset()]
+        unrun = [mutant for mutant in to_run if mutant.tests == ()]
         for mutant in unrun:
             dbs[mutant.session].set_result(mutant.job_id, WorkResult(
                 worker_outcome=WorkerOutcome.NORMAL, test_outcome=TestOutcome.SURVIVED, output=UNRUN))
-        queued = sorted((mutant for mutant in to_run if mutant.tests != frozenset()), key=lambda mutant: -mutant.timeout)
+        queued = sorted((mutant for mutant in to_run if mutant.tests != ()), key=lambda mutant: -mutant.timeout)
         for mutant, result in pool.imap_unordered(run_mutant, queued):
             dbs[mutant.session].set_result(mutant.job_id, result)
         pool.close()
