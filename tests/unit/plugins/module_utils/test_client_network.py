@@ -176,8 +176,8 @@ def test_a_bad_ca_path_is_refused(tmp_path):
     not_pem = tmp_path / 'key.txt'
     not_pem.write_text('not a certificate\n')
     assert ca_path_errors(missing) == ['ca_path %s does not exist' % missing]
-    (error,) = ca_path_errors(str(not_pem))
-    assert error.startswith('ca_path %s holds no PEM CA certificate that can be loaded' % not_pem)
+    assert ca_path_errors(str(not_pem)) == [
+        'ca_path %s holds no PEM CA certificate that can be loaded (NO_CERTIFICATE_OR_CRL_FOUND)' % not_pem]
 
 
 def test_negative_retry_settings_are_refused():
