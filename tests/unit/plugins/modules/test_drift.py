@@ -205,6 +205,22 @@ def test_webhooks_list_the_workflows_of_deleted_webhooks_before_deleting(run, em
     assert len(emulator.writes) == (0 if check_mode else 1)
 
 
+def test_each_deleted_webhook_lists_only_the_workflows_its_own_trigger_starts(run, emulator):
+    """A workflow is listed once for each deleted webhook whose trigger it has; a trigger of another type whose key
+    is a webhook's ID does not count."""
+    a, b = webhook('a'), webhook('b')
+    emulator.seed(a, b)
+    of_a, of_b, both = flow('of-a', a['id']), flow('of-b', b['id']), flow('both', a['id'], b['id'])
+    mixed = dict(flow('mixed', a['id']), triggers=[{'type': 'webhook', 'key': a['id']},
+                                                   {'type': 'deviceId', 'key': b['id']}])
+    emulator.seed_flows(of_a, of_b, both, mixed)
+    result = run(losant_webhooks, diff=True, state='deleted', config=[{'name': 'a'}, {'name': 'b'}]).result
+    assert [(entry['webhook'], entry['name']) for entry in result['affected_workflows']] == [
+        ('a', 'both'), ('a', 'mixed'), ('a', 'of-a'), ('b', 'both'), ('b', 'of-b')]
+    assert {name: [one['name'] for one in diff['workflows']] for name, diff in result['diff']['before'].items()} == {
+        'a': ['both', 'mixed', 'of-a'], 'b': ['both', 'of-b']}
+
+
 def test_webhooks_look_up_workflows_in_one_request_per_hundred_webhooks(run, emulator):
     hooks = [webhook('hook-%03d' % index) for index in range(201)]
     emulator.seed(*hooks)
