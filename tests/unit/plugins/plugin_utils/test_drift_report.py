@@ -62,6 +62,12 @@ def test_a_delete_lists_the_workflows_it_leaves_without_a_trigger_and_only_its_o
     assert changes[1] == {'action': 'create', 'name': 'new', 'id': None, 'fields': ['name']}
 
 
+def test_a_value_reads_in_its_own_letters():
+    result = dict(DRIFTED, changes=[{'action': 'update', 'name': 'orders', 'id': 'w1', 'fields': ['description']}],
+                  before=[{'name': 'orders', 'description': 'Bestellübersicht'}], after=[{'name': 'orders', 'description': 'Aufträge'}])
+    assert change_text(entry(result=result)['changes'][0]) == 'update orders: description "Bestellübersicht" -> "Aufträge"'
+
+
 def test_a_field_missing_on_either_side_is_null():
     result = dict(DRIFTED, changes=[{'action': 'update', 'name': 'orders', 'id': 'w1', 'fields': ['description']}])
     assert entry(result=result)['changes'][0]['values'] == {'description': {'before': None, 'after': None}}
@@ -147,6 +153,7 @@ def junit(entries: list[dict[str, Any]], declared: dict[str, list[str]], error: 
 def test_junit_a_suite_per_application_a_case_per_declared_webhook_failing_with_the_same_text():
     suites = junit([entry('production'), entry('staging', FAILED)],
                    {'production': ['orders', 'new', 'quiet'], 'staging': ['orders']})
+    assert suites.get('name') == 'losant drift check'
     assert [suite.get('name') for suite in suites] == ['losant drift check production', 'losant drift check staging']
     assert (suites.get('tests'), suites.get('failures'), suites.get('errors')) == ('6', '3', '2')
     production = {case.get('name'): case for case in suites[0]}
@@ -157,6 +164,12 @@ def test_junit_a_suite_per_application_a_case_per_declared_webhook_failing_with_
     assert extra.get('message') == '2 not declared'
     assert extra.text == 'delete old; workflows left without a trigger: order router (f1, enabled); delete rogue'
     assert all(case.find('error').get('message') == FAILED['msg'] for case in suites[1])
+
+
+def test_junit_a_declared_webhook_fails_with_its_change_whatever_its_name():
+    result = dict(DRIFTED, changes=[{'action': 'create', 'name': 'zebra', 'id': None, 'fields': ['name']}])
+    suites = junit([entry(result=result)], {APP: ['zebra']})
+    assert suites[0][0].find('failure').get('message') == 'create zebra'
 
 
 def test_junit_report_error_makes_every_case_an_error():
