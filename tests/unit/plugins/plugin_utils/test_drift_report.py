@@ -76,7 +76,8 @@ def test_a_field_missing_on_either_side_is_null():
 def test_verdicts_of_an_application():
     assert entry()['status'] == 'drift'
     clean = entry(result={'changed': False, 'changes': [], 'before': [], 'affected_workflows': []})
-    assert (clean['status'], clean['changes'], clean['error']) == ('clean', [], None)
+    assert (clean['status'], clean['changes'], clean['error'], clean['retryable']) == ('clean', [], None, False)
+    assert entry()['retryable'] is False
 
 
 def test_a_failed_result_carries_its_structured_error_and_no_changes():
