@@ -13,25 +13,8 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    ACTIONS,
-    Change,
-    PartialFailure,
-    ResourceSet,
-    after_items,
-    apply_changes,
-    changes_diff,
-    repeated,
-)
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, ResourceSet, after_items
 from ansible_collections.losant.platform.plugins.module_utils._webhook import WEBHOOKS, with_trigger_url
-
-# The engine's names, as webhook code and its tests have long imported them from here.
-__all__ = ['ACTIONS', 'Change', 'PartialFailure', 'WebhookSet', 'after_state', 'apply_changes', 'changes_diff',
-           'config_argument_spec', 'config_entry', 'repeated', 'replaced_changes', 'retyped_names']
-
-config_argument_spec = WEBHOOKS.config_argument_spec
-config_entry = WEBHOOKS.config_entry
-replaced_changes = WEBHOOKS.replaced_changes
 
 
 class WebhookSet(ResourceSet):

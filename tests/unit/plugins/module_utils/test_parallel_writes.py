@@ -12,8 +12,8 @@ from typing import Any, Optional
 import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, PartialFailure, apply_changes
 from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import Change, PartialFailure, apply_changes
 
 APP_ID = '5f0c1e2d3b4a59687a8b9c0d'
 COLLECTION = '/applications/%s/webhooks' % APP_ID

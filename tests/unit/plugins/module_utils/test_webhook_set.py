@@ -10,20 +10,15 @@ from typing import Any
 import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils._fields import desired_fields
-from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, PUBLIC_TRIGGER_BASE, WebhookApi
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import (
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
     ACTIONS,
     Change,
-    WebhookSet,
-    after_state,
     apply_changes,
     changes_diff,
-    config_argument_spec,
-    config_entry,
     repeated,
-    replaced_changes,
-    retyped_names,
 )
+from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, PUBLIC_TRIGGER_BASE, WEBHOOKS, WebhookApi
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import WebhookSet, after_state, retyped_names
 from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
 from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, webhook
 
@@ -50,7 +45,7 @@ def entry(name, **fields):
 
 
 def test_config_argument_spec_requires_name_and_keeps_field_types_choices_and_no_log():
-    spec = config_argument_spec()
+    spec = WEBHOOKS.config_argument_spec()
     assert spec['name'] == {'type': 'str', 'required': True}
     assert spec['cast_buffers_as']['choices'] == ['array', 'binary', 'utf8', 'base64', 'hex']
     assert spec['basic_auth_password']['no_log'] is True
@@ -61,7 +56,7 @@ def test_config_argument_spec_requires_name_and_keeps_field_types_choices_and_no
 def test_config_entry_uses_option_names_and_drops_secrets_read_only_hal_and_null_keys():
     hook = listed('orders', description='shop', basicAuthPassword='pw-123456', verificationCode='vc-123456',
                   basicAuthUsername='partner', enabled=None)
-    assert config_entry(hook) == {
+    assert WEBHOOKS.config_entry(hook) == {
         'name': 'orders', 'description': 'shop', 'response_code': 200, 'verification_type': 'none',
         'wait_for_reply': False, 'basic_auth_username': 'partner', 'is_websocket': False,
         'cast_buffers_as': 'array', 'annotate_multipart': False,
@@ -69,7 +64,7 @@ def test_config_entry_uses_option_names_and_drops_secrets_read_only_hal_and_null
 
 
 def test_config_entry_of_an_old_webhook_lists_only_the_fields_it_has():
-    assert config_entry(old('old', responseCode=404)) == {'name': 'old', 'response_code': 404}
+    assert WEBHOOKS.config_entry(old('old', responseCode=404)) == {'name': 'old', 'response_code': 404}
 
 
 def test_repeated_lists_each_name_seen_twice_once_sorted():
@@ -79,14 +74,14 @@ def test_repeated_lists_each_name_seen_twice_once_sorted():
 
 def test_replaced_changes_counts_missing_and_null_fields_as_defaults():
     current = old('a', description=None, enabled=None)
-    assert replaced_changes({'name': 'a'}, current) == {}
-    assert replaced_changes({'name': 'a', 'enabled': True}, current) == {'enabled': True}
+    assert WEBHOOKS.replaced_changes({'name': 'a'}, current) == {}
+    assert WEBHOOKS.replaced_changes({'name': 'a', 'enabled': True}, current) == {'enabled': True}
 
 
 def test_replaced_changes_compares_given_fields_like_merged():
     current = listed('a', responseCode=201)
-    assert replaced_changes({'name': 'a', 'responseCode': 202}, current) == {'responseCode': 202}
-    assert replaced_changes({'name': 'a', 'responseCode': 201}, current) == {}
+    assert WEBHOOKS.replaced_changes({'name': 'a', 'responseCode': 202}, current) == {'responseCode': 202}
+    assert WEBHOOKS.replaced_changes({'name': 'a', 'responseCode': 201}, current) == {}
 
 
 def test_update_secrets_on_create_sends_secrets_only_in_creates():
