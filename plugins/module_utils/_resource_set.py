@@ -249,15 +249,14 @@ class Outcome:
     error: Optional[LosantError] = None
 
 
-def apply_changes(api: ResourceApi, changes: list[Change], application_id: str,
-                  concurrency: int = 1) -> list[Optional[dict[str, Any]]]:
+def apply_changes(api: ResourceApi, changes: list[Change], concurrency: int = 1) -> list[Optional[dict[str, Any]]]:
     """Send the writes, at most ``concurrency`` at once, and return the API's answers (None in check mode).
 
     Writes start in plan order, as many at once as ``AdaptiveLimit`` allows under ``concurrency``: more
     while answers come back clean, fewer after the API throttles. With ``concurrency`` 1 each starts when
     the one before has succeeded. After a failure no further write starts, those in flight finish, and
     ``PartialFailure`` is raised. ``api.writes`` gets the requests in plan order, whatever order they
-    finished in. ``application_id`` is the one of ``api``.
+    finished in.
     """
     outcomes = [Outcome() for unused in changes]
     failed = threading.Event()

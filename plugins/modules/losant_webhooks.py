@@ -619,7 +619,7 @@ class WebhooksModule(ListModule):
         app_id = self.params['application_id']
         attributed = attribute(self, api.client, app_id, FIELDS, described, SCRUBBED_KEYS)
         try:
-            answers = apply_changes(api, changes, app_id, self.params['concurrency'])
+            answers = apply_changes(api, changes, self.params['concurrency'])
         except PartialFailure as failure:
             self.fail(failure.error, changed=bool(failure.applied or failure.outcome_unknown), applied=failure.applied,
                       not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,

@@ -81,7 +81,7 @@ def test_exactly_concurrency_writes_are_in_flight_and_answers_keep_plan_order(co
     changes = updates(10)
     client = ConcurrentClient(rendezvous=concurrency, total=len(changes))
     api = WebhookApi(client, APP_ID)
-    answers = apply_changes(api, changes, APP_ID, concurrency)
+    answers = apply_changes(api, changes, concurrency)
     assert client.max_in_flight == concurrency
     assert [answer['id'] for answer in answers] == [change.current['id'] for change in changes]
     assert api.writes == [described(change) for change in changes]
@@ -90,7 +90,7 @@ def test_exactly_concurrency_writes_are_in_flight_and_answers_keep_plan_order(co
 def test_one_at_a_time_starts_each_write_after_the_one_before_in_plan_order():
     changes = updates(5)
     client = ConcurrentClient()
-    apply_changes(WebhookApi(client, APP_ID), changes, APP_ID, 1)
+    apply_changes(WebhookApi(client, APP_ID), changes, 1)
     assert client.started == [change.current['id'] for change in changes]
     assert client.max_in_flight == 1
 
@@ -100,7 +100,7 @@ def test_one_at_a_time_stops_at_the_first_failure():
     error = LosantError('PATCH', 'path', 'bad', 400, 'Validation')
     client = ConcurrentClient(failures={changes[1].current['id']: error})
     with pytest.raises(PartialFailure) as raised:
-        apply_changes(WebhookApi(client, APP_ID), changes, APP_ID, 1)
+        apply_changes(WebhookApi(client, APP_ID), changes, 1)
     assert client.started == [changes[0].current['id'], changes[1].current['id']]
     assert raised.value.error is error
     assert raised.value.applied == [described(changes[0])]
@@ -118,7 +118,7 @@ def test_a_failure_among_parallel_writes_reports_each_write_as_it_ended():
     client = ConcurrentClient(rendezvous=3, total=len(changes), failures={ids[4]: timed_out, ids[2]: refused},
                               answers_after={ids[2]: ids[4]})
     with pytest.raises(PartialFailure) as raised:
-        apply_changes(WebhookApi(client, APP_ID), changes, APP_ID, 3)
+        apply_changes(WebhookApi(client, APP_ID), changes, 3)
     failure = raised.value
     assert failure.error is refused  # the first failure in plan order
     assert client.max_in_flight <= 3
@@ -136,6 +136,6 @@ def test_check_mode_records_every_write_in_plan_order_and_sends_nothing():
     changes = updates(6)
     client = ConcurrentClient()
     api = WebhookApi(client, APP_ID, check_mode=True)
-    assert apply_changes(api, changes, APP_ID, 4) == [None] * 6
+    assert apply_changes(api, changes, 4) == [None] * 6
     assert client.started == []
     assert api.writes == [described(change) for change in changes]

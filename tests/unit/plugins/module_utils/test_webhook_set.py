@@ -138,7 +138,7 @@ def test_changes_diff_keys_a_repeated_name_with_its_id():
 def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator, api):
     planner = WebhookApi(api.client, APP_ID, check_mode=True)
     changes = WebhookSet(emulator.seed(webhook('a'))).plan('merged', [entry('b', basic_auth_password='pw-77777')])
-    assert apply_changes(planner, changes, APP_ID) == [None]
+    assert apply_changes(planner, changes) == [None]
     assert emulator.calls == []
     assert planner.writes == [{'method': 'POST', 'path': COLLECTION,
                                'body': {'name': 'b', 'basicAuthPassword': '********'}}]
