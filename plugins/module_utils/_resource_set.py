@@ -66,16 +66,14 @@ def unmanaged_globs(globs: Iterable[str]) -> list[str]:
 class Change:
     """One write of an object of ``resource``: create from ``body``, update ``current`` with ``body``, or
     delete ``current`` (with the workflows it triggers if ``include_workflows``).
-
-    Only a change that is sent and never described or shown (as in tests of sending) may lack ``resource``.
     """
 
+    resource: Resource
     action: Action
     name: str
     current: Optional[dict[str, Any]] = None
     body: Optional[dict[str, Any]] = None
     include_workflows: bool = False
-    resource: Optional[Resource] = None
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -138,13 +136,13 @@ def converge(resource: Resource, current: Optional[dict[str, Any]], entry: dict[
     (merged, replaced or overridden), or None when it already does; options in ``ignored`` are never reset."""
     if current is None:
         body = desired_fields(resource.fields, entry)
-        return Change('create', body.get('name'), body=body, resource=resource)
+        return Change(resource, 'create', body.get('name'), body=body)
     desired = desired_fields(resource.fields, entry, include_secrets=update_secrets == 'always')
     if state == 'merged':
         changes = resource.changes(desired, current)
     else:
         changes = resource.replaced_changes(desired, current, ignored)
-    return Change('update', current.get('name'), current, changes, resource=resource) if changes else None
+    return Change(resource, 'update', current.get('name'), current, changes) if changes else None
 
 
 class ResourceSet:
@@ -223,7 +221,7 @@ class ResourceSet:
         return converge(self.resource, matches[0] if matches else None, entry, state, update_secrets, ignored)
 
     def _delete(self, item: dict[str, Any], include_workflows: bool) -> Change:
-        return Change('delete', item.get('name'), item, include_workflows=include_workflows, resource=self.resource)
+        return Change(self.resource, 'delete', item.get('name'), item, include_workflows=include_workflows)
 
 
 class PartialFailure(Exception):

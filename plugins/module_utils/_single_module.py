@@ -117,7 +117,7 @@ class SingleModule(LosantModule):
         if self.params['state'] == 'present':
             return converge(self.resource, current, self.params, update_secrets=self.params['update_secrets'])
         if current is not None:
-            return Change('delete', current.get('name'), current, resource=self.resource,
+            return Change(self.resource, 'delete', current.get('name'), current,
                           include_workflows=self.params.get('include_workflows', False))
         return None
 

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, PartialFailure, apply_changes
-from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi
+from ansible_collections.losant.platform.plugins.module_utils._webhook import WEBHOOKS, WebhookApi
 
 APP_ID = '5f0c1e2d3b4a59687a8b9c0d'
 COLLECTION = '/applications/%s/webhooks' % APP_ID
@@ -68,7 +68,7 @@ class ConcurrentClient:
 
 
 def updates(count: int) -> list[Change]:
-    return [Change('update', 'hook-%d' % index, {'id': '%024x' % index}, {'description': 'd%d' % index})
+    return [Change(WEBHOOKS, 'update', 'hook-%d' % index, {'id': '%024x' % index}, {'description': 'd%d' % index})
             for index in range(count)]
 
 

@@ -173,7 +173,7 @@ def test_overridden_with_ten_percent_drift_plans_one_update_per_drifted_webhook(
 def test_a_change_accepts_only_the_three_actions():
     assert ACTIONS == ('create', 'update', 'delete')
     with pytest.raises(ValueError, match="unknown change action 'remove', expected one of create, update, delete"):
-        Change('remove', 'orders')
+        Change(WEBHOOKS, 'remove', 'orders')
 
 
 # Names that YAML read as another type
