@@ -5,24 +5,16 @@
 # Private to the losant.platform collection: it changes without notice, so other collections and
 # plugins of your own must not import it.
 
-"""All webhooks of an application at once: the set engine of ``_resource_set`` given the webhook resource, the
-webhooks after a run with their trigger URLs, and the names YAML retyped."""
+"""All webhooks of an application at once: the webhooks after a run with their trigger URLs, and the names YAML
+retyped (the set engine itself is ``_resource_set``'s ``ResourceSet`` given ``WEBHOOKS``)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any, Optional
 
-from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, ResourceSet, after_items
-from ansible_collections.losant.platform.plugins.module_utils._webhook import WEBHOOKS, with_trigger_url
-
-
-class WebhookSet(ResourceSet):
-    """The webhooks of one application as listed, indexed by name."""
-
-    def __init__(self, webhooks: list[dict[str, Any]]) -> None:
-        super().__init__(WEBHOOKS, webhooks)
-        self.webhooks = webhooks
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, after_items
+from ansible_collections.losant.platform.plugins.module_utils._webhook import with_trigger_url
 
 
 def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],

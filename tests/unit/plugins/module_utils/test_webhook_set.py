@@ -16,9 +16,10 @@ from ansible_collections.losant.platform.plugins.module_utils._resource_set impo
     apply_changes,
     changes_diff,
     repeated,
+    ResourceSet,
 )
 from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, PUBLIC_TRIGGER_BASE, WEBHOOKS, WebhookApi
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import WebhookSet, after_state, retyped_names
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import after_state, retyped_names
 from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
 from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, webhook
 
@@ -87,8 +88,8 @@ def test_replaced_changes_compares_given_fields_like_merged():
 def test_update_secrets_on_create_sends_secrets_only_in_creates():
     current = listed('a')  # the API did not return the password: it cannot be compared
     entries = [entry('a', basic_auth_password='pw-1'), entry('b', basic_auth_password='pw-2')]
-    always = WebhookSet([current]).plan('merged', entries, 'always')
-    on_create = WebhookSet([current]).plan('merged', entries, 'on_create')
+    always = ResourceSet(WEBHOOKS, [current]).plan('merged', entries, 'always')
+    on_create = ResourceSet(WEBHOOKS, [current]).plan('merged', entries, 'on_create')
     assert [(c.action, c.body) for c in always] == [
         ('update', {'basicAuthPassword': 'pw-1'}), ('create', {'name': 'b', 'basicAuthPassword': 'pw-2'})]
     assert [(c.action, c.body) for c in on_create] == [('create', {'name': 'b', 'basicAuthPassword': 'pw-2'})]
@@ -96,14 +97,14 @@ def test_update_secrets_on_create_sends_secrets_only_in_creates():
 
 def test_a_secret_the_api_returns_is_compared():
     current = listed('a', basicAuthPassword='pw-1')
-    assert WebhookSet([current]).plan('replaced', [entry('a', basic_auth_password='pw-1')]) == []
-    changes = WebhookSet([current]).plan('replaced', [entry('a', basic_auth_password='pw-2')])
+    assert ResourceSet(WEBHOOKS, [current]).plan('replaced', [entry('a', basic_auth_password='pw-1')]) == []
+    changes = ResourceSet(WEBHOOKS, [current]).plan('replaced', [entry('a', basic_auth_password='pw-2')])
     assert changes[0].body == {'basicAuthPassword': 'pw-2'}
 
 
 def test_duplicates_names_the_ids_of_shared_names_among_those_asked_for():
     hooks = [listed('a'), listed('a'), listed('b'), listed('c'), listed('c')]
-    webhooks = WebhookSet(hooks)
+    webhooks = ResourceSet(WEBHOOKS, hooks)
     assert webhooks.duplicates() == {'a': [hooks[0]['id'], hooks[1]['id']], 'c': [hooks[3]['id'], hooks[4]['id']]}
     assert webhooks.duplicates(['c', 'b', 'missing']) == {'c': [hooks[3]['id'], hooks[4]['id']]}
     assert webhooks.duplicates([]) == {}
@@ -112,7 +113,7 @@ def test_duplicates_names_the_ids_of_shared_names_among_those_asked_for():
 def test_changes_diff_is_keyed_by_name_with_changed_fields_only_and_secrets_masked():
     a = listed('a', responseCode=201, basicAuthPassword='old-secret')
     gone = listed('gone', verificationCode='vc-secret')
-    changes = WebhookSet([a, gone]).plan(
+    changes = ResourceSet(WEBHOOKS, [a, gone]).plan(
         'overridden', [entry('a', response_code=202, basic_auth_password='new-secret'),
                        entry('n', verification_code='vc-new')])
     diff = changes_diff(changes, APP_ID)
@@ -130,14 +131,14 @@ def test_changes_diff_is_keyed_by_name_with_changed_fields_only_and_secrets_mask
 
 def test_changes_diff_keys_a_repeated_name_with_its_id():
     hooks = [listed('dup'), listed('dup')]
-    diff = changes_diff(WebhookSet(hooks).plan('overridden', [entry('x')]), APP_ID)
+    diff = changes_diff(ResourceSet(WEBHOOKS, hooks).plan('overridden', [entry('x')]), APP_ID)
     assert set(diff['before']) == {'dup', 'dup (%s)' % hooks[1]['id']}
     assert set(diff['after']) == {'x'}
 
 
 def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator, api):
     planner = WebhookApi(api.client, APP_ID, check_mode=True)
-    changes = WebhookSet(emulator.seed(webhook('a'))).plan('merged', [entry('b', basic_auth_password='pw-77777')])
+    changes = ResourceSet(WEBHOOKS, emulator.seed(webhook('a'))).plan('merged', [entry('b', basic_auth_password='pw-77777')])
     assert apply_changes(planner, changes) == [None]
     assert emulator.calls == []
     assert planner.writes == [{'method': 'POST', 'path': COLLECTION,
@@ -146,7 +147,7 @@ def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator
 
 def test_after_state_predicts_check_mode_and_uses_answers_otherwise():
     a, b = listed('b-hook', responseCode=201), listed('a-hook', basicAuthPassword='pw-secret')
-    changes = WebhookSet([a, b]).plan('overridden', [entry('b-hook', response_code=202), entry('c-hook')])
+    changes = ResourceSet(WEBHOOKS, [a, b]).plan('overridden', [entry('b-hook', response_code=202), entry('c-hook')])
     predicted = after_state([a, b], changes, [None] * len(changes), APP_ID, PUBLIC_TRIGGER_BASE)
     assert [hook['name'] for hook in predicted] == ['b-hook', 'c-hook']
     assert predicted[0]['responseCode'] == 202 and predicted[0]['trigger_url'].endswith(a['token'])
@@ -165,7 +166,7 @@ def test_after_state_masks_secrets():
 def test_overridden_with_ten_percent_drift_plans_one_update_per_drifted_webhook():
     hooks = [listed('hook-%05d' % index, description='d') for index in range(1000)]
     entries = [entry('hook-%05d' % index, description='d' if index % 10 else 'drift') for index in range(1000)]
-    changes = WebhookSet(hooks).plan('overridden', entries)
+    changes = ResourceSet(WEBHOOKS, hooks).plan('overridden', entries)
     assert len(changes) == 100 and all(c.action == 'update' and c.body == {'description': 'drift'} for c in changes)
     assert desired_fields(FIELDS, entries[1]) == {'name': 'hook-00001', 'description': 'd'}
 
