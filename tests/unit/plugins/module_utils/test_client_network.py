@@ -26,8 +26,6 @@ from ansible_collections.losant.platform.plugins.module_utils._client import (
     retry_errors,
     token_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils._flows import FlowApi
-from ansible_collections.losant.platform.plugins.module_utils._webhook import WebhookApi
 
 API = 'https://api.example.test'
 PATH = '/applications/5b3a0c1e9f1d2c0012345678/webhooks'
@@ -397,81 +395,7 @@ def test_a_refused_write_was_not_applied(fake_time, requests_mock, status):
     assert failure(lambda: make_client(fake_time, retries=0).request('PATCH', PATH, body={})).outcome_unknown is False
 
 
-# -- the shapes the webhook API expects -----------------------------------------------------------
-
-@pytest.mark.parametrize('method, answer, expected', [
-    ('POST', {'items': [], 'count': 0}, 'a webhook object'),
-    ('PATCH', [{'id': 'x'}], 'a webhook object'),
-    ('DELETE', {}, '{"success": true}'),
-    ('DELETE', {'success': False}, '{"success": true}'),
-])
-def test_a_webhook_write_answered_in_another_shape_fails_naming_the_request(
-        client, requests_mock, method, answer, expected):
-    hook = '5b3a0c1e9f1d2c0012345679'
-    api = WebhookApi(client, '5b3a0c1e9f1d2c0012345678')
-    requests_mock.register_uri(method, URL if method == 'POST' else '%s/%s' % (URL, hook), json=answer)
-    send = {'POST': lambda: api.create({'name': 'n'}), 'PATCH': lambda: api.update(hook, {'name': 'n'}),
-            'DELETE': lambda: api.delete(hook)}[method]
-    error = failure(send)
-    assert ('where %s was expected' % expected) in str(error) and str(error).startswith(method + ' ' + PATH)
-    assert error.outcome_unknown is True and api.writes == []
-
-
-def test_webhook_answers_of_the_right_shape_pass(client, requests_mock):
-    hook = '5b3a0c1e9f1d2c0012345679'
-    api = WebhookApi(client, '5b3a0c1e9f1d2c0012345678')
-    requests_mock.post(URL, status_code=201, json={'id': hook, 'name': 'n', '_links': {}})
-    requests_mock.delete('%s/%s' % (URL, hook), json={'success': True, '_type': 'success'})
-    assert api.create({'name': 'n'})['id'] == hook and api.delete(hook) == {'success': True, '_type': 'success'}
-
-
-@pytest.mark.parametrize('page', [
-    {'items': [1], 'count': 1, 'totalCount': 1},
-    {'items': [{'name': 'no id'}], 'totalCount': 1},
-    {'items': [{'id': 'x', 'name': ['a', 'list']}], 'totalCount': 1},
-    {'items': {'id': 'x'}, 'totalCount': 1},
-    {'items': [], 'totalCount': 'none'},
-    {'items': {}, 'totalCount': 0},
-    {'items': '', 'totalCount': 0},
-    [{'id': 'x', 'name': 'n'}],
-])
-def test_a_webhook_listing_of_another_shape_fails_naming_the_request(client, requests_mock, page):
-    requests_mock.get(URL, json=page)
-    error = failure(lambda: WebhookApi(client, '5b3a0c1e9f1d2c0012345678').listing())
-    assert str(error).startswith('GET %s failed with HTTP 200: the API answered HTTP 200 with ' % PATH)
-    assert str(error).endswith(' where a page of webhook objects was expected')
-    assert requests_mock.call_count == 1
-
-
-def test_a_webhook_listing_with_unnamed_webhooks_passes(client, requests_mock):
-    requests_mock.get(URL, json={'items': [{'id': 'x'}, {'id': 'y', 'name': None}], 'totalCount': 2})
-    assert [hook['id'] for hook in WebhookApi(client, '5b3a0c1e9f1d2c0012345678').listing().items] == ['x', 'y']
-
-
-FLOWS = API + '/applications/5b3a0c1e9f1d2c0012345678/flows'
-
-
-@pytest.mark.parametrize('page', [
-    {'items': ['flow'], 'totalCount': 1},
-    {'items': [{'id': 7}], 'totalCount': 1},
-    {'items': [{'id': 'f', 'triggers': {'type': 'webhook'}}], 'totalCount': 1},
-    {'items': [{'id': 'f', 'triggers': ['webhook']}], 'totalCount': 1},
-    {'items': [{'id': 'f'}], 'totalCount': 1.5},
-])
-def test_a_workflow_listing_of_another_shape_fails_naming_the_request(client, requests_mock, page):
-    requests_mock.get(FLOWS, json=page)
-    error = failure(lambda: FlowApi(client, '5b3a0c1e9f1d2c0012345678').triggered_by(['a' * 24]))
-    assert str(error).endswith(' where a page of workflow objects was expected')
-
-
-def test_a_workflow_listing_without_total_count_is_read_until_an_empty_page(client, requests_mock):
-    flows = [{'id': 'f%d' % index, 'triggers': [{'type': 'webhook', 'key': 'a' * 24}]} for index in range(3)]
-    pages = [{'items': flows[:2]}, {'items': flows[2:]}, {'items': []}]
-    requests_mock.get(FLOWS, [{'json': page} for page in pages])
-    listing = FlowApi(client, '5b3a0c1e9f1d2c0012345678').triggered_by(['a' * 24])
-    assert [flow['id'] for flow in listing.items] == ['f0', 'f1', 'f2'] and listing.problem is None
-    assert [request.qs['page'] for request in requests_mock.request_history] == [['0'], ['1'], ['2']]
-
+# -- TLS failures ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('options, hint', [
     ({}, '; for a private CA or a proxy that inspects TLS, set ca_path (or LOSANT_CA_PATH) to a bundle with the CA '

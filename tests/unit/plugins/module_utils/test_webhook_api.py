@@ -2,13 +2,14 @@
 # Copyright: Contributors to the losant.platform collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Comparison, masking and diffs, and the webhook API calls against the emulator (the ``emulator`` fixture)."""
+"""Comparison, masking and diffs, and the webhook and workflow API calls against the emulator (the ``emulator``
+fixture), answers of another shape included."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
 from ansible_collections.losant.platform.plugins.module_utils._fields import (
     MASK,
     changed_fields,
@@ -16,6 +17,7 @@ from ansible_collections.losant.platform.plugins.module_utils._fields import (
     mask,
     update_diff,
 )
+from ansible_collections.losant.platform.plugins.module_utils._flows import FlowApi
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     PUBLIC_TRIGGER_BASE,
@@ -27,6 +29,8 @@ from ansible_collections.losant.platform.plugins.module_utils._resource import d
 from ansible_collections.losant.platform.tests.unit.conftest import (
     APP_ID,
     COLLECTION,
+    FLOWS,
+    TOKEN,
     Emulator,
     losant_error,
     webhook,
@@ -250,3 +254,102 @@ def test_a_failed_write_is_not_recorded_as_done(emulator, api):
         api.create({'name': 'x' * 256})
     assert (raised.value.status, raised.value.error_type) == (400, 'Validation')
     assert api.writes == [] and emulator.stored() == {}
+
+
+# Answers of another shape: the emulator answers HTTP 200 with a given body. The client retries as the modules'
+# does, so that the journal shows the request is neither sent again nor read again.
+
+@pytest.fixture
+def retrying(emulator, fake_time):
+    return LosantClient(emulator.url, TOKEN, sleep=fake_time.sleep, clock=fake_time.clock)
+
+
+def failure(call):
+    with pytest.raises(LosantError) as raised:
+        call()
+    return raised.value
+
+
+def answered(status: int) -> str:
+    return ' failed with HTTP %d: the API answered HTTP %d with ' % (status, status)
+
+
+CREATED, CHANGED = 'the webhook may have been created', 'the change may have been applied'
+
+
+@pytest.mark.parametrize('method, answer, expected, hint', [
+    ('POST', {'items': [], 'count': 0}, 'a webhook object', CREATED),
+    ('PATCH', [{'id': 'x'}], 'a webhook object', CHANGED),
+    ('DELETE', {}, '{"success": true}', CHANGED),
+    ('DELETE', {'success': False}, '{"success": true}', CHANGED),
+])
+def test_a_write_answered_in_another_shape_fails_naming_the_request(
+        emulator, retrying, method, answer, expected, hint):
+    api = WebhookApi(retrying, APP_ID)
+    path = COLLECTION if method == 'POST' else HOOK_PATH
+    emulator.fault(method=method, path=path, status=200, body=answer)
+    send = {'POST': lambda: api.create({'name': 'n'}), 'PATCH': lambda: api.update(HOOK, {'name': 'n'}),
+            'DELETE': lambda: api.delete(HOOK)}[method]
+    error = failure(send)
+    assert str(error).startswith(method + ' ' + path + answered(200))
+    assert str(error).endswith(' where %s was expected (%s: check before running again)' % (expected, hint))
+    assert error.outcome_unknown is True and api.writes == []
+    assert [call[:2] for call in emulator.calls] == [(method, path)]
+
+
+def test_answers_with_more_keys_than_expected_pass(emulator, api):
+    created = {'id': HOOK, 'name': 'n', '_links': {}}
+    emulator.fault(method='POST', path=COLLECTION, status=201, body=created)
+    emulator.fault(method='DELETE', path=HOOK_PATH, status=200, body={'success': True, '_type': 'success'})
+    assert api.create({'name': 'n'}) == created and api.delete(HOOK) == {'success': True, '_type': 'success'}
+    assert api.writes == [{'method': 'POST', 'path': COLLECTION, 'body': {'name': 'n'}},
+                          {'method': 'DELETE', 'path': HOOK_PATH}]
+
+
+@pytest.mark.parametrize('page', [
+    {'items': [1], 'count': 1, 'totalCount': 1},
+    {'items': [{'name': 'no id'}], 'totalCount': 1},
+    {'items': [{'id': 'x', 'name': ['a', 'list']}], 'totalCount': 1},
+    {'items': {'id': 'x'}, 'totalCount': 1},
+    {'items': [], 'totalCount': 'none'},
+    {'items': {}, 'totalCount': 0},
+    {'items': '', 'totalCount': 0},
+    [{'id': 'x', 'name': 'n'}],
+])
+def test_a_webhook_listing_of_another_shape_fails_naming_the_request(emulator, retrying, page):
+    emulator.fault(method='GET', path=COLLECTION, status=200, body=page)
+    error = failure(lambda: WebhookApi(retrying, APP_ID).listing())
+    assert str(error).startswith('GET %s%s' % (COLLECTION, answered(200)))
+    assert str(error).endswith(' where a page of webhook objects was expected')
+    assert len(emulator.calls) == 1
+
+
+def test_a_webhook_listing_with_unnamed_webhooks_passes(emulator, api):
+    unnamed = emulator.seed({'id': HOOK}, {'id': '5b3a0c1e9f1d2c00abcdef02', 'name': None}, defaults=False)
+    listing = api.listing()
+    assert [hook['id'] for hook in listing.items] == [hook['id'] for hook in unnamed] and listing.problem is None
+
+
+@pytest.mark.parametrize('page', [
+    {'items': ['flow'], 'totalCount': 1},
+    {'items': [{'id': 7}], 'totalCount': 1},
+    {'items': [{'id': 'f', 'triggers': {'type': 'webhook'}}], 'totalCount': 1},
+    {'items': [{'id': 'f', 'triggers': ['webhook']}], 'totalCount': 1},
+    {'items': [{'id': 'f'}], 'totalCount': 1.5},
+])
+def test_a_workflow_listing_of_another_shape_fails_naming_the_request(emulator, retrying, page):
+    emulator.fault(method='GET', path=FLOWS, status=200, body=page)
+    error = failure(lambda: FlowApi(retrying, APP_ID).triggered_by([HOOK]))
+    assert str(error).startswith('GET %s%s' % (FLOWS, answered(200)))
+    assert str(error).endswith(' where a page of workflow objects was expected')
+    assert len(emulator.calls) == 1
+
+
+def test_a_workflow_listing_without_total_count_is_read_until_an_empty_page(emulator, api):
+    flows = [{'id': 'f%d' % index, 'triggers': [{'type': 'webhook', 'key': HOOK}]} for index in range(3)]
+    for page in ({'items': flows[:2]}, {'items': flows[2:]}, {'items': []}):
+        emulator.fault(method='GET', path=FLOWS, status=200, body=page)
+    listing = FlowApi(api.client, APP_ID).triggered_by([HOOK])
+    assert [flow['id'] for flow in listing.items] == ['f0', 'f1', 'f2'] and listing.problem is None
+    assert [call.query['page'] for call in emulator.calls] == ['0', '1', '2']
+    assert all(call.query['triggerFilter[0][key]'] == HOOK for call in emulator.calls)
