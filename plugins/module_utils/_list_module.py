@@ -39,7 +39,7 @@ class ListModule(LosantModule):
     rename_hint: str
 
     def __init__(self, own_options: dict[str, Any]) -> None:
-        """``own_options`` are the resource's own, such as ``include_workflows``."""
+        """``own_options``: the argument spec of the options only this resource's module has."""
         ignorable = [field.option for field in self.resource.fields if field.option != 'name']
         super().__init__({
             'application_id': {'type': 'str', 'required': True},
@@ -69,8 +69,7 @@ class ListModule(LosantModule):
             self.gather(listed)
         self.refuse_duplicates(listed)
         self.refuse_look_alikes(listed)
-        changes = listed.plan(self.state, self.entries, self.params['update_secrets'],
-                              self.params.get('include_workflows', False), self.params['ignore_fields'],
+        changes = listed.plan(self.state, self.entries, self.params['update_secrets'], self.params['ignore_fields'],
                               self.unmanaged)
         self.refuse_deletions(changes)
         return listed, changes

@@ -168,7 +168,7 @@ class LosantModule:
 
         Results mask secrets where they stand (``mask``). They are not registered as no_log values:
         Ansible would then replace every equal value anywhere, such as ``responseCode: 200`` for the
-        password ``200`` of another webhook.
+        password ``200`` of another object.
         """
         items = body.get('items') if isinstance(body, dict) and isinstance(body.get('items'), list) else [body]
         found = [str(item[key]) for item in items if isinstance(item, dict) for key in secret_keys if item.get(key)]

@@ -201,6 +201,7 @@ class ResourceApi:
         self.path = resource.path(application_id)
         self.writes: list[dict[str, Any]] = []
         self.per_page: Optional[int] = resource.page_size
+        self.delete_params: Optional[dict[str, Any]] = None  # the query of every delete
 
     def alone(self, check_mode: Optional[bool] = None) -> ResourceApi:
         """The same calls (check mode unless told otherwise) with a record of ``writes`` of their own, for one thread."""
@@ -286,8 +287,8 @@ class ResourceApi:
     def update(self, item_id: str, body: dict[str, Any]) -> Optional[dict[str, Any]]:
         return self._write('PATCH', '%s/%s' % (self.path, item_id), self.resource.one, body)
 
-    def delete(self, item_id: str, params: Optional[dict[str, Any]] = None) -> Optional[dict[str, Any]]:
-        return self._write('DELETE', '%s/%s' % (self.path, item_id), DELETED, params=params)
+    def delete(self, item_id: str) -> Optional[dict[str, Any]]:
+        return self._write('DELETE', '%s/%s' % (self.path, item_id), DELETED, params=self.delete_params)
 
     def _write(self, method: str, path: str, expect: Shape, body: Optional[dict[str, Any]] = None,
                params: Optional[dict[str, Any]] = None) -> Optional[dict[str, Any]]:

@@ -65,15 +65,13 @@ def unmanaged_globs(globs: Iterable[str]) -> list[str]:
 @dataclass
 class Change:
     """One write of an object of ``resource``: create from ``body``, update ``current`` with ``body``, or
-    delete ``current`` (with the workflows it triggers if ``include_workflows``).
-    """
+    delete ``current``."""
 
     resource: Resource
     action: Action
     name: str
     current: Optional[dict[str, Any]] = None
     body: Optional[dict[str, Any]] = None
-    include_workflows: bool = False
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -85,8 +83,6 @@ class Change:
             return api.create(self.body or {})
         if self.action == 'update':
             return api.update(self.current['id'], self.body or {})
-        if self.include_workflows:  # a keyword of the resources whose API deletes workflows with them
-            return api.delete(self.current['id'], include_workflows=True)
         return api.delete(self.current['id'])
 
     def describe(self, left_out: Iterable[str] = ()) -> dict[str, Any]:
@@ -189,8 +185,7 @@ class ResourceSet:
         return [self.resource.config_entry(item) for item in self.items if matches_any(item.get('name'), globs)]
 
     def plan(self, state: str, entries: list[dict[str, Any]], update_secrets: str = 'always',
-             include_workflows: bool = False, ignore_fields: Iterable[str] = (),
-             unmanaged: Iterable[str] = ()) -> list[Change]:
+             ignore_fields: Iterable[str] = (), unmanaged: Iterable[str] = ()) -> list[Change]:
         """The writes that make the application match ``entries`` under ``state``, in the order to send them.
 
         Creates and updates follow the order of ``entries``; deletes come last, in listing order.
@@ -202,7 +197,7 @@ class ResourceSet:
             doomed = self.items if not entries else [
                 item for entry in entries for item in self.by_name.get(entry['name'], ())
             ]
-            return [self._delete(item, include_workflows) for item in doomed
+            return [self._delete(item) for item in doomed
                     if not matches_any(item.get('name'), unmanaged)]
         ignored = frozenset(ignore_fields)
         entries = [{option: value for option, value in entry.items() if option not in ignored} for entry in entries]
@@ -211,7 +206,7 @@ class ResourceSet:
         ]
         if state == 'overridden':
             listed = {entry['name'] for entry in entries}
-            changes.extend(self._delete(item, include_workflows) for item in self.items
+            changes.extend(self._delete(item) for item in self.items
                            if item.get('name') not in listed and not matches_any(item.get('name'), unmanaged))
         return changes
 
@@ -220,8 +215,8 @@ class ResourceSet:
         matches = self.by_name.get(entry['name'])
         return converge(self.resource, matches[0] if matches else None, entry, state, update_secrets, ignored)
 
-    def _delete(self, item: dict[str, Any], include_workflows: bool) -> Change:
-        return Change(self.resource, 'delete', item.get('name'), item, include_workflows=include_workflows)
+    def _delete(self, item: dict[str, Any]) -> Change:
+        return Change(self.resource, 'delete', item.get('name'), item)
 
 
 class PartialFailure(Exception):

@@ -54,7 +54,7 @@ class SingleModule(LosantModule):
     resource: Resource
 
     def __init__(self, own_options: dict[str, Any]) -> None:
-        """``own_options`` are the resource's own, such as ``include_workflows``."""
+        """``own_options``: the argument spec of the options only this resource's module has."""
         self.id_option = '%s_id' % self.resource.singular
         argument_spec = field_argument_spec(self.resource.fields)
         argument_spec.update({
@@ -117,8 +117,7 @@ class SingleModule(LosantModule):
         if self.params['state'] == 'present':
             return converge(self.resource, current, self.params, update_secrets=self.params['update_secrets'])
         if current is not None:
-            return Change(self.resource, 'delete', current.get('name'), current,
-                          include_workflows=self.params.get('include_workflows', False))
+            return Change(self.resource, 'delete', current.get('name'), current)
         return None
 
     def name_lock(self) -> ContextManager[None]:

@@ -85,14 +85,18 @@ def with_trigger_url(webhook: dict[str, Any], base: Optional[str]) -> dict[str, 
 
 def webhook_api(module: LosantModule) -> WebhookApi:
     """The webhook API of the module's application, through a client that hides the webhooks' secrets."""
-    return WebhookApi(module.client(SCRUBBED_KEYS), module.params['application_id'], check_mode=module.module.check_mode)
+    return WebhookApi(module.client(SCRUBBED_KEYS), module.params['application_id'], check_mode=module.module.check_mode,
+                      include_workflows=module.params.get('include_workflows', False))
 
 
 class WebhookApi(ResourceApi):
-    """The webhook calls of one application."""
+    """The webhook calls of one application; ``include_workflows`` deletes the workflows a webhook triggers with it."""
 
-    def __init__(self, client: LosantClient, application_id: str, check_mode: bool = False) -> None:
+    def __init__(self, client: LosantClient, application_id: str, check_mode: bool = False,
+                 include_workflows: bool = False) -> None:
         super().__init__(WEBHOOKS, client, application_id, check_mode)
+        if include_workflows:
+            self.delete_params = {'includeWorkflows': 'true'}
 
     def update(self, item_id: str, body: dict[str, Any]) -> Optional[dict[str, Any]]:
         try:
@@ -101,8 +105,3 @@ class WebhookApi(ResourceApi):
             if error.status == 400 and 'isWebsocket' in body:
                 error.notes.append(RECREATE_HINT)
             raise
-
-    def delete(self, item_id: str, params: Optional[dict[str, Any]] = None,
-               include_workflows: bool = False) -> Optional[dict[str, Any]]:
-        """``include_workflows`` deletes the workflows the webhook triggers with it."""
-        return super().delete(item_id, dict(params or {}, includeWorkflows='true') if include_workflows else params)

@@ -306,7 +306,7 @@ class WebhookModule(SingleModule):
         if change is None:
             return []
         impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
-        return impact.of([change.current], change.include_workflows)
+        return impact.of([change.current], self.params['include_workflows'])
 
     def shown(self, item: dict[str, Any]) -> dict[str, Any]:
         return dict(super().shown(item), trigger_url=trigger_url(item, trigger_base(self.params)))

@@ -236,15 +236,15 @@ def test_writes_send_one_request_each_and_are_recorded_masked(emulator, api):
 
 def test_delete_with_workflows_asks_for_them(emulator, api):
     emulator.seed(webhook('orders', id=HOOK))
-    api.delete(HOOK, include_workflows=True)
+    WebhookApi(api.client, APP_ID, include_workflows=True).delete(HOOK)
     assert sent(emulator) == [('DELETE', HOOK_PATH, None, {'includeWorkflows': 'true'})]
 
 
 def test_check_mode_plans_writes_without_sending_them(emulator, api):
-    planner = WebhookApi(api.client, APP_ID, check_mode=True)
+    planner = WebhookApi(api.client, APP_ID, check_mode=True, include_workflows=True)
     assert planner.create({'name': 'a'}) is None
     assert planner.update(HOOK, {'name': 'b'}) is None
-    assert planner.delete(HOOK, include_workflows=True) is None
+    assert planner.delete(HOOK) is None
     assert emulator.calls == []
     assert [write['method'] for write in planner.writes] == ['POST', 'PATCH', 'DELETE']
 
