@@ -83,9 +83,6 @@ options:
     type: bool
     default: false
 notes:
-  - Options you do not set are left as they are on the platform, and never compared nor sent.
-  - Names are compared exactly and case-sensitively. If two webhooks of the application have the O(name), the
-    module fails naming their IDs; set O(webhook_id) to choose one.
   - Losant fixes O(is_websocket) when it creates a webhook. Changing it fails with the way out (delete and
     create again, which changes the trigger URL) rather than reporting a change on every run.
   - O(description) or O(basic_auth_username) set to an empty string matches a webhook that lacks the field.
@@ -300,7 +297,6 @@ class WebhookModule(SingleModule):
         return webhook_api(self)
 
     def affected_workflows(self, api: WebhookApi, change: Optional[Change]) -> Optional[list[dict[str, Any]]]:
-        """With state=absent, the workflows the webhook to delete triggers, looked up before the delete."""
         if self.params['state'] != 'absent':
             return None
         if change is None:

@@ -216,8 +216,6 @@ options:
     elements: str
     default: []
 notes:
-  - In a webhook of O(config), options you do not set are left as they are with O(state=merged), and go back to
-    the platform's defaults with O(state=replaced) and O(state=overridden); secrets are never reset.
   - RV(gathered) never contains secrets, so feeding it to O(state=replaced) leaves every secret as it is. To write
     an application's webhooks to a variables file, run the C(losant.platform.export) playbook.
   - Names are not unique on the platform. V(gathered) still returns every webhook when names repeat, with a
@@ -231,7 +229,6 @@ notes:
     matches a webhook that lacks the field.
   - Only Losant's own 404, a JSON error of type C(NotFound), means that a webhook to delete is already gone; any
     other 404, such as a proxy's HTML page, fails that write.
-  - Diffs mask the trigger C(token) of created and deleted webhooks; RV(webhooks) keeps it and the C(trigger_url).
   - Concurrent runs of this module on one application are not serialized; run it once per application.
 seealso:
   - module: losant.platform.losant_webhook
@@ -649,7 +646,6 @@ class WebhooksModule(ListModule):
         self.exit(**result)
 
     def affected_workflows(self, api: WebhookApi, changes: list[Change]) -> list[dict[str, Any]]:
-        """The workflows triggered by the webhooks to delete, looked up before any write."""
         doomed = [change.current for change in changes if change.action == 'delete' and change.current]
         impact = WorkflowImpact(api.client, self.params['application_id'], self.module.warn)
         try:
