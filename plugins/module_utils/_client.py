@@ -56,10 +56,9 @@ NESTED_TOO_DEEPLY = 'a JSON body nested too deeply to read'
 class LosantError(Exception):
     """A request that failed: the HTTP status and Losant's error type and message when there are any.
 
-    ``attempts`` is set after more than one attempt, and on a failure of a retried kind even at the first
-    (``api_retries`` 0, a wait the budget refused, a create not sent again); ``outcome_unknown`` is true
-    when a write may have been applied although it failed (timeout, broken connection, 502 or 504);
-    ``transient`` marks a timeout or a connection that failed or broke, which a later run may not meet.
+    ``attempts`` is set after more than one attempt, and on a failure of a retried kind even at the first;
+    ``outcome_unknown`` when a write may have been applied although it failed (timeout, broken connection, 502 or
+    504); ``transient`` marks a timeout or a connection that failed or broke, which a later run may not meet.
     """
 
     def __init__(self, method: str, path: str, message: str, status: Optional[int] = None,
@@ -78,14 +77,11 @@ class LosantError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """Whether running the task again later may succeed: throttled, a server error, a timeout or a
-        broken connection. Anything else (refused token, missing application, bad input) fails again."""
+        """Whether running the task again later may succeed: throttled, a server error, a timeout or a broken
+        connection."""
         return self.transient or self.status == 429 or (self.status is not None and self.status >= 500)
 
     def __str__(self) -> str:
-        return self.describe()
-
-    def describe(self) -> str:
         notes = list(self.notes)
         if self.attempts is not None:
             notes.insert(0, '%d attempt%s' % (self.attempts, '' if self.attempts == 1 else 's'))
@@ -115,8 +111,7 @@ JSON_OBJECT = Shape('a JSON object', lambda body: isinstance(body, dict))
 
 
 def page_of(items: str, item: Callable[[Any], bool]) -> Shape:
-    """One page of a listing of ``items``: an object whose ``items`` (a list, or absent or null when there are
-    none) each match ``item``, and whose ``totalCount``, if any, is a whole number."""
+    """A page of a listing: its ``items`` (a list, absent or null) each match ``item``; ``totalCount`` is whole."""
     def matches(body: Any) -> bool:
         if not isinstance(body, dict):
             return False
@@ -177,8 +172,7 @@ def retry_errors(retries: int, max_wait: float) -> list[str]:
 
 
 def backoff_delay(attempt: int, retry_after: Optional[str] = None) -> float:
-    """Seconds to wait before retry number ``attempt`` (0-based): the API's ``Retry-After`` if it gave
-    one (seconds or an HTTP date), else a jittered exponential backoff."""
+    """Seconds to wait before retry ``attempt`` (0-based): the API's ``Retry-After``, else a jittered backoff."""
     if retry_after:
         delay = retry_after_seconds(retry_after)
         if delay is not None:
@@ -211,8 +205,7 @@ def error_from_response(method: str, path: str, response: Any) -> LosantError:
 
 
 def is_losant_error(response: Any) -> bool:
-    """Whether an error answer is Losant's own JSON error, ``{"type": "ServiceUnavailable", "message": ...}``, and
-    not a proxy's (text, HTML, or JSON of another shape such as RFC 7807 problem details)."""
+    """Whether an error answer is Losant's own, ``{"type": "ServiceUnavailable", "message": ...}``, not a proxy's."""
     if 'problem+json' in str(response.headers.get('Content-Type', '')):
         return False
     try:
@@ -230,8 +223,7 @@ def connection_reason(error: Exception) -> str:
 
 
 def parse_json(response: Any) -> tuple[Any, Optional[str]]:
-    """The body parsed, or None and what the body looks like when it is not JSON (never its content,
-    which may hold secrets)."""
+    """The body parsed, or None and what it looks like (never its content, which may hold secrets)."""
     if not response.content:
         return None, 'an empty body'
     try:
@@ -257,12 +249,9 @@ def json_kind(body: Any) -> str:
 
 
 class RetryBudget:
-    """The waiting one task may do, shared by every thread that uses the client.
-
-    ``spent`` counts wall-clock seconds during which at least one request was waiting to be retried, so
-    threads that wait at the same time use the budget once. After a 429 the gate stays closed until the
-    API's wait is over: no thread sends a request before ``gate``.
-    """
+    """The waiting one task may do, shared by every thread of the client. ``spent`` counts wall-clock seconds during
+    which a request waited to be retried, so threads that wait at once use the budget once. After a 429 no thread
+    sends a request before ``gate``, the end of the API's wait."""
 
     def __init__(self, max_wait: float, clock: Callable[[], float]) -> None:
         self.max_wait = max_wait
@@ -277,10 +266,8 @@ class RetryBudget:
         return max(now, self.waiting_until) - now + self.max_wait - self.spent
 
     def reserve(self, delay: float, shortenable: bool, close_gate: bool) -> Optional[float]:
-        """Charge a wait of ``delay`` seconds from now; returns the wait granted, None when nothing fits.
-
-        A wait the API asked for is all or nothing; our own backoff is shortened to what is left.
-        """
+        """Charge a wait of ``delay`` seconds from now: the wait granted, None when nothing fits. A wait the API asked
+        for is all or nothing; our own backoff is shortened to what is left."""
         with self.lock:
             now = self.clock()
             left = self.left(now)
@@ -345,12 +332,8 @@ def new_session(token: str, pool_size: int) -> Any:
 
 
 class LosantClient:
-    """Sends requests to the API; retries throttling, gateway errors and reset connections.
-
-    Safe to use from several threads at once: they share the session (its pool holds ``pool_size``
-    connections), the retry budget and the 429 gate. The session is this process's for the URL and token
-    (``shared_session``), so later clients reuse its open connections.
-    """
+    """Sends requests to the API; retries throttling, gateway errors and reset connections. Threads share the
+    session (``shared_session``, this process's for the URL and token), the retry budget and the 429 gate."""
 
     def __init__(self, api_url: str, api_token: str, timeout: int = 30, validate_certs: bool = True,
                  ca_path: Optional[str] = None, retries: int = DEFAULT_RETRIES,
@@ -370,11 +353,8 @@ class LosantClient:
 
     def request(self, method: str, path: str, body: Optional[dict] = None, params: Optional[dict] = None,
                 expect: Shape = JSON_OBJECT) -> Any:
-        """The answer to one API call, which must have the shape ``expect``; raises LosantError.
-
-        An exception of any other kind becomes a LosantError too, so that a module fails naming the request
-        instead of crashing; a write that met one may have been applied.
-        """
+        """The answer to one API call, which must have the shape ``expect``; any failure raises LosantError, so that a
+        module fails naming the request instead of crashing."""
         try:
             return self._request(method, path, body, params, expect)
         except LosantError:
@@ -389,7 +369,9 @@ class LosantClient:
         outcome_unknown = False
         attempt = 0
         while True:
-            self._wait_for_gate()
+            delay = self.budget.gate_wait()
+            if delay > 0:
+                self.sleep(delay)
             attempt += 1
             try:
                 answer = self._exchange(method, path, body, params, expect)
@@ -410,11 +392,6 @@ class LosantClient:
                 raise
             self.on_response(answer)
             return answer
-
-    def _wait_for_gate(self) -> None:
-        delay = self.budget.gate_wait()
-        if delay > 0:
-            self.sleep(delay)
 
     def _wait_before_retry(self, error: LosantError, attempt: int, retry_after: Optional[str]) -> bool:
         """Wait before the next attempt if the budget allows; else note on ``error`` why not and return False."""
