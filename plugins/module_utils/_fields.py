@@ -5,10 +5,7 @@
 # Private to the losant.platform collection: it changes without notice, so other collections and
 # plugins of your own must not import it.
 
-"""A resource's writable fields as a table, and their validation, comparison and masking.
-
-Every function takes the resource's table (a sequence of ``Field``), so a new resource needs only its own table.
-"""
+"""A resource's writable fields as a table (a sequence of ``Field``), and their validation, comparison and masking."""
 
 from __future__ import annotations
 
@@ -84,35 +81,24 @@ def validate_fields(fields: Sequence[Field], params: dict[str, Any], where: str 
 
 def desired_fields(fields: Sequence[Field], params: dict[str, Any], include_secrets: bool = True) -> dict[str, Any]:
     """API body of the fields the user set, keyed by API key."""
-    return {
-        field.api_key: params[field.option]
-        for field in fields
-        if params.get(field.option) is not None and (include_secrets or not field.secret)
-    }
+    return {field.api_key: params[field.option] for field in fields
+            if params.get(field.option) is not None and (include_secrets or not field.secret)}
 
 
 def changed_fields(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
-    """The subset of ``desired`` that differs from ``current``.
-
-    A secret the API does not return cannot be compared, so it is always part of the change.
-    A key missing from ``current`` (older resources lack newer fields) differs from any desired value.
-    """
+    """The subset of ``desired`` that differs from ``current``, where a missing key (a secret the API does not return,
+    a field older objects lack) differs from any value."""
     return {key: value for key, value in desired.items() if key not in current or current[key] != value}
 
 
 def masked(field: Field, value: Any) -> Any:
-    """``value`` of ``field`` as output shows it: a secret that is set as ``MASK``."""
     return MASK if field.secret and value else value
 
 
 def mask(fields: Sequence[Field], resource: dict[str, Any]) -> dict[str, Any]:
     """A copy without HAL keys (``_type``, ``_links``...) and with every secret value masked."""
     secrets = secret_keys(fields)
-    return {
-        key: (MASK if key in secrets and value else value)
-        for key, value in resource.items()
-        if not key.startswith('_')
-    }
+    return {key: MASK if key in secrets and value else value for key, value in resource.items() if not key.startswith('_')}
 
 
 def option_view(fields: Sequence[Field], resource: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ WORKFLOWS = Resource('workflow', 'flows', matches=is_flow, page_size=100)
 
 
 class FlowApi:
-    """Read-only access to the workflows of one application, through the resources' pager."""
+    """The workflows of one application, read-only."""
 
     def __init__(self, client: LosantClient, application_id: str) -> None:
         self.api = ResourceApi(WORKFLOWS, client, application_id)
@@ -57,8 +57,7 @@ def trigger_filter(webhook_ids: Sequence[str]) -> dict[str, str]:
     """The flattened ``triggerFilter`` query for webhook triggers on ``webhook_ids``."""
     params = {}
     for index, webhook_id in enumerate(webhook_ids):
-        params['triggerFilter[%d][type]' % index] = 'webhook'
-        params['triggerFilter[%d][key]' % index] = webhook_id
+        params.update({'triggerFilter[%d][type]' % index: 'webhook', 'triggerFilter[%d][key]' % index: webhook_id})
     return params
 
 
@@ -100,7 +99,7 @@ class WorkflowImpact:
         return affected_workflows(flows or [], webhooks, include_workflows)
 
     def by_webhook(self, webhooks: list[dict[str, Any]]) -> Optional[dict[str, list[dict[str, Any]]]]:
-        """Each webhook's workflows (``id``, ``name``, ``enabled``) by webhook ID, or None if unknown."""
+        """Each webhook's workflows (``id``, ``name``, ``enabled``) by webhook ID; None if unknown."""
         flows = self._flows(webhooks, 'the webhooks are returned without their workflows')
         if flows is None:
             return None

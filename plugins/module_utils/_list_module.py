@@ -5,8 +5,8 @@
 # Private to the losant.platform collection: it changes without notice, so other collections and
 # plugins of your own must not import it.
 
-"""What the list module of any resource shares, as a resource module in the style of Ansible's network
-collections: its options, the checks of its input, and the refusals before any write."""
+"""The list module of any resource, in the style of Ansible's network resource modules: its options, the checks of
+its input, and the refusals before any write."""
 
 from __future__ import annotations
 
@@ -60,8 +60,7 @@ class ListModule(LosantModule):
         self.unmanaged = unmanaged_globs(self.params['unmanaged'])
 
     def plan(self, api: ResourceApi, listing: Listing) -> tuple[ResourceSet, list[Change]]:
-        """The listed objects and the writes that make them match, after every refusal that comes before a write
-        (``gathered`` exits here)."""
+        """The listed objects and the writes that make them match, after every refusal (``gathered`` exits here)."""
         listed = ResourceSet(self.resource, listing.items)
         self.refuse_incomplete(listing, listed)
         self.warn_unmatched_globs(listed)
@@ -75,7 +74,6 @@ class ListModule(LosantModule):
         return listed, changes
 
     def refuse_deletions(self, changes: list[Change]) -> None:
-        """Fail before any write, in check mode too, when the plan deletes more than max_deletions."""
         limit = self.params['max_deletions']
         doomed = [change.name for change in changes if change.action == 'delete']
         if limit is not None and len(doomed) > limit:
@@ -127,7 +125,7 @@ class ListModule(LosantModule):
                                  % (glob, self.resource.singular))
 
     def refuse_incomplete(self, listing: Listing, listed: ResourceSet) -> None:
-        """Deleting by the listing, or creating what it lacks, needs a complete listing; otherwise a warning."""
+        """Deleting by the listing, or creating what it lacks, needs a complete listing."""
         if not listing.problem:
             return
         if self.state in DELETING_STATES:
@@ -142,7 +140,6 @@ class ListModule(LosantModule):
         self.module.warn(self.resource.incomplete_listing(listing.problem))
 
     def refuse_look_alikes(self, listed: ResourceSet) -> None:
-        """Fail before any write when a listed name differs from an object's only by white space around it."""
         if self.state == 'deleted':
             return
         look_alikes = listed.look_alikes(entry['name'] for entry in self.entries)
@@ -157,7 +154,6 @@ class ListModule(LosantModule):
                        ' and delete the first' if self.state == 'overridden' else '', self.resource.singular))
 
     def refuse_duplicates(self, listed: ResourceSet) -> None:
-        """Fail before any write when a listed name identifies more than one object."""
         if self.state == 'deleted' and not self.entries:
             return
         duplicates = listed.duplicates(entry['name'] for entry in self.entries)

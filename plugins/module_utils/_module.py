@@ -74,8 +74,7 @@ def server_identity(api_url: str) -> str:
 
     Scheme and host case, a default port, trailing slashes, credentials, query and fragment, the final dot of
     a host name, and how an IP address or a host name of other than ASCII characters is written make no other
-    server. The path is kept: it may lead to
-    another API on the same host.
+    server. The path is kept: it may lead to another API on the same host.
     """
     parts = urlparse(api_url.strip())
     scheme = parts.scheme.lower()
@@ -145,11 +144,8 @@ class LosantModule:
         return token_errors(self.api_token)
 
     def client(self, secret_keys: Iterable[str], token: Optional[str] = None) -> LosantClient:
-        """A client for the connection options, safe to share between ``concurrency`` threads.
-
-        The values of ``secret_keys`` in its answers are scrubbed from every text the module gives out.
-        ``token`` (already stripped) replaces ``api_token``.
-        """
+        """A client for the connection options (``token``, stripped, replaces ``api_token``), safe to share between
+        threads; the values of ``secret_keys`` in its answers are scrubbed from every text the module gives out."""
         client = LosantClient(
             self.params['api_url'],
             token or self.api_token,
@@ -164,12 +160,8 @@ class LosantModule:
         return client
 
     def remember_secrets(self, body: Any, secret_keys: frozenset[str]) -> None:
-        """Hide the secrets an answer carries from every text the module gives out.
-
-        Results mask secrets where they stand (``mask``). They are not registered as no_log values:
-        Ansible would then replace every equal value anywhere, such as ``responseCode: 200`` for the
-        password ``200`` of another object.
-        """
+        """Hide the secrets an answer carries from every text the module gives out. Not as no_log values: Ansible would
+        then replace every equal value anywhere, such as ``responseCode: 200`` for the password ``200``."""
         items = body.get('items') if isinstance(body, dict) and isinstance(body.get('items'), list) else [body]
         found = [str(item[key]) for item in items if isinstance(item, dict) for key in secret_keys if item.get(key)]
         self.module.add_secrets(found)

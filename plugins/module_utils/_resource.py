@@ -5,12 +5,8 @@
 # Private to the losant.platform collection: it changes without notice, so other collections and
 # plugins of your own must not import it.
 
-"""Any Losant collection resource of an application: its descriptor and the one API class for it.
-
-A resource is described once (``Resource``: where it lives, its field table, what its answers look like);
-``ResourceApi`` reads it page by page, gets one, finds it by exact name, and sends every write through one
-guarded ``_write``, which check mode skips.
-"""
+"""Any Losant collection resource of an application: its descriptor ``Resource`` and ``ResourceApi``, whose every
+write goes through one guarded ``_write``, which check mode skips."""
 
 from __future__ import annotations
 
@@ -46,12 +42,9 @@ def is_named_object(body: Any) -> bool:
 
 @dataclass(frozen=True)
 class Resource:
-    """A collection of an application, ``/applications/{id}/<collection>``: its objects are ``singular``
-    (a word for messages), have the writable ``fields``, and answer as ``matches`` says; listings ask for
-    ``page_size`` per page. ``credentials`` are read-only keys that diffs show masked, as secrets.
-
-    The methods compare, predict and show objects by the field table, for every module of the resource.
-    """
+    """A collection of an application, ``/applications/{id}/<collection>``: its objects are ``singular`` (a word
+    for messages), have the writable ``fields``, and answer as ``matches`` says; listings ask for ``page_size`` per
+    page. ``credentials`` are read-only keys that diffs show masked, as secrets."""
 
     singular: str
     collection: str
@@ -73,13 +66,9 @@ class Resource:
         return page_of('%s objects' % self.singular, self.matches)
 
     @property
-    def secret_keys(self) -> frozenset[str]:
-        return secret_keys(self.fields)
-
-    @property
     def scrubbed_keys(self) -> frozenset[str]:
         """Keys whose values never appear in messages: the secrets and the credentials."""
-        return self.secret_keys | frozenset(self.credentials)
+        return secret_keys(self.fields) | frozenset(self.credentials)
 
     def path(self, application_id: str) -> str:
         return '/applications/%s/%s' % (application_id, self.collection)
@@ -93,11 +82,8 @@ class Resource:
 
     def replaced_changes(self, desired: dict[str, Any], current: dict[str, Any],
                          ignored: Iterable[str] = ()) -> dict[str, Any]:
-        """The fields to send so that ``current`` has ``desired`` and the platform default everywhere else.
-
-        A field not desired that the object lacks or holds as null already behaves as its default. Secrets,
-        which cannot be read back reliably, and fields whose option is in ``ignored`` are never reset.
-        """
+        """The fields to send so that ``current`` has ``desired`` and the platform default elsewhere. A field it lacks
+        or holds as null already behaves as its default; secrets (unreadable) and ``ignored`` options are never reset."""
         changes = self.changes(desired, current)
         for field in self.fields:
             value = current.get(field.api_key)
@@ -124,17 +110,14 @@ class Resource:
         return item
 
     def config_argument_spec(self) -> dict[str, dict[str, Any]]:
-        """Suboptions of one ``config`` item of a list module: the field options, with ``name`` as the required key."""
+        """Suboptions of one ``config`` item of a list module, ``name`` required."""
         spec = field_argument_spec(self.fields)
         spec['name']['required'] = True
         return spec
 
     def config_entry(self, item: dict[str, Any]) -> dict[str, Any]:
-        """An object as one ``config`` item: option names, no secrets, no read-only or hypermedia keys.
-
-        Fields the object lacks (older objects predate some) or holds as null are left out, so that
-        ``replaced`` fed with the entry finds nothing to change.
-        """
+        """An object as one ``config`` item, in option names, without secrets, read-only keys, and fields it lacks or
+        holds as null (so that ``replaced`` fed with the entry finds nothing to change)."""
         return {field.option: item[field.api_key] for field in self.fields
                 if not field.secret and item.get(field.api_key) is not None}
 
@@ -150,8 +133,7 @@ class Resource:
                    problem, 'it' if len(names) == 1 else 'they', consequence, self.plural))
 
     def diff_view(self, item: dict[str, Any]) -> dict[str, Any]:
-        """A whole object for a diff, in option names: its ID, its fields and its ``credentials``, secrets and
-        credentials masked. Other read-only keys (dates, application) are left out."""
+        """A whole object for a diff: its ID, its fields in option names and its ``credentials``, all secrets masked."""
         view = {'id': item['id']} if 'id' in item else {}
         view.update(option_view(self.fields, item))
         view.update({key: MASK if item[key] else item[key] for key in self.credentials if key in item})
@@ -173,13 +155,9 @@ def look_alike_filter(name: str) -> str:
 
 
 def name_filter(name: str) -> str:
-    """A name filter that every plausible server matches to ``name`` (and maybe to other names).
-
-    Losant does not document its filter: a glob, or a regular expression made by turning ``*`` into ``.*``,
-    matched with or without case. ASCII letters and digits mean themselves under each of these rules, so
-    they are kept with their case; every run of other characters becomes one ``*``. The caller compares
-    names exactly.
-    """
+    """A name filter that every plausible server matches to ``name`` (and maybe to others: callers compare exactly).
+    Losant does not document it (a glob, or a regular expression from ``*`` to ``.*``, with or without case), and
+    ASCII letters and digits mean themselves under each rule; every run of other characters becomes one ``*``."""
     return NOT_LETTER_OR_DIGIT.sub('*', name)
 
 
@@ -211,12 +189,9 @@ class ResourceApi:
         return api
 
     def listing(self, name_pattern: Optional[str] = None, query: Optional[dict[str, Any]] = None) -> Listing:
-        """Every object, sorted by name, following all pages; ``name_pattern`` is sent as the API's name filter,
-        ``query`` as further parameters.
-
-        A listing whose pages disagree (with ``totalCount``, or repeating an ID: objects changed while it was
-        read) is read again once; ``Listing.problem`` says what stayed wrong.
-        """
+        """Every object, sorted by name, filtered by ``name_pattern`` and ``query``. A listing whose pages disagree
+        (on ``totalCount``, or repeating an ID: objects changed meanwhile) is read again once; ``problem`` says what
+        stayed wrong."""
         params: dict[str, Any] = dict(query or {}, sortField='name', sortDirection='asc')
         if name_pattern is not None:
             params.update(filterField='name', filter=name_pattern)
@@ -259,18 +234,16 @@ class ResourceApi:
 
     def _page(self, query: dict[str, Any], page: int) -> dict[str, Any]:
         """One page; a server that refuses our page size (400) is asked again with its default page size."""
+        def get() -> dict[str, Any]:
+            params = dict({'perPage': self.per_page} if self.per_page else {}, **query, page=page)
+            return self.client.request('GET', self.path, params=params, expect=self.resource.page)
         try:
-            return self.client.request('GET', self.path, params=self._page_params(query, page), expect=self.resource.page)
+            return get()
         except LosantError as error:
             if error.status != 400 or page or self.per_page != self.resource.page_size:
                 raise
         self.per_page = None
-        return self.client.request('GET', self.path, params=self._page_params(query, page), expect=self.resource.page)
-
-    def _page_params(self, query: dict[str, Any], page: int) -> dict[str, Any]:
-        params: dict[str, Any] = {'perPage': self.per_page} if self.per_page else {}
-        params.update(query, page=page)
-        return params
+        return get()
 
     def get(self, item_id: str) -> Optional[dict[str, Any]]:
         """The object, or None when the application has none with that ID."""
@@ -305,8 +278,8 @@ class ResourceApi:
         return response
 
     def not_found(self, error: LosantError) -> bool:
-        """Whether the API said the object does not exist: Losant's own JSON error of type NotFound, not about the
-        application. Any other 404 (a proxy's HTML page, another JSON shape) gets a note saying why it is not."""
+        """Whether the API said the object does not exist: Losant's own NotFound, not about the application. Any
+        other 404 (a proxy's page) gets a note saying why it is not."""
         if error.status != 404:
             return False
         if error.error_type == 'NotFound':

@@ -5,13 +5,8 @@
 # Private to the losant.platform collection: it changes without notice, so other collections and
 # plugins of your own must not import it.
 
-"""All objects of one resource of an application at once, for any ``Resource``: the plan of writes and its
-execution, and the one converge path that the single and the list modules share.
-
-One listing of the application is compared with the wanted list in memory (by name, in linear time),
-which gives the writes to make; each write is one request through the resource's ``ResourceApi``, up to
-``concurrency`` of them at once.
-"""
+"""All objects of one ``Resource`` of an application at once: one listing compared in memory with the wanted list
+gives the writes (``Change``), sent up to ``concurrency`` at once; ``converge`` is the path the single module shares."""
 
 from __future__ import annotations
 
@@ -56,9 +51,8 @@ def matches_any(name: Optional[str], globs: Iterable[str]) -> bool:
 
 
 def unmanaged_globs(globs: Iterable[str]) -> list[str]:
-    """Each glob as written and stripped of surrounding whitespace, so that spelling never weakens the guard:
-    ``"ops-*, tmp-*"`` (a list written as a string on a command line) protects ``tmp-1``, and a glob written
-    with whitespace still protects a name that has it."""
+    """Each glob as written and stripped, so that spelling never weakens the guard: ``"ops-*, tmp-*"`` (a list
+    written as one string) protects ``tmp-1``, and a glob written with white space protects a name that has it."""
     return list(dict.fromkeys(form for glob in globs for form in (glob, glob.strip())))
 
 
@@ -86,15 +80,13 @@ class Change:
         return api.delete(self.current['id'])
 
     def describe(self, left_out: Iterable[str] = ()) -> dict[str, Any]:
-        """The change as one entry of the ``changes`` result: action, name, ID and the options it sends
-        (but those ``left_out``)."""
+        """The change as one entry of the ``changes`` result, with the options it sends but those ``left_out``."""
         sent = self.body or {}
         fields = [field.option for field in self.resource.fields if field.api_key in sent and field.option not in left_out]
         return {'action': self.action, 'name': self.name, 'id': (self.current or {}).get('id'), 'fields': fields}
 
     def after(self, answer: Optional[dict[str, Any]], application_id: str) -> Optional[dict[str, Any]]:
-        """The object after the change, None once deleted: the API's ``answer``, or without one (check mode) as
-        predicted, an update by overlaying the body and a create from the platform defaults."""
+        """The object after the change (None once deleted): the API's ``answer``, or in check mode as predicted."""
         if self.action == 'create':
             return answer or self.resource.predicted(self.body or {}, application_id)
         if self.action == 'update':
@@ -103,8 +95,7 @@ class Change:
 
     def report(self, answer: Optional[dict[str, Any]], application_id: str,
                affected_workflows: Iterable[dict[str, Any]] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
-        """What a module of one object shows of the change: the object after it ({} once deleted) and the diff, as
-        ``diff`` gives it but a create shown as answered, with its ID and credentials."""
+        """The object after the change ({} once deleted) and the diff, a create shown as answered (with its ID)."""
         item = self.after(answer, application_id) or {}
         before, after = self.diff(application_id, affected_workflows)
         if self.action == 'create':
@@ -113,10 +104,8 @@ class Change:
 
     def diff(self, application_id: str, affected_workflows: Iterable[dict[str, Any]] = ()
              ) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
-        """Before and after of this change: whole objects for create and delete, changed fields for update.
-
-        A delete also shows the ``affected_workflows`` the object triggers, and what becomes of them.
-        """
+        """Before and after: whole objects for create and delete (with the ``affected_workflows`` it triggers and what
+        becomes of them), the changed fields for update."""
         if self.action == 'create':
             return None, self.resource.diff_view(self.resource.predicted(self.body or {}, application_id))
         if self.action == 'update':
@@ -128,8 +117,8 @@ class Change:
 
 def converge(resource: Resource, current: Optional[dict[str, Any]], entry: dict[str, Any], state: str = 'merged',
              update_secrets: str = 'always', ignored: Iterable[str] = ()) -> Optional[Change]:
-    """The one write that makes ``current`` (None when missing) match the options of ``entry`` under ``state``
-    (merged, replaced or overridden), or None when it already does; options in ``ignored`` are never reset."""
+    """The one write that makes ``current`` (None when missing) match ``entry`` under ``state``, if any; options in
+    ``ignored`` are never reset."""
     if current is None:
         body = desired_fields(resource.fields, entry)
         return Change(resource, 'create', body.get('name'), body=body)
@@ -161,8 +150,7 @@ class ResourceSet:
         }
 
     def look_alikes(self, names: Iterable[str]) -> dict[str, list[str]]:
-        """For each of ``names`` no object has, the names of objects that look the same (``look_alike_key``):
-        matched exactly, such a name would create a second object (and overridden delete the first)."""
+        """For each of ``names`` no object has, the names of objects that look the same (``look_alike_key``)."""
         keyed: dict[str, list[str]] = {}
         for name in self.by_name:
             if isinstance(name, str):
@@ -186,42 +174,30 @@ class ResourceSet:
 
     def plan(self, state: str, entries: list[dict[str, Any]], update_secrets: str = 'always',
              ignore_fields: Iterable[str] = (), unmanaged: Iterable[str] = ()) -> list[Change]:
-        """The writes that make the application match ``entries`` under ``state``, in the order to send them.
-
-        Creates and updates follow the order of ``entries``; deletes come last, in listing order.
-        Options in ``ignore_fields`` are neither compared nor sent; objects whose name matches an
-        ``unmanaged`` glob are never deleted. Names must have been checked for duplicates first.
-        """
+        """The writes that make the application match ``entries`` under ``state``: creates and updates in the order of
+        ``entries``, then deletes in listing order, never of an ``unmanaged`` name; ``ignore_fields`` are neither
+        compared nor sent. Names must have been checked for duplicates first."""
         unmanaged = list(unmanaged)
         if state == 'deleted':
             doomed = self.items if not entries else [
-                item for entry in entries for item in self.by_name.get(entry['name'], ())
-            ]
-            return [self._delete(item) for item in doomed
-                    if not matches_any(item.get('name'), unmanaged)]
-        ignored = frozenset(ignore_fields)
-        entries = [{option: value for option, value in entry.items() if option not in ignored} for entry in entries]
-        changes = [
-            change for change in (self._converge(state, entry, update_secrets, ignored) for entry in entries) if change
-        ]
-        if state == 'overridden':
+                item for entry in entries for item in self.by_name.get(entry['name'], ())]
+        elif state == 'overridden':
             listed = {entry['name'] for entry in entries}
-            changes.extend(self._delete(item) for item in self.items
-                           if item.get('name') not in listed and not matches_any(item.get('name'), unmanaged))
-        return changes
-
-    def _converge(self, state: str, entry: dict[str, Any], update_secrets: str,
-                  ignored: frozenset[str]) -> Optional[Change]:
-        matches = self.by_name.get(entry['name'])
-        return converge(self.resource, matches[0] if matches else None, entry, state, update_secrets, ignored)
-
-    def _delete(self, item: dict[str, Any]) -> Change:
-        return Change(self.resource, 'delete', item.get('name'), item)
+            doomed = [item for item in self.items if item.get('name') not in listed]
+        else:
+            doomed = []
+        ignored = frozenset(ignore_fields)
+        changes = [converge(self.resource, self.by_name.get(entry['name'], [None])[0],
+                            {option: value for option, value in entry.items() if option not in ignored},
+                            state, update_secrets, ignored) for entry in entries if state != 'deleted']
+        return [change for change in changes if change] + [
+            Change(self.resource, 'delete', item.get('name'), item) for item in doomed
+            if not matches_any(item.get('name'), unmanaged)]
 
 
 class PartialFailure(Exception):
-    """A write failed: ``applied`` succeeded, ``not_applied`` were refused or never sent, and
-    ``outcome_unknown`` failed in a way that may have left them applied (each in plan order)."""
+    """A write failed: ``applied`` succeeded, ``not_applied`` were refused or never sent, and ``outcome_unknown``
+    failed in a way that may have left them applied (each in plan order)."""
 
     def __init__(self, error: LosantError, applied: list[dict[str, Any]], not_applied: list[dict[str, Any]],
                  outcome_unknown: Optional[list[dict[str, Any]]] = None) -> None:
@@ -243,14 +219,9 @@ class Outcome:
 
 
 def apply_changes(api: ResourceApi, changes: list[Change], concurrency: int = 1) -> list[Optional[dict[str, Any]]]:
-    """Send the writes, at most ``concurrency`` at once, and return the API's answers (None in check mode).
-
-    Writes start in plan order, as many at once as ``AdaptiveLimit`` allows under ``concurrency``: more
-    while answers come back clean, fewer after the API throttles. With ``concurrency`` 1 each starts when
-    the one before has succeeded. After a failure no further write starts, those in flight finish, and
-    ``PartialFailure`` is raised. ``api.writes`` gets the requests in plan order, whatever order they
-    finished in.
-    """
+    """Send the writes in plan order, as many at once as ``AdaptiveLimit`` allows under ``concurrency``, and return
+    the API's answers (None in check mode). After a failure no further write starts, those in flight finish, and
+    ``PartialFailure`` is raised. ``api.writes`` gets the requests in plan order, whatever order they finished in."""
     outcomes = [Outcome() for unused in changes]
     failed = threading.Event()
     limit = AdaptiveLimit(concurrency)
@@ -315,8 +286,7 @@ def unapplied_changes(changes: list[Change], answers: list[Optional[dict[str, An
 
 
 def unapplied_message(request: str, unapplied: dict[str, list[str]], hint: Optional[str] = None) -> str:
-    """Why a write that succeeded still fails the task: ``unapplied`` lists the options not taken per object name,
-    ``hint`` the way out when there is one."""
+    """Why a write that succeeded still fails the task: the options not taken per object name, and the way out."""
     described = '; '.join('%s: %s' % (name, ', '.join(options)) for name, options in unapplied.items())
     message = '%s succeeded, but the platform did not apply every field sent (%s)' % (request, described)
     if hint:
@@ -325,17 +295,15 @@ def unapplied_message(request: str, unapplied: dict[str, list[str]], hint: Optio
 
 
 def applied_changes(changes: list[Change], unapplied: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """Entries of the ``changes`` result for writes the platform answered without applying every field
-    (``unapplied``, as from ``unapplied_changes``): each lists only the options applied, and an update
-    that applied none is left out."""
+    """The ``changes`` result when the platform did not apply every field (``unapplied_changes``): each entry lists
+    the options applied, and an update that applied none is left out."""
     described = [change.describe(left_out=unapplied.get(change.name, ())) for change in changes]
     return [entry for entry in described if entry['action'] != 'update' or entry['fields']]
 
 
 def after_items(items: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],
                 application_id: str, touched_only: bool = False) -> list[dict[str, Any]]:
-    """The listed ``items`` after the changes (``touched_only``: those created or updated), sorted by name
-    (see ``Change.after`` for check mode), as the API has them: not masked."""
+    """The listed ``items`` after the changes (``touched_only``: those created or updated), sorted by name, unmasked."""
     updated: dict[str, dict[str, Any]] = {}
     deleted: set[str] = set()
     created = []
@@ -356,11 +324,8 @@ def after_items(items: list[dict[str, Any]], changes: list[Change], answers: lis
 
 def changes_diff(changes: list[Change], application_id: str,
                  affected_workflows: Iterable[dict[str, Any]] = ()) -> dict[str, dict[str, Any]]:
-    """Ansible diff of the changes: ``before`` and ``after`` keyed by object name.
-
-    A name that appears twice (duplicates being deleted) is keyed ``name (id)`` the second time.
-    A deleted object's entry lists the workflows it triggers (see ``Change.diff``).
-    """
+    """Ansible diff of the changes, keyed by object name; a name that appears twice (duplicates being deleted) is
+    keyed ``name (id)`` the second time."""
     affected_workflows = list(affected_workflows)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}

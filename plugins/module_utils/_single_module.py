@@ -5,8 +5,8 @@
 # Private to the losant.platform collection: it changes without notice, so other collections and
 # plugins of your own must not import it.
 
-"""What the module of one object of any resource shares: its options, the lookup by ID or exact name under a
-name lock, the one write planned by the converge path the list module shares, and the result."""
+"""The module of one object of any resource: its options, the lookup by ID or exact name under a name lock, and the
+one write, planned by the converge path the list module shares."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import contextlib
 from typing import Any, ContextManager, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils import _lock as lock
-from ansible_collections.losant.platform.plugins.module_utils import _resource_set as resource_set
 from ansible_collections.losant.platform.plugins.module_utils._attribution import (
     ATTRIBUTION_ARGUMENT_SPEC,
     attribute,
@@ -34,22 +33,17 @@ from ansible_collections.losant.platform.plugins.module_utils._resource_set impo
     ResourceSet,
     applied_changes,
     converge,
+    unapplied_message,
 )
 
 # The requests a task makes holding the name lock at most: two readings of the listing, a lookup before a delete
-# (such as the workflows of a webhook) and the write.
+# and the write. The lock is waited for as long as its holder may take, each request retried to the limit.
 LOCKED_REQUESTS = 4
 
 
-def lock_wait(params: dict[str, Any]) -> int:
-    """Seconds to wait for the name lock: what its holder may take, each request retried to the limit."""
-    return LOCKED_REQUESTS * (params['api_retries'] + 1) * params['timeout'] + params['api_retry_max_wait']
-
-
 class SingleModule(LosantModule):
-    """Makes one object of ``resource`` of an application match the options given: found by ``<singular>_id`` or
-    by its exact name, created, updated or deleted with one write. Subclasses give ``api`` and may add to what a
-    delete looks up (``deletion_effects``) and to what the result shows of the object (``shown``)."""
+    """Makes one object of ``resource`` match the options given, found by ``<singular>_id`` or its exact name. Subclasses
+    give ``api`` and may add what a delete looks up (``affected_workflows``) and what the result shows (``shown``)."""
 
     resource: Resource
 
@@ -76,11 +70,10 @@ class SingleModule(LosantModule):
         return None
 
     def shown(self, item: dict[str, Any]) -> dict[str, Any]:
-        """The object as the result shows it: masked, under the resource's name."""
         return {self.resource.singular: mask(self.resource.fields, item)}
 
     def unapplied_message(self, request: str, unapplied: dict[str, list[str]]) -> str:
-        return resource_set.unapplied_message(request, unapplied)
+        return unapplied_message(request, unapplied)
 
     def run(self) -> None:
         self.check_input(validate_id(self.id_option, self.params[self.id_option])
@@ -113,7 +106,6 @@ class SingleModule(LosantModule):
         return result
 
     def plan(self, current: Optional[dict[str, Any]]) -> Optional[Change]:
-        """The one write to make, if any: the one the list module plans with state=merged, or a delete."""
         if self.params['state'] == 'present':
             return converge(self.resource, current, self.params, update_secrets=self.params['update_secrets'])
         if current is not None:
@@ -124,8 +116,9 @@ class SingleModule(LosantModule):
         """Tasks on one machine for one name (parallel hosts delegating to it) look up and create one at a time."""
         if self.params[self.id_option] or self.module.check_mode:
             return contextlib.nullcontext()
-        return lock.held(server_identity(self.params['api_url']), self.params['application_id'].lower(),
-                         self.params['name'], wait=lock_wait(self.params))
+        params = self.params
+        wait = LOCKED_REQUESTS * (params['api_retries'] + 1) * params['timeout'] + params['api_retry_max_wait']
+        return lock.held(server_identity(params['api_url']), params['application_id'].lower(), params['name'], wait=wait)
 
     def find(self, api: ResourceApi) -> Optional[dict[str, Any]]:
         item_id, name, word = self.params[self.id_option], self.params['name'], self.resource.singular
@@ -160,8 +153,7 @@ class SingleModule(LosantModule):
         return matches[0] if matches else None
 
     def refuse_unapplied(self, api: ResourceApi, change: Change, answer: Optional[dict[str, Any]]) -> None:
-        """Fail when the API answered a write without applying all of it, which would change again every run;
-        ``changes`` then lists what it applied."""
+        """Fail when the API answered a write without applying all of it, which would change again every run."""
         options = self.resource.unapplied_options(change.body or {}, answer)
         if options:
             applied = applied_changes([change], {change.name: options})

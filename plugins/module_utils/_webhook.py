@@ -14,7 +14,7 @@ from typing import Any, Optional
 from ansible_collections.losant.platform.plugins.module_utils import _resource_set as resource_set
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
-from ansible_collections.losant.platform.plugins.module_utils._fields import Field, mask, secret_keys
+from ansible_collections.losant.platform.plugins.module_utils._fields import Field, mask
 from ansible_collections.losant.platform.plugins.module_utils._resource import Resource, ResourceApi
 
 # Losant's public cloud: its API, and where its webhooks are triggered. A private installation has its own
@@ -38,14 +38,11 @@ FIELDS = (
     Field('enabled', 'enabled', 'bool', True),
 )
 FIELDS_BY_OPTION = {field.option: field for field in FIELDS}
-SECRET_KEYS = secret_keys(FIELDS)
-# Scrubbed from error messages as well: the trigger token, as whoever holds it can trigger the webhook.
-SCRUBBED_KEYS = SECRET_KEYS | {'token'}
-# The trigger token is the only credential of many webhooks: diffs mask it.
+# The trigger token is the only credential of many webhooks (whoever holds it can trigger the webhook): diffs mask
+# it, and error messages never show it.
 WEBHOOKS = Resource('webhook', 'webhooks', FIELDS, credentials=('token',))
-predicted_webhook = WEBHOOKS.predicted
+SCRUBBED_KEYS = WEBHOOKS.scrubbed_keys
 incomplete_listing = WEBHOOKS.incomplete_listing
-unconfirmed_absence = WEBHOOKS.unconfirmed_absence
 RECREATE_HINT = ('Losant fixes is_websocket when a webhook is created: to change it, delete the webhook and create it '
                  'again (state=absent, then present), which gives it a new token and so a new trigger URL; or set '
                  'is_websocket to the value the webhook has')
@@ -79,12 +76,11 @@ def trigger_url(webhook: dict[str, Any], base: Optional[str]) -> Optional[str]:
 
 
 def with_trigger_url(webhook: dict[str, Any], base: Optional[str]) -> dict[str, Any]:
-    """A webhook for a list in a module result: masked, with ``trigger_url`` (see ``trigger_url``)."""
+    """A webhook for a list in a module result: masked, with ``trigger_url``."""
     return dict(mask(FIELDS, webhook), trigger_url=trigger_url(webhook, base))
 
 
 def webhook_api(module: LosantModule) -> WebhookApi:
-    """The webhook API of the module's application, through a client that hides the webhooks' secrets."""
     return WebhookApi(module.client(SCRUBBED_KEYS), module.params['application_id'], check_mode=module.module.check_mode,
                       include_workflows=module.params.get('include_workflows', False))
 

@@ -6,7 +6,7 @@
 # plugins of your own must not import it.
 
 """All webhooks of an application at once: the webhooks after a run with their trigger URLs, and the names YAML
-retyped (the set engine itself is ``_resource_set``'s ``ResourceSet`` given ``WEBHOOKS``)."""
+retyped (the set engine is ``ResourceSet`` given ``WEBHOOKS``)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import wi
 
 def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],
                 application_id: str, trigger_base: Optional[str], touched_only: bool = False) -> list[dict[str, Any]]:
-    """The application's webhooks after the changes, as ``after_items`` gives them, masked, each with its trigger
-    URL (starting with ``trigger_base``, None when that is unknown)."""
+    """The application's webhooks after the changes (``after_items``), masked, each with its trigger URL."""
     return [with_trigger_url(webhook, trigger_base)
             for webhook in after_items(webhooks, changes, answers, application_id, touched_only)]
 
@@ -30,13 +29,9 @@ RETYPED_NAME_HINT = ('YAML reads an unquoted yes, no, on, off, true, false, null
 
 
 def retyped_names(args: dict[str, Any]) -> list[str]:
-    """One message per name among a task's arguments (``name``, ``config[].name``, ``unmanaged``) that is not a
-    string, as YAML read it.
-
-    The argument spec would silently make ``yes`` the name "True", ``007`` "7" and ``1.10`` "1.1", and
-    ``overridden`` would then create that name and delete the webhook meant. Only the controller sees what YAML
-    read: a module gets a date as text.
-    """
+    """One message per name among a task's arguments (``name``, ``config[].name``, ``unmanaged``) that YAML did not
+    read as a string. The argument spec would silently make ``yes`` the name "True", ``007`` "7" and ``1.10`` "1.1"
+    (and ``overridden`` create it and delete the webhook meant); only the controller sees what YAML read."""
     named = [('name', args['name'])] if 'name' in args else []
     config = args.get('config')
     if isinstance(config, list):

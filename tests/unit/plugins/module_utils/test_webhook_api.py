@@ -21,8 +21,8 @@ from ansible_collections.losant.platform.plugins.module_utils._flows import Flow
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     FIELDS,
     PUBLIC_TRIGGER_BASE,
+    WEBHOOKS,
     WebhookApi,
-    predicted_webhook,
     trigger_url,
 )
 from ansible_collections.losant.platform.plugins.module_utils._resource import describe_write
@@ -116,7 +116,7 @@ def test_trigger_url_uses_the_token():
 
 
 def test_predicted_webhook_overlays_the_body_on_the_platform_defaults():
-    webhook = predicted_webhook({'name': 'n', 'responseCode': 201, 'enabled': False}, APP_ID)
+    webhook = WEBHOOKS.predicted({'name': 'n', 'responseCode': 201, 'enabled': False}, APP_ID)
     assert webhook == {'name': 'n', 'responseCode': 201, 'verificationType': 'none',
                        'waitForReply': False, 'isWebsocket': False,
                        'castBuffersAs': 'array', 'annotateMultipart': False, 'enabled': False,

@@ -14,10 +14,11 @@ import pytest
 
 from ansible_collections.losant.platform.plugins.module_utils._fields import (
     field_argument_spec,
+    secret_keys,
     validate_fields,
     validate_id,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, FIELDS_BY_OPTION, SECRET_KEYS
+from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, FIELDS_BY_OPTION
 from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
 
 SCHEMAS = Path(__file__).resolve().parents[3] / 'emulator' / 'schemas'
@@ -64,7 +65,7 @@ def test_platform_defaults_are_those_losant_applies_on_create():
 
 
 def test_secrets_are_the_verification_code_and_the_basic_auth_password():
-    assert SECRET_KEYS == {'verificationCode', 'basicAuthPassword'}
+    assert secret_keys(FIELDS) == {'verificationCode', 'basicAuthPassword'}
     assert FIELDS_BY_OPTION['basic_auth_password'].secret
     assert not FIELDS_BY_OPTION['basic_auth_username'].secret
 
