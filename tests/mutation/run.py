@@ -16,7 +16,8 @@ runs them, as 'cosmic-ray exec' would but without a Python process per mutant:
   a failure stops the run). A mutant in a function body runs only the tests that run its statement
   (none: it survives unrun), those of the test files named after its file first, then the quickest;
   a mutant of code run on import runs every test file that sees its file, the ones named after its
-  file first (tests/mutation/selection.py). Either way it stops at the first failure (-x).
+  file first (tests/mutation/selection.py). Either way it stops at the first failure (-x), and pytest
+  makes test items only for the tests selected (making the others cost more than running one).
 - How: JOBS worker processes, each with its own copy of the collection (a mutant is written there),
   forked from a process that has imported pytest and ansible-core; each mutant's tests run in a child
   forked from its worker (tests/mutation/forked.py), killed after a few times the tests' baseline time.
@@ -48,6 +49,7 @@ from pathlib import Path
 from typing import Optional
 
 import forked
+import pytest
 from cosmic_ray.mutating import use_mutation
 from cosmic_ray.plugins import get_operator
 from cosmic_ray.work_db import WorkDB, use_db
@@ -91,6 +93,17 @@ class Only:
 
     def __init__(self, tests: Optional[tuple[str, ...]]) -> None:
         self.order = None if tests is None else {test: index for index, test in enumerate(tests)}
+        # The classes and functions that hold TESTS (a parametrized test's ID adds '[...]' to its function's).
+        self.holders = None if tests is None else {
+            '::'.join(parts[:end]) for parts in (test.split('[', 1)[0].split('::') for test in tests)
+            for end in range(2, len(parts) + 1)}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pycollect_makeitem(self, collector: object, name: str, obj: object) -> Optional[list]:
+        """No test items for the functions and classes that hold none of TESTS: making them costs more than running one."""
+        if self.holders is None or '%s::%s' % (collector.nodeid, name) in self.holders:  # type: ignore[attr-defined]
+            return None
+        return []
 
     def pytest_collection_modifyitems(self, session: object, config: object, items: list) -> None:
         if self.order is None:
