@@ -18,6 +18,10 @@ runs them, as 'cosmic-ray exec' would but without a Python process per mutant:
   a mutant of code run on import runs every test file that sees its file, the ones named after its
   file first (tests/mutation/selection.py). Either way it stops at the first failure (-x), and pytest
   makes test items only for the tests selected (making the others cost more than running one).
+- Kills cluster: most mutants of a file die to one of a few tests. A mutant first runs, in a child of
+  its own, up to three tests of one file that killed earlier mutants of its file (those of its line
+  first); when one fails it is killed, else (they pass, time out, or are not collected) all its tests
+  run as above, so the verdict is the one that run alone gives, and only a real failure shortens it.
 - How: JOBS worker processes, each with its own copy of the collection (a mutant is written there),
   forked from a process that has imported pytest and ansible-core; each mutant's tests run in a child
   forked from its worker (tests/mutation/forked.py), killed after a few times the tests' baseline time.
@@ -35,8 +39,10 @@ import contextlib
 import difflib
 import json
 import multiprocessing
+import multiprocessing.pool
 import os
 import py_compile
+import queue
 import re
 import resource
 import shutil
@@ -44,9 +50,10 @@ import subprocess
 import sys
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import forked
 import pytest
@@ -64,6 +71,8 @@ FORMAT_DUPLICATES = re.compile(r'core/ReplaceBinaryOperator_Mod_(%s)$' % '|'.joi
 # without waiting for every test's own 60-second limit.
 MIN_TIMEOUT, TIMEOUT_FACTOR = 10.0, 4
 NOT_SELECTED = 97
+# How many of the tests that killed earlier mutants a mutant runs first, in a child of their own.
+LIKELY_KILLERS = 3
 
 
 def plugin_files(paths: list[str]) -> list[Path]:
@@ -89,10 +98,13 @@ class PluginImports:
 
 
 class Only:
-    """A pytest plugin: runs only TESTS (node IDs), in that order, of the files collected; all when TESTS is None."""
+    """A pytest plugin: runs only TESTS (node IDs), in that order, of the files collected; all when TESTS is None.
 
-    def __init__(self, tests: Optional[tuple[str, ...]]) -> None:
+    The node ID of the first test that fails goes to KILLER."""
+
+    def __init__(self, tests: Optional[tuple[str, ...]], killer: Optional[Path] = None) -> None:
         self.order = None if tests is None else {test: index for index, test in enumerate(tests)}
+        self.killer = killer
         # The classes and functions that hold TESTS (a parametrized test's ID adds '[...]' to its function's).
         self.holders = None if tests is None else {
             '::'.join(parts[:end]) for parts in (test.split('[', 1)[0].split('::') for test in tests)
@@ -114,6 +126,10 @@ class Only:
             os._exit(NOT_SELECTED)
         config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in self.order])  # type: ignore
         items[:] = kept
+
+    def pytest_runtest_logreport(self, report: object) -> None:
+        if self.killer is not None and report.failed and not self.killer.exists():  # type: ignore[attr-defined]
+            self.killer.write_text(report.nodeid)  # type: ignore[attr-defined]
 
 
 # -- in the worker processes -----------------------------------------------------------------------
@@ -157,25 +173,47 @@ class Mutant:
     timeout: float
 
 
-def run_mutant(mutant: Mutant) -> tuple[Mutant, WorkResult]:
+def run_mutant(mutant: Mutant, likely: tuple[str, ...] = ()) -> tuple[Mutant, WorkResult, Optional[str]]:
+    """Runs MUTANT's tests: the LIKELY killers first, alone, then, if none fails, all its tests as ever.
+
+    What it returns: the result, and the test that killed it."""
     mutation = mutant.mutation
-    output = WORKER['work'] / ('output-%s.txt' % WORKER['copy'].parents[2].name)
+    name = WORKER['copy'].parents[2].name
+    output, killer = WORKER['work'] / ('output-%s.txt' % name), WORKER['work'] / ('killer-%s.txt' % name)
+    killer.unlink(missing_ok=True)
     try:
         operator = get_operator(mutation.operator_name)(**(mutation.operator_args or {}))
         with use_mutation(Path(mutation.module_path), operator, mutation.occurrence) as (original, mutated):
             if mutated is None:
-                return mutant, WorkResult(worker_outcome=WorkerOutcome.NO_TEST)
-            status = forked.run(['-x'] + list(mutant.test_files), (Only(mutant.tests),), mutant.timeout, str(output))
+                return mutant, WorkResult(worker_outcome=WorkerOutcome.NO_TEST), None
+            status = _likely_killers(mutant, likely, str(output), killer)
+            if status is None:
+                status = forked.run(['-x'] + list(mutant.test_files), (Only(mutant.tests, killer),), mutant.timeout,
+                                    str(output))
     except Exception:  # as cosmic-ray's own worker: a mutant that cannot be made is incompetent
         return mutant, WorkResult(worker_outcome=WorkerOutcome.EXCEPTION, test_outcome=TestOutcome.INCOMPETENT,
-                                  output=traceback.format_exc())
+                                  output=traceback.format_exc()), None
     text = 'timeout' if status is None else output.read_text(errors='replace')[-2000:]
     if status == NOT_SELECTED:
         raise RuntimeError('%s: the tests selected were not collected: %s' % (mutation.module_path, text))
     diff = ''.join(difflib.unified_diff(original.splitlines(True), mutated.splitlines(True), str(mutation.module_path),
                                         str(mutation.module_path)))
     return mutant, WorkResult(worker_outcome=WorkerOutcome.NORMAL, output=text, diff=diff,
-                              test_outcome=TestOutcome.SURVIVED if status == 0 else TestOutcome.KILLED)
+                              test_outcome=TestOutcome.SURVIVED if status == 0 else TestOutcome.KILLED), \
+        killer.read_text() if killer.exists() else None
+
+
+def _likely_killers(mutant: Mutant, likely: tuple[str, ...], output: str, killer: Path) -> Optional[int]:
+    """Runs the first few LIKELY killers of one test file: pytest's status when one fails, else None.
+
+    Only a failure counts: when they pass, time out or are not collected (a mutant of code run on import
+    can change a parametrization), all the mutant's tests run, exactly as they would without this step."""
+    if not likely:
+        return None
+    test_file = likely[0].split('::')[0]
+    tests = tuple(test for test in likely if test.split('::')[0] == test_file)[:LIKELY_KILLERS]
+    status = forked.run(['-x', test_file], (Only(tests, killer),), MIN_TIMEOUT, output)
+    return None if status in (None, 0, NOT_SELECTED) else status
 
 
 # -- in the main process ---------------------------------------------------------------------------
@@ -283,11 +321,57 @@ def main(equivalent_file: str, work_path: str, jobs: str, *paths: str) -> None:
             dbs[mutant.session].set_result(mutant.job_id, WorkResult(
                 worker_outcome=WorkerOutcome.NORMAL, test_outcome=TestOutcome.SURVIVED, output=UNRUN))
         queued = sorted((mutant for mutant in to_run if mutant.tests != ()), key=lambda mutant: -mutant.timeout)
-        for mutant, result in pool.imap_unordered(run_mutant, queued):
+        for mutant, result in run_all(pool, workers, queued):
             dbs[mutant.session].set_result(mutant.job_id, result)
         pool.close()
         pool.join()
     print('%d mutants run in %.0f s (CPU: %.0f s)' % (len(queued), time.monotonic() - started, cpu_seconds()), flush=True)
+
+
+class Killers:
+    """The tests that killed mutants of each file and line: kills cluster, so a mutant tries them first."""
+
+    def __init__(self) -> None:
+        self.by_file: dict[str, Counter[str]] = {}
+        self.by_line: dict[tuple[str, int], Counter[str]] = {}
+
+    def add(self, mutant: Mutant, test: Optional[str]) -> None:
+        if test is not None:
+            self.by_file.setdefault(str(mutant.mutation.module_path), Counter())[test] += 1
+            self.by_line.setdefault(_line(mutant), Counter())[test] += 1
+
+    def likely(self, mutant: Mutant) -> tuple[str, ...]:
+        """MUTANT's tests that killed others, those of its line first, then the ones that killed most."""
+        by_file = self.by_file.get(str(mutant.mutation.module_path), Counter())
+        by_line = self.by_line.get(_line(mutant), Counter())
+        candidates = [test for test in by_file if (test in mutant.tests if mutant.tests is not None
+                                                   else test.split('::')[0] in mutant.test_files)]
+        return tuple(sorted(candidates, key=lambda test: (-by_line[test], -by_file[test])))
+
+
+def _line(mutant: Mutant) -> tuple[str, int]:
+    return str(mutant.mutation.module_path), mutant.mutation.start_pos[0]
+
+
+def run_all(pool: multiprocessing.pool.Pool, workers: int, queued: list[Mutant]) -> Iterator[tuple[Mutant, WorkResult]]:
+    """Runs QUEUED on POOL, each with the killers known when it starts: a few in flight, not all queued at once."""
+    killers, results, waiting = Killers(), queue.SimpleQueue(), iter(queued)
+
+    def start() -> int:
+        mutant = next(waiting, None)
+        if mutant is not None:
+            pool.apply_async(run_mutant, (mutant, killers.likely(mutant)), callback=results.put, error_callback=results.put)
+        return mutant is not None
+
+    running = sum(start() for in_flight in range(2 * workers))
+    while running:
+        done = results.get()
+        if isinstance(done, BaseException):
+            raise done
+        mutant, result, killer = done
+        killers.add(mutant, killer)
+        yield mutant, result
+        running += start() - 1
 
 
 def cpu_seconds() -> float:
