@@ -228,16 +228,12 @@ def parse_json(response: Any) -> tuple[Any, Optional[str]]:
         return None, 'an empty body'
     try:
         return response.json(), None
-    except ValueError:
-        return None, body_kind(response)
     except RecursionError:
         return None, NESTED_TOO_DEEPLY
-
-
-def body_kind(response: Any) -> str:
-    if 'html' in response.headers.get('Content-Type', '') or response.content.lstrip()[:1] == b'<':
-        return 'an HTML page'
-    return 'a body that is not JSON'
+    except ValueError:
+        if 'html' in response.headers.get('Content-Type', '') or response.content.lstrip()[:1] == b'<':
+            return None, 'an HTML page'
+        return None, 'a body that is not JSON'
 
 
 def json_kind(body: Any) -> str:
@@ -313,22 +309,14 @@ def shared_session(base_url: str, token: str, verify: Any, pool_size: int) -> An
         if session is None:
             for other in [other for other in SESSIONS if other[0] != key[0]]:
                 del SESSIONS[other]  # a parent's, inherited by fork: its sockets are the parent's to close
-            session = SESSIONS[key] = new_session(token, pool_size)
+            session = SESSIONS[key] = requests.Session()
+            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
+            session.mount('https://', adapter)
+            session.mount('http://', adapter)
+            session.auth = BearerToken(token)
+            session.headers.update({'Accept': 'application/json', 'Accept-Version': ACCEPT_VERSION,
+                                    'User-Agent': 'losant.platform-ansible-collection'})
         return session
-
-
-def new_session(token: str, pool_size: int) -> Any:
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
-    session.mount('https://', adapter)
-    session.mount('http://', adapter)
-    session.auth = BearerToken(token)
-    session.headers.update({
-        'Accept': 'application/json',
-        'Accept-Version': ACCEPT_VERSION,
-        'User-Agent': 'losant.platform-ansible-collection',
-    })
-    return session
 
 
 class LosantClient:

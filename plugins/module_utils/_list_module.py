@@ -115,7 +115,7 @@ class ListModule(LosantModule):
                              'the gathered list back.' % (self.resource.singular.capitalize(),
                                                           ', '.join(repr(name) for name in duplicates)))
         self.exit(changed=False, gathered=listed.gathered(self.unmanaged),
-                  gathered_unmanaged=listed.unmanaged(self.unmanaged))
+                  gathered_unmanaged=listed.gathered(self.unmanaged, unmanaged_only=True))
 
     def warn_unmatched_globs(self, listed: ResourceSet) -> None:
         """A glob that matches nothing protects nothing: most likely a typo, which must not go unnoticed."""

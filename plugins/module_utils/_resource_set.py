@@ -10,6 +10,7 @@ gives the writes (``Change``), sent up to ``concurrency`` at once; ``converge`` 
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import threading
@@ -31,11 +32,7 @@ ACTIONS: tuple[str, ...] = get_args(Action)
 
 def repeated(names: Iterable[str]) -> list[str]:
     """Names that occur more than once, sorted."""
-    seen: set[str] = set()
-    twice: set[str] = set()
-    for name in names:
-        (twice if name in seen else seen).add(name)
-    return sorted(twice)
+    return sorted(name for name, count in collections.Counter(names).items() if count > 1)
 
 
 @functools.lru_cache(maxsize=256)
@@ -93,15 +90,6 @@ class Change:
             return answer or dict(self.current or {}, **(self.body or {}))
         return None
 
-    def report(self, answer: Optional[dict[str, Any]], application_id: str,
-               affected_workflows: Iterable[dict[str, Any]] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The object after the change ({} once deleted) and the diff, a create shown as answered (with its ID)."""
-        item = self.after(answer, application_id) or {}
-        before, after = self.diff(application_id, affected_workflows)
-        if self.action == 'create':
-            after = self.resource.diff_view(item)
-        return item, {'before': before or {}, 'after': after or {}}
-
     def diff(self, application_id: str, affected_workflows: Iterable[dict[str, Any]] = ()
              ) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
         """Before and after: whole objects for create and delete (with the ``affected_workflows`` it triggers and what
@@ -143,11 +131,8 @@ class ResourceSet:
     def duplicates(self, names: Optional[Iterable[str]] = None) -> dict[str, list[str]]:
         """IDs of the objects sharing a name, for ``names`` (default: every name), keyed by name."""
         wanted = self.by_name if names is None else names
-        return {
-            name: [item['id'] for item in self.by_name[name]]
-            for name in sorted(set(wanted))
-            if len(self.by_name.get(name, ())) > 1
-        }
+        return {name: [item['id'] for item in self.by_name[name]] for name in sorted(set(wanted))
+                if len(self.by_name.get(name, ())) > 1}
 
     def look_alikes(self, names: Iterable[str]) -> dict[str, list[str]]:
         """For each of ``names`` no object has, the names of objects that look the same (``look_alike_key``)."""
@@ -158,19 +143,16 @@ class ResourceSet:
         return {name: sorted(keyed[look_alike_key(name)]) for name in names
                 if name not in self.by_name and look_alike_key(name) in keyed}
 
-    def gathered(self, unmanaged: Iterable[str] = ()) -> list[dict[str, Any]]:
-        """The objects in ``config`` shape, without those whose name matches an ``unmanaged`` glob."""
-        return [self.resource.config_entry(item) for item in self.items if not matches_any(item.get('name'), unmanaged)]
+    def gathered(self, unmanaged: Iterable[str] = (), unmanaged_only: bool = False) -> list[dict[str, Any]]:
+        """The objects in ``config`` shape whose name matches no ``unmanaged`` glob (``unmanaged_only``: one)."""
+        unmanaged = list(unmanaged)
+        return [self.resource.config_entry(item) for item in self.items
+                if matches_any(item.get('name'), unmanaged) == unmanaged_only]
 
     def touched(self, changes: Iterable[Change]) -> list[dict[str, Any]]:
         """The objects that ``changes`` update or delete, in listing order and ``config`` shape."""
         ids = {change.current['id'] for change in changes if change.current}
         return [self.resource.config_entry(item) for item in self.items if item['id'] in ids]
-
-    def unmanaged(self, globs: Iterable[str]) -> list[dict[str, Any]]:
-        """The objects whose name matches one of ``globs``, in ``config`` shape."""
-        globs = list(globs)
-        return [self.resource.config_entry(item) for item in self.items if matches_any(item.get('name'), globs)]
 
     def plan(self, state: str, entries: list[dict[str, Any]], update_secrets: str = 'always',
              ignore_fields: Iterable[str] = (), unmanaged: Iterable[str] = ()) -> list[Change]:

@@ -166,5 +166,9 @@ class SingleModule(LosantModule):
                 affected: list[dict[str, Any]]) -> dict[str, Any]:
         if change is None:
             return dict(changed=False, diff={'before': {}, 'after': {}}, changes=[], **self.shown(current or {}))
-        item, diff = change.report(answer, self.params['application_id'], affected)
-        return dict(changed=True, diff=diff, changes=[change.describe()], **self.shown(item))
+        item = change.after(answer, self.params['application_id']) or {}
+        before, after = change.diff(self.params['application_id'], affected)
+        if change.action == 'create':  # as answered, with its ID
+            after = self.resource.diff_view(item)
+        return dict(changed=True, diff={'before': before or {}, 'after': after or {}}, changes=[change.describe()],
+                    **self.shown(item))
