@@ -13,19 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.losant.platform.plugins.module_utils._attribution import (
-    ATTRIBUTION_ARGUMENT_SPEC,
-    attribution_errors,
+    ATTRIBUTION_ARGUMENT_SPEC, attribution_errors,
 )
 from ansible_collections.losant.platform.plugins.module_utils._fields import validate_fields
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils._resource import Listing, Resource, ResourceApi
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    STATES,
-    Change,
-    ResourceSet,
-    matches_any,
-    repeated,
-    unmanaged_globs,
+    STATES, Change, ResourceSet, matches_any, repeated, unmanaged_globs,
 )
 
 DELETING_STATES = ('deleted', 'overridden')

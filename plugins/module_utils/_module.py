@@ -18,15 +18,8 @@ from urllib.parse import urlparse
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.losant.platform.plugins.module_utils._client import (
-    DEFAULT_POOL_SIZE,
-    DEFAULT_RETRIES,
-    DEFAULT_RETRY_MAX_WAIT,
-    REQUESTS_IMPORT_ERROR,
-    LosantClient,
-    LosantError,
-    ca_path_errors,
-    retry_errors,
-    token_errors,
+    DEFAULT_POOL_SIZE, DEFAULT_RETRIES, DEFAULT_RETRY_MAX_WAIT, REQUESTS_IMPORT_ERROR, LosantClient, LosantError,
+    ca_path_errors, retry_errors, token_errors,
 )
 from ansible_collections.losant.platform.plugins.module_utils._environment import VARIABLES, EnvironmentFallbacks
 from ansible_collections.losant.platform.plugins.module_utils._fields import validate_id
@@ -146,16 +139,11 @@ class LosantModule:
     def client(self, secret_keys: Iterable[str], token: Optional[str] = None) -> LosantClient:
         """A client for the connection options (``token``, stripped, replaces ``api_token``), safe to share between
         threads; the values of ``secret_keys`` in its answers are scrubbed from every text the module gives out."""
-        client = LosantClient(
-            self.params['api_url'],
-            token or self.api_token,
-            timeout=self.params['timeout'],
-            validate_certs=self.params['validate_certs'],
-            ca_path=self.params['ca_path'],
-            retries=self.params['api_retries'],
-            retry_max_wait=self.params['api_retry_max_wait'],
-            pool_size=max(DEFAULT_POOL_SIZE, self.params.get('concurrency') or 0),
-        )
+        params = self.params
+        client = LosantClient(params['api_url'], token or self.api_token, timeout=params['timeout'],
+                              validate_certs=params['validate_certs'], ca_path=params['ca_path'],
+                              retries=params['api_retries'], retry_max_wait=params['api_retry_max_wait'],
+                              pool_size=max(DEFAULT_POOL_SIZE, params.get('concurrency') or 0))
         client.on_response = lambda body: self.remember_secrets(body, frozenset(secret_keys))
         return client
 

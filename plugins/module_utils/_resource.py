@@ -18,13 +18,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError, Shape, page_of
 from ansible_collections.losant.platform.plugins.module_utils._fields import (
-    MASK,
-    Field,
-    changed_fields,
-    field_argument_spec,
-    mask,
-    option_view,
-    secret_keys,
+    MASK, Field, changed_fields, field_argument_spec, mask, option_view, secret_keys,
 )
 
 NOT_LETTER_OR_DIGIT = re.compile(r'[^A-Za-z0-9]+')

@@ -15,25 +15,16 @@ from typing import Any, ContextManager, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils import _lock as lock
 from ansible_collections.losant.platform.plugins.module_utils._attribution import (
-    ATTRIBUTION_ARGUMENT_SPEC,
-    attribute,
-    attribution_errors,
+    ATTRIBUTION_ARGUMENT_SPEC, attribute, attribution_errors,
 )
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils._fields import (
-    field_argument_spec,
-    mask,
-    validate_fields,
-    validate_id,
+    field_argument_spec, mask, validate_fields, validate_id,
 )
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
 from ansible_collections.losant.platform.plugins.module_utils._resource import Resource, ResourceApi, look_alike_filter
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    Change,
-    ResourceSet,
-    applied_changes,
-    converge,
-    unapplied_message,
+    Change, ResourceSet, applied_changes, converge, unapplied_message,
 )
 
 # The requests a task makes holding the name lock at most: two readings of the listing, a lookup before a delete

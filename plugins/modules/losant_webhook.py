@@ -278,12 +278,7 @@ from ansible_collections.losant.platform.plugins.module_utils._flows import Work
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change
 from ansible_collections.losant.platform.plugins.module_utils._single_module import SingleModule
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
-    WEBHOOKS,
-    WebhookApi,
-    trigger_base,
-    trigger_url,
-    unapplied_message,
-    webhook_api,
+    WEBHOOKS, WebhookApi, trigger_base, trigger_url, unapplied_message, webhook_api,
 )
 
 

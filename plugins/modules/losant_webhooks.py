@@ -577,21 +577,10 @@ from ansible_collections.losant.platform.plugins.module_utils._client import Los
 from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils._list_module import ListModule
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    Change,
-    PartialFailure,
-    applied_changes,
-    apply_changes,
-    changes_diff,
-    unapplied_changes,
+    Change, PartialFailure, applied_changes, apply_changes, changes_diff, unapplied_changes,
 )
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
-    FIELDS,
-    SCRUBBED_KEYS,
-    WEBHOOKS,
-    WebhookApi,
-    trigger_base,
-    unapplied_message,
-    webhook_api,
+    FIELDS, SCRUBBED_KEYS, WEBHOOKS, WebhookApi, trigger_base, unapplied_message, webhook_api,
 )
 from ansible_collections.losant.platform.plugins.module_utils._webhook_set import after_state
 
@@ -624,25 +613,18 @@ class WebhooksModule(ListModule):
         everything = self.params['return_all']
         after = after_state(webhooks.items, changes, answers, app_id, trigger_base(self.params),
                             touched_only=not everything)
-        result: dict[str, Any] = {
-            'changed': bool(changes),
-            'webhooks': after,
-            'requests': api.writes,
-            'changes': described,
-            'affected_workflows': affected,
-            'before': webhooks.gathered() if everything else webhooks.touched(changes),
-            **attributed,
-        }
+        result: dict[str, Any] = dict(changed=bool(changes), webhooks=after, requests=api.writes, changes=described,
+                                      affected_workflows=affected,
+                                      before=webhooks.gathered() if everything else webhooks.touched(changes), **attributed)
         if changes:
             result['after'] = [WEBHOOKS.config_entry(webhook) for webhook in after]
         if self.module._diff:
             result['diff'] = changes_diff(changes, app_id, affected)
         unapplied = unapplied_changes(changes, answers)
         if unapplied:
-            result['changes'] = applied_changes(changes, unapplied)
-            result['changed'] = bool(result['changes'])
+            result.update(changes=applied_changes(changes, unapplied))
             self.module.fail_json(msg=unapplied_message('Every write', unapplied), fields_not_applied=unapplied,
-                                  **result)
+                                  **dict(result, changed=bool(result['changes'])))
         self.exit(**result)
 
     def affected_workflows(self, api: WebhookApi, changes: list[Change]) -> list[dict[str, Any]]:
