@@ -33,6 +33,7 @@ class Field:
     minimum: Optional[int] = None
     maximum: Optional[int] = None
     non_empty: bool = False
+    fixed: bool = False  # set on create only: an update may be refused or ignored (see ``Resource.fixed_hint``)
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:

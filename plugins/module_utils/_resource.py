@@ -38,7 +38,8 @@ def is_named_object(body: Any) -> bool:
 class Resource:
     """A collection of an application, ``/applications/{id}/<collection>``: its objects are ``singular`` (a word
     for messages), have the writable ``fields``, and answer as ``matches`` says; listings ask for ``page_size`` per
-    page. ``credentials`` are read-only keys that diffs show masked, as secrets."""
+    page. ``credentials`` are read-only keys that diffs show masked, as secrets; ``fixed_hint`` says how to change
+    a ``fixed`` field, for the messages of a write that could not."""
 
     singular: str
     collection: str
@@ -46,6 +47,7 @@ class Resource:
     matches: Callable[[Any], bool] = is_named_object
     page_size: int = 1000
     credentials: tuple[str, ...] = ()
+    fixed_hint: Optional[str] = None
 
     @property
     def plural(self) -> str:
@@ -252,7 +254,12 @@ class ResourceApi:
         return self._write('POST', self.path, self.resource.one, body)
 
     def update(self, item_id: str, body: dict[str, Any]) -> Optional[dict[str, Any]]:
-        return self._write('PATCH', '%s/%s' % (self.path, item_id), self.resource.one, body)
+        try:
+            return self._write('PATCH', '%s/%s' % (self.path, item_id), self.resource.one, body)
+        except LosantError as error:
+            if error.status == 400 and any(field.fixed and field.api_key in body for field in self.resource.fields):
+                error.notes.append(self.resource.fixed_hint)
+            raise
 
     def delete(self, item_id: str) -> Optional[dict[str, Any]]:
         return self._write('DELETE', '%s/%s' % (self.path, item_id), DELETED, params=self.delete_params)

@@ -63,9 +63,6 @@ class SingleModule(LosantModule):
     def shown(self, item: dict[str, Any]) -> dict[str, Any]:
         return {self.resource.singular: mask(self.resource.fields, item)}
 
-    def unapplied_message(self, request: str, unapplied: dict[str, list[str]]) -> str:
-        return unapplied_message(request, unapplied)
-
     def run(self) -> None:
         self.check_input(validate_id(self.id_option, self.params[self.id_option])
                          + validate_fields(self.resource.fields, self.params) + attribution_errors(self.params))
@@ -149,7 +146,7 @@ class SingleModule(LosantModule):
         if options:
             applied = applied_changes([change], {change.name: options})
             request = '%(method)s %(path)s' % api.writes[-1]
-            self.module.fail_json(msg=self.unapplied_message(request, {answer.get('name'): options}),
+            self.module.fail_json(msg=unapplied_message(request, {answer.get('name'): options}, self.resource),
                                   fields_not_applied=options, changed=bool(applied), changes=applied,
                                   **self.shown(answer))
 

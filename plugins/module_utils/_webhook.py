@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ansible_collections.losant.platform.plugins.module_utils import _resource_set as resource_set
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule, server_identity
-from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient
 from ansible_collections.losant.platform.plugins.module_utils._fields import Field, mask
 from ansible_collections.losant.platform.plugins.module_utils._resource import Resource, ResourceApi
 
@@ -32,26 +31,20 @@ FIELDS = (
     Field('wait_for_reply', 'waitForReply', 'bool', False),
     Field('basic_auth_username', 'basicAuthUsername', 'str', '', max_length=255),
     Field('basic_auth_password', 'basicAuthPassword', 'str', secret=True, max_length=255),
-    Field('is_websocket', 'isWebsocket', 'bool', False),
+    Field('is_websocket', 'isWebsocket', 'bool', False, fixed=True),
     Field('cast_buffers_as', 'castBuffersAs', 'str', 'array', choices=('array', 'binary', 'utf8', 'base64', 'hex')),
     Field('annotate_multipart', 'annotateMultipart', 'bool', False),
     Field('enabled', 'enabled', 'bool', True),
 )
 FIELDS_BY_OPTION = {field.option: field for field in FIELDS}
-# The trigger token is the only credential of many webhooks (whoever holds it can trigger the webhook): diffs mask
-# it, and error messages never show it.
-WEBHOOKS = Resource('webhook', 'webhooks', FIELDS, credentials=('token',))
-SCRUBBED_KEYS = WEBHOOKS.scrubbed_keys
-incomplete_listing = WEBHOOKS.incomplete_listing
 RECREATE_HINT = ('Losant fixes is_websocket when a webhook is created: to change it, delete the webhook and create it '
                  'again (state=absent, then present), which gives it a new token and so a new trigger URL; or set '
                  'is_websocket to the value the webhook has')
-
-
-def unapplied_message(request: str, unapplied: dict[str, list[str]]) -> str:
-    """Why a write that succeeded still fails the task, with the way out when the platform kept is_websocket."""
-    fixed = any('is_websocket' in options for options in unapplied.values())
-    return resource_set.unapplied_message(request, unapplied, RECREATE_HINT if fixed else None)
+# The trigger token is the only credential of many webhooks (whoever holds it can trigger the webhook): diffs mask
+# it, and error messages never show it.
+WEBHOOKS = Resource('webhook', 'webhooks', FIELDS, credentials=('token',), fixed_hint=RECREATE_HINT)
+SCRUBBED_KEYS = WEBHOOKS.scrubbed_keys
+incomplete_listing = WEBHOOKS.incomplete_listing
 
 
 def is_public_api(api_url: str) -> bool:
@@ -93,11 +86,3 @@ class WebhookApi(ResourceApi):
         super().__init__(WEBHOOKS, client, application_id, check_mode)
         if include_workflows:
             self.delete_params = {'includeWorkflows': 'true'}
-
-    def update(self, item_id: str, body: dict[str, Any]) -> Optional[dict[str, Any]]:
-        try:
-            return super().update(item_id, body)
-        except LosantError as error:
-            if error.status == 400 and 'isWebsocket' in body:
-                error.notes.append(RECREATE_HINT)
-            raise

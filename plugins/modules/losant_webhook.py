@@ -278,7 +278,7 @@ from ansible_collections.losant.platform.plugins.module_utils._flows import Work
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change
 from ansible_collections.losant.platform.plugins.module_utils._single_module import SingleModule
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
-    WEBHOOKS, WebhookApi, trigger_base, trigger_url, unapplied_message, webhook_api,
+    WEBHOOKS, WebhookApi, trigger_base, trigger_url, webhook_api,
 )
 
 
@@ -301,9 +301,6 @@ class WebhookModule(SingleModule):
 
     def shown(self, item: dict[str, Any]) -> dict[str, Any]:
         return dict(super().shown(item), trigger_url=trigger_url(item, trigger_base(self.params)))
-
-    def unapplied_message(self, request: str, unapplied: dict[str, list[str]]) -> str:
-        return unapplied_message(request, unapplied)
 
 
 def main() -> None:

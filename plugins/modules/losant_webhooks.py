@@ -577,10 +577,10 @@ from ansible_collections.losant.platform.plugins.module_utils._client import Los
 from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils._list_module import ListModule
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    Change, PartialFailure, applied_changes, apply_changes, changes_diff, unapplied_changes,
+    Change, PartialFailure, applied_changes, apply_changes, changes_diff, unapplied_changes, unapplied_message,
 )
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
-    FIELDS, SCRUBBED_KEYS, WEBHOOKS, WebhookApi, trigger_base, unapplied_message, webhook_api,
+    FIELDS, SCRUBBED_KEYS, WEBHOOKS, WebhookApi, trigger_base, webhook_api,
 )
 from ansible_collections.losant.platform.plugins.module_utils._webhook_set import after_state
 
@@ -623,8 +623,8 @@ class WebhooksModule(ListModule):
         unapplied = unapplied_changes(changes, answers)
         if unapplied:
             result.update(changes=applied_changes(changes, unapplied))
-            self.module.fail_json(msg=unapplied_message('Every write', unapplied), fields_not_applied=unapplied,
-                                  **dict(result, changed=bool(result['changes'])))
+            self.module.fail_json(msg=unapplied_message('Every write', unapplied, WEBHOOKS),
+                                  fields_not_applied=unapplied, **dict(result, changed=bool(result['changes'])))
         self.exit(**result)
 
     def affected_workflows(self, api: WebhookApi, changes: list[Change]) -> list[dict[str, Any]]:
