@@ -61,7 +61,7 @@ from cosmic_ray.mutating import use_mutation
 from cosmic_ray.plugins import get_operator
 from cosmic_ray.work_db import WorkDB, use_db
 from cosmic_ray.work_item import MutationSpec, TestOutcome, WorkerOutcome, WorkResult
-from report import UNRUN, equivalents, key
+from report import UNRUN, Equivalents, occurrences
 from selection import Lines, Map, Recorder
 
 PLUGINS_PACKAGE = 'ansible_collections.losant.platform.plugins.'
@@ -238,16 +238,18 @@ def make_session(work: Path, file: Path) -> Path:
     return session
 
 
-def not_to_run(db: WorkDB, file: Path, equivalent: dict[tuple[str, str, str], str]) -> None:
+def not_to_run(db: WorkDB, file: Path, equivalent: Equivalents) -> None:
     """Marks the duplicates skipped, and the equivalent mutants survivors (report.py sets them aside)."""
     source = file.read_text(encoding='utf-8')
     spans, lines = format_operators(source), source.splitlines()
-    for item in list(db.pending_work_items):
+    items = list(db.pending_work_items)
+    places = occurrences(items)
+    for item in items:
         mutation = item.mutations[0]
         position = tuple(mutation.start_pos)
         if FORMAT_DUPLICATES.match(mutation.operator_name) and any(start <= position <= end for start, end in spans):
             db.set_result(item.job_id, WorkResult(output='duplicate of the Mod_Sub mutant', worker_outcome=WorkerOutcome.SKIPPED))
-        elif key(str(file), mutation.operator_name, lines[position[0] - 1]) in equivalent:
+        elif equivalent.reason(str(file), mutation.operator_name, lines[position[0] - 1], places[item.job_id]):
             db.set_result(item.job_id, WorkResult(output='equivalent: not run', worker_outcome=WorkerOutcome.NORMAL,
                                                   test_outcome=TestOutcome.SURVIVED))
 
@@ -309,7 +311,7 @@ def main(equivalent_file: str, work_path: str, jobs: str, *paths: str) -> None:
             if coverage.add(data, copy) or status != 0:
                 sys.exit('the unit tests fail unmutated (%s):\n%s' % (data.name, Path(str(data) + '.out').read_text()))
         dbs = {str(session): stack.enter_context(use_db(str(session), WorkDB.Mode.open)) for session in sessions.values()}
-        to_run, equivalent = [], equivalents(equivalent_file)
+        to_run, equivalent = [], Equivalents(equivalent_file)
         for file, session in sessions.items():
             not_to_run(dbs[str(session)], file, equivalent)
             to_run += mutants(session, dbs[str(session)], file, tests[file], coverage)
