@@ -5,24 +5,12 @@
 # Private to the losant.platform collection: it changes without notice, so other collections and
 # plugins of your own must not import it.
 
-"""All webhooks of an application at once: the webhooks after a run with their trigger URLs, and the names YAML
-retyped (the set engine is ``ResourceSet`` given ``WEBHOOKS``)."""
+"""The names of webhooks that YAML retyped, found where only the controller sees what YAML read."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Optional
-
-from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change, after_items
-from ansible_collections.losant.platform.plugins.module_utils._webhook import with_trigger_url
-
-
-def after_state(webhooks: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],
-                application_id: str, trigger_base: Optional[str], touched_only: bool = False) -> list[dict[str, Any]]:
-    """The application's webhooks after the changes (``after_items``), masked, each with its trigger URL."""
-    return [with_trigger_url(webhook, trigger_base)
-            for webhook in after_items(webhooks, changes, answers, application_id, touched_only)]
-
+from typing import Any
 
 RETYPED_NAME_HINT = ('YAML reads an unquoted yes, no, on, off, true, false, null, number or date as another type, '
                      'which would name another webhook: quote the name')

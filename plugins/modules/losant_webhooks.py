@@ -577,12 +577,12 @@ from ansible_collections.losant.platform.plugins.module_utils._client import Los
 from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils._list_module import ListModule
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    Change, PartialFailure, applied_changes, apply_changes, changes_diff, unapplied_changes, unapplied_message,
+    Change, PartialFailure, after_items, applied_changes, apply_changes, changes_diff, unapplied_changes,
+    unapplied_message,
 )
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
-    FIELDS, SCRUBBED_KEYS, WEBHOOKS, WebhookApi, trigger_base, webhook_api,
+    FIELDS, SCRUBBED_KEYS, WEBHOOKS, WebhookApi, trigger_base, webhook_api, with_trigger_url,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import after_state
 
 
 class WebhooksModule(ListModule):
@@ -611,11 +611,12 @@ class WebhooksModule(ListModule):
                       not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,
                       affected_workflows=affected)
         everything = self.params['return_all']
-        after = after_state(webhooks.items, changes, answers, app_id, trigger_base(self.params),
-                            touched_only=not everything)
+        base = trigger_base(self.params)
+        after = [with_trigger_url(webhook, base)
+                 for webhook in after_items(webhooks.items, changes, answers, app_id, touched_only=not everything)]
+        before = webhooks.gathered() if everything else webhooks.touched(changes)
         result: dict[str, Any] = dict(changed=bool(changes), webhooks=after, requests=api.writes, changes=described,
-                                      affected_workflows=affected,
-                                      before=webhooks.gathered() if everything else webhooks.touched(changes), **attributed)
+                                      affected_workflows=affected, before=before, **attributed)
         if changes:
             result['after'] = [WEBHOOKS.config_entry(webhook) for webhook in after]
         if self.module._diff:

@@ -13,17 +13,29 @@ from ansible_collections.losant.platform.plugins.module_utils._fields import des
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
     ACTIONS,
     Change,
+    after_items,
     apply_changes,
     changes_diff,
     repeated,
     ResourceSet,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS, PUBLIC_TRIGGER_BASE, WEBHOOKS, WebhookApi
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import after_state, retyped_names
+from ansible_collections.losant.platform.plugins.module_utils._webhook import (
+    FIELDS,
+    PUBLIC_TRIGGER_BASE,
+    WEBHOOKS,
+    WebhookApi,
+    with_trigger_url,
+)
+from ansible_collections.losant.platform.plugins.module_utils._webhook_set import retyped_names
 from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
 from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, webhook
 
 DATE = '2026-01-01T00:00:00.000Z'
+
+
+def after_state(items: list[dict[str, Any]], changes: list[Change], answers: list[Any], base: Any) -> list[dict[str, Any]]:
+    """The webhooks losant_webhooks returns after a run: ``after_items``, each masked with its trigger URL."""
+    return [with_trigger_url(hook, base) for hook in after_items(items, changes, answers, APP_ID)]
 
 
 def listed(name: str, **fields: Any) -> dict[str, Any]:
@@ -148,19 +160,19 @@ def test_apply_changes_in_check_mode_sends_nothing_and_records_the_plan(emulator
 def test_after_state_predicts_check_mode_and_uses_answers_otherwise():
     a, b = listed('b-hook', responseCode=201), listed('a-hook', basicAuthPassword='pw-secret')
     changes = ResourceSet(WEBHOOKS, [a, b]).plan('overridden', [entry('b-hook', response_code=202), entry('c-hook')])
-    predicted = after_state([a, b], changes, [None] * len(changes), APP_ID, PUBLIC_TRIGGER_BASE)
+    predicted = after_state([a, b], changes, [None] * len(changes), PUBLIC_TRIGGER_BASE)
     assert [hook['name'] for hook in predicted] == ['b-hook', 'c-hook']
     assert predicted[0]['responseCode'] == 202 and predicted[0]['trigger_url'].endswith(a['token'])
     assert 'id' not in predicted[1] and predicted[1]['trigger_url'] is None and predicted[1]['enabled'] is True
     assert not any(key.startswith('_') for hook in predicted for key in hook)
     answers = [dict(a, responseCode=202), listed('c-hook'), {'success': True}]
-    assert after_state([a, b], changes, answers, APP_ID, None)[1]['id'] == answers[1]['id']
+    assert after_state([a, b], changes, answers, None)[1]['id'] == answers[1]['id']
 
 
 def test_after_state_masks_secrets():
     hook = listed('a', basicAuthPassword='pw-secret', verificationCode='vc-secret')
-    assert after_state([hook], [], [], APP_ID, None)[0]['basicAuthPassword'] == '********'
-    assert 'secret' not in repr(after_state([hook], [], [], APP_ID, None))
+    assert after_state([hook], [], [], None)[0]['basicAuthPassword'] == '********'
+    assert 'secret' not in repr(after_state([hook], [], [], None))
 
 
 def test_overridden_with_ten_percent_drift_plans_one_update_per_drifted_webhook():
