@@ -90,10 +90,8 @@ notes:
     task fails before any write, as the webhook may exist.
   - Hosts that create the same webhook in parallel should delegate the task to one machine, as with
     C(delegate_to=localhost). Tasks on one machine take turns; tasks on several machines can create one webhook each.
-  - How names are looked up, what a repeated DELETE does and how the module runs on the controller are in the
-    collection's troubleshooting and performance guides.
-  - Only Losant's own 404, a JSON error of type C(NotFound), means that the webhook does not exist; any other 404,
-    such as a proxy's HTML page, fails naming the status and the start of the answer.
+  - Only Losant's own 404 (type C(NotFound)) means that the webhook does not exist; any other 404 fails. How names are
+    looked up, what a repeated DELETE does and how the module runs are in the troubleshooting and performance guides.
 seealso:
   - module: losant.platform.losant_webhook_info
   - module: losant.platform.losant_webhooks

@@ -227,8 +227,7 @@ notes:
     RV(fields_not_applied) and the way out, instead of reporting a change on every run.
   - An optional text field (O(config[].description), O(config[].basic_auth_username)) given as an empty string
     matches a webhook that lacks the field.
-  - Only Losant's own 404, a JSON error of type C(NotFound), means that a webhook to delete is already gone; any
-    other 404, such as a proxy's HTML page, fails that write.
+  - Only Losant's own 404 (type C(NotFound)) means that a webhook to delete is already gone; another 404 fails it.
   - Concurrent runs of this module on one application are not serialized; run it once per application.
 seealso:
   - module: losant.platform.losant_webhook
