@@ -54,12 +54,9 @@ NESTED_TOO_DEEPLY = 'a JSON body nested too deeply to read'
 
 
 class LosantError(Exception):
-    """A request that failed: the HTTP status and Losant's error type and message when there are any.
-
-    ``attempts`` is set after more than one attempt, and on a failure of a retried kind even at the first;
-    ``outcome_unknown`` when a write may have been applied although it failed (timeout, broken connection, 502 or
-    504); ``transient`` marks a timeout or a connection that failed or broke, which a later run may not meet.
-    """
+    """A request that failed: the HTTP status and Losant's error type and message when there are any. ``attempts``
+    is set after more than one attempt, or a failure of a retried kind; ``outcome_unknown`` when a write may have been
+    applied although it failed; ``transient`` for a timeout or a broken connection, which a later run may not meet."""
 
     def __init__(self, method: str, path: str, message: str, status: Optional[int] = None,
                  error_type: Optional[str] = None) -> None:

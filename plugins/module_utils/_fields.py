@@ -110,7 +110,5 @@ def option_view(fields: Sequence[Field], resource: dict[str, Any]) -> dict[str, 
 def update_diff(fields: Sequence[Field], changes: dict[str, Any], current: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Before and after of the changed fields only, in option names, secrets masked so that a change still shows."""
     changed = [field for field in fields if field.api_key in changes]
-    return {
-        'before': {field.option: masked(field, current.get(field.api_key)) for field in changed},
-        'after': {field.option: CHANGED_SECRET if field.secret else changes[field.api_key] for field in changed},
-    }
+    return {'before': {field.option: masked(field, current.get(field.api_key)) for field in changed},
+            'after': {field.option: CHANGED_SECRET if field.secret else changes[field.api_key] for field in changed}}

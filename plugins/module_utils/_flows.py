@@ -69,10 +69,8 @@ def affected_workflows(flows: list[dict[str, Any]], webhooks: list[dict[str, Any
         for flow in flows:
             if any(trigger.get('type') == 'webhook' and trigger.get('key') == webhook['id']
                    for trigger in flow.get('triggers') or []):
-                affected.append({
-                    'id': flow.get('id'), 'name': flow.get('name'), 'enabled': flow.get('enabled'),
-                    'webhook': webhook.get('name'), 'webhook_id': webhook['id'], 'deleted': deleted,
-                })
+                affected.append({'id': flow.get('id'), 'name': flow.get('name'), 'enabled': flow.get('enabled'),
+                                 'webhook': webhook.get('name'), 'webhook_id': webhook['id'], 'deleted': deleted})
     return affected
 
 

@@ -63,12 +63,9 @@ DEFAULT_PORTS = {'http': 80, 'https': 443}
 
 
 def server_identity(api_url: str) -> str:
-    """One spelling for every spelling of the server of a valid ``api_url``, for keys such as the name lock.
-
-    Scheme and host case, a default port, trailing slashes, credentials, query and fragment, the final dot of
-    a host name, and how an IP address or a host name of other than ASCII characters is written make no other
-    server. The path is kept: it may lead to another API on the same host.
-    """
+    """One spelling for every spelling of the server of a valid ``api_url``, for keys such as the name lock. Case, a
+    default port, trailing slashes, credentials, query, fragment, a host name's final dot and how an IP address or a
+    non-ASCII host name is written make no other server; the path is kept, as it may lead to another API."""
     parts = urlparse(api_url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or '').rstrip('.')

@@ -288,22 +288,16 @@ def applied_changes(changes: list[Change], unapplied: dict[str, list[str]]) -> l
 def after_items(items: list[dict[str, Any]], changes: list[Change], answers: list[Optional[dict[str, Any]]],
                 application_id: str, touched_only: bool = False) -> list[dict[str, Any]]:
     """The listed ``items`` after the changes (``touched_only``: those created or updated), sorted by name, unmasked."""
-    updated: dict[str, dict[str, Any]] = {}
-    deleted: set[str] = set()
-    created = []
+    touched: dict[str, Optional[dict[str, Any]]] = {}
+    created: list[dict[str, Any]] = []
     for change, answer in zip(changes, answers):
         if change.action == 'create':
             created.append(change.after(answer, application_id))
-        elif change.action == 'update':
-            updated[change.current['id']] = change.after(answer, application_id)
         else:
-            deleted.add(change.current['id'])
-    kept = [item for item in items if item['id'] not in deleted]
-    if touched_only:
-        kept = [item for item in kept if item['id'] in updated]
-    after = [updated.get(item['id'], item) for item in kept] + created
-    after.sort(key=lambda item: (item.get('name') or '', item.get('id') or ''))
-    return after
+            touched[change.current['id']] = change.after(answer, application_id)  # None once deleted
+    kept = [touched.get(item['id'], item) for item in items if item['id'] in touched or not touched_only]
+    return sorted([item for item in kept if item is not None] + created,
+                  key=lambda item: (item.get('name') or '', item.get('id') or ''))
 
 
 def changes_diff(changes: list[Change], application_id: str,

@@ -56,8 +56,7 @@ class SingleModule(LosantModule):
         raise NotImplementedError
 
     def affected_workflows(self, api: ResourceApi, change: Optional[Change]) -> Optional[list[dict[str, Any]]]:
-        """The workflows that deleting the object affects, looked up before the delete, for the result and the diff;
-        None for a resource whose objects trigger none."""
+        """The workflows a delete affects, looked up before it (None: the resource triggers none)."""
         return None
 
     def shown(self, item: dict[str, Any]) -> dict[str, Any]:
