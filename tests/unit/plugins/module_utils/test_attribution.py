@@ -13,15 +13,10 @@ import time
 import pytest
 import requests
 
-from ansible_collections.losant.platform.plugins.module_utils._attribution import (
-    NO_SCOPE,
-    TARGETS_PER_REQUEST,
-    Attribution,
-    summary,
-)
+from ansible_collections.losant.platform.plugins.module_utils._attribution import NO_SCOPE, Attribution, summary
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient
 from ansible_collections.losant.platform.plugins.module_utils._webhook import FIELDS
-from ansible_collections.losant.platform.tests.emulator.audit import DEFAULT_ORG_ID
+from ansible_collections.losant.platform.tests.emulator.audit import DEFAULT_ORG_ID, add_entries
 from ansible_collections.losant.platform.tests.emulator.server import make_server
 from ansible_collections.losant.platform.tests.emulator.state import State
 
@@ -126,14 +121,81 @@ def test_no_drift_makes_no_request(emulator):
     assert emulator.journal() == []
 
 
-def test_many_drifts_are_asked_for_in_bounded_chunks(emulator):
-    changes = [{'action': 'create', 'name': 'hook-%03d' % index, 'id': None}
-               for index in range(TARGETS_PER_REQUEST + 1)]
+def test_many_drifts_are_asked_for_in_chunks_of_50(emulator):
+    changes = [{'action': 'create', 'name': 'hook-%03d' % index, 'id': None} for index in range(50)]
+    changes.append({'action': 'update', 'name': 'last', 'id': emulator.create('last')})
     reason = attribution(emulator).of(changes)
     audit_calls = [entry for entry in emulator.journal() if entry['path'].startswith('/orgs/')]
-    assert len(audit_calls) == 2
-    assert reason == 'no audit log entry within the last 30 days for %d of the %d changes' % (
-        len(changes), len(changes))
+    assert [len([name for name in call['query'] if name.endswith('][type]') and 'secondaryTarget' in name])
+            for call in audit_calls] == [50, 1]
+    assert changes[-1]['attribution']['action'] == 'post'
+    assert reason == 'no audit log entry within the last 30 days for 50 of the 51 changes'
+
+
+def log(emulator: Emulator, *entries: dict) -> None:
+    """Add entries about webhooks of the application: ``{'name': ..., 'seconds_ago': ...}`` and any other keys."""
+    now = time.time()
+    with emulator.state.lock:
+        add_entries(emulator.state, [dict({
+            'creationDate': time.strftime('%Y-%m-%dT%H:%M:%S.000Z', time.gmtime(now - entry['seconds_ago'])),
+            'primaryTargetType': 'Application', 'primaryTargetId': APP_ID, 'secondaryTargetType': 'Webhook',
+            'secondaryTargetName': entry['name'], 'actorType': 'User', 'actorName': 'Jane Doe',
+            'requestAction': 'patch', 'responseStatus': 200},
+            **{key: value for key, value in entry.items() if key not in ('name', 'seconds_ago')})
+            for entry in entries])
+
+
+def creates(*names: str) -> list:
+    return [{'action': 'create', 'name': name, 'id': None} for name in names]
+
+
+def pages_read(emulator: Emulator) -> list:
+    return [(entry['query']['page'], entry['query']['perPage']) for entry in emulator.journal()
+            if entry['path'].startswith('/orgs/')]
+
+
+def test_a_busy_log_is_read_no_further_than_10_pages_of_100(emulator):
+    log(emulator, *({'name': 'busy', 'seconds_ago': 100 + index} for index in range(1100)))
+    log(emulator, {'name': 'early', 'seconds_ago': 100 + 995.5}, {'name': 'late', 'seconds_ago': 100 + 1005.5})
+    changes = creates('busy', 'early', 'late')
+    reason = attribution(emulator).of(changes)
+    assert pages_read(emulator) == [(str(page), '100') for page in range(10)]
+    assert [bool(change['attribution']) for change in changes] == [True, True, False]
+    assert reason == 'no audit log entry within the last 30 days for 1 of the 3 changes'
+
+
+def test_reading_stops_once_each_drift_has_its_newest_entry(emulator):
+    log(emulator, *({'name': 'busy', 'seconds_ago': 100 + index} for index in range(250)))
+    log(emulator, {'name': 'quiet', 'seconds_ago': 100 + 149.5})
+    changes = creates('busy', 'quiet')
+    assert attribution(emulator).of(changes) is None
+    assert pages_read(emulator) == [('0', '100'), ('1', '100')]
+
+
+def test_reading_stops_at_the_last_entry(emulator):
+    log(emulator, *({'name': 'busy', 'seconds_ago': 100 + index} for index in range(300)))
+    attribution(emulator).of(creates('busy', 'never-logged'))
+    assert pages_read(emulator) == [('0', '100'), ('1', '100'), ('2', '100')]
+
+
+def test_entries_the_server_should_have_left_out_are_no_attribution(emulator):
+    """Whatever order the server lists them in, and whatever its filter let through: another kind of resource,
+    another application, a request refused."""
+    def entry(actor: str, moment: str, **other: object) -> dict:
+        return dict({'primaryTargetType': 'Application', 'primaryTargetId': APP_ID, 'secondaryTargetType': 'Webhook',
+                     'secondaryTargetName': 'orders', 'actorType': 'User', 'actorName': actor,
+                     'creationDate': '2026-%s:00.000Z' % moment, 'requestAction': 'delete', 'responseStatus': 200},
+                    **other)
+    items = [entry('Olga', '01-01T00:00'), entry('Jane Doe', '02-01T00:00'),
+             entry('Dave', '03-01T00:00', secondaryTargetType='Device'),
+             entry('Fay', '03-02T00:00', secondaryTargetType='Workflow'),
+             entry('Abe', '03-03T00:00', primaryTargetId='0' * 24), entry('Zoe', '03-04T00:00', primaryTargetId='f' * 24),
+             entry('Fred', '03-05T00:00', responseStatus=500)]
+    emulator.admin('/faults', {'status': 200, 'method': 'GET', 'path': '/orgs/%s/audit-logs' % DEFAULT_ORG_ID,
+                               'body': {'items': items, 'count': len(items), 'totalCount': len(items)}})
+    changes = creates('orders')
+    assert attribution(emulator).of(changes) is None
+    assert (changes[0]['attribution']['actor'], changes[0]['attribution']['action']) == ('Jane Doe', 'delete')
 
 
 def test_a_refused_request_is_no_change(emulator):
@@ -160,14 +222,40 @@ def test_plans_without_audit_logs(emulator, setting, reason):
     assert changes[0]['attribution'] is None
 
 
+APPLICATION = '/applications/%s' % APP_ID
+AUDIT_LOGS = '/orgs/%s/audit-logs' % DEFAULT_ORG_ID
+
+
+@pytest.mark.parametrize('path, status, reason', [
+    (AUDIT_LOGS, 401, NO_SCOPE),
+    (APPLICATION, 401, "the token may not read the application's owner: GET %s failed with HTTP 401" % APPLICATION),
+    (APPLICATION, 403, "the token may not read the application's owner: GET %s failed with HTTP 403" % APPLICATION),
+    (APPLICATION, 404, 'reading the audit log failed: GET %s failed with HTTP 404' % APPLICATION),
+    (AUDIT_LOGS, 400, 'reading the audit log failed: GET %s' % AUDIT_LOGS),
+    (AUDIT_LOGS, 500, 'reading the audit log failed: GET %s' % AUDIT_LOGS),
+])
+def test_each_error_says_why_there_is_no_attribution(emulator, path, status, reason):
+    changes = [{'action': 'update', 'name': 'orders', 'id': emulator.create('orders')}]
+    emulator.admin('/faults', {'status': status, 'method': 'GET', 'path': path})
+    assert attribution(emulator).of(changes).startswith(reason)
+    assert changes[0]['attribution'] is None
+
+
 def test_a_token_without_organization_scopes(emulator):
     changes = [{'action': 'update', 'name': 'orders', 'id': emulator.create('orders')}]
     assert attribution(emulator, token=TOKEN).of(changes) == NO_SCOPE
     assert changes[0]['attribution'] is None
 
 
-def test_a_user_owned_application(emulator):
-    emulator.admin('/applications/%s/owner' % APP_ID, {'ownerType': 'user', 'ownerId': '5a' * 12})
+@pytest.mark.parametrize('answer', [
+    pytest.param({'ownerType': 'user', 'ownerId': '5a' * 12}, id='a user'),
+    pytest.param({'id': APP_ID, 'name': 'Applications'}, id="no owner (Losant's schema requires none)"),
+])
+def test_an_application_no_organization_owns(emulator, answer):
+    if 'ownerType' in answer:
+        emulator.admin('/applications/%s/owner' % APP_ID, answer)
+    else:
+        emulator.admin('/faults', {'status': 200, 'method': 'GET', 'path': '/applications/%s' % APP_ID, 'body': answer})
     changes = [{'action': 'create', 'name': 'orders', 'id': None}]
     assert 'owned by a user' in attribution(emulator).of(changes)
     assert [entry['path'] for entry in emulator.journal()] == ['/applications/%s' % APP_ID]
