@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import shutil
 import stat
 import tempfile
 import threading
@@ -94,7 +96,7 @@ def test_the_lock_directory_is_private_and_the_lock_file_goes_when_released():
     assert os.listdir(lock.lock_directory()) == []
 
 
-@pytest.mark.parametrize('mode', [0o777, 0o500])
+@pytest.mark.parametrize('mode', [0o777, 0o500, 0o701, 0o677])
 def test_a_lock_directory_of_another_mode_is_made_private(mode):
     os.mkdir(lock.lock_directory())
     os.chmod(lock.lock_directory(), mode)
@@ -113,7 +115,28 @@ def test_a_lock_held_too_long_fails_naming_its_path_and_how_to_clear_it(fake_tim
         'the same webhook, the one holding it is stuck: "fuser -v %s" names it, and the lock is released when it '
         'ends.' % (path, path))
     assert sum(fake_time.sleeps) == pytest.approx(30)
-    assert max(fake_time.sleeps) == lock.LAST_POLL
+    assert fake_time.sleeps[:8] == [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.5, 0.5], 'soon at first, then twice a second'
+    assert max(fake_time.sleeps) == 0.5
+
+
+def test_the_wait_counts_from_when_it_starts_whatever_the_clock_reads(fake_time):
+    fake_time.now = 10.0  # the monotonic clock soon after the machine started
+    with held():
+        with pytest.raises(lock.LockError, match='Waited 30 seconds'):
+            with held(wait=30, clock=fake_time.clock, sleep=fake_time.sleep):
+                pytest.fail('the lock was taken twice')
+    assert sum(fake_time.sleeps) == pytest.approx(30)
+
+
+def test_a_sleep_longer_than_asked_ends_the_wait_as_a_timeout(fake_time):
+    """A busy or suspended machine sleeps longer than asked: past the deadline the wait is over."""
+    def oversleep(seconds: float) -> None:
+        assert seconds >= 0, 'time.sleep refuses a negative time'
+        fake_time.sleep(seconds + 1)
+    with held():
+        with pytest.raises(lock.LockError, match='Waited 2 seconds'):
+            with held(wait=2, clock=fake_time.clock, sleep=oversleep):
+                pytest.fail('the lock was taken twice')
 
 
 def pause_the_waiter_once_it_opened_the_file(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, ...]:
@@ -131,10 +154,16 @@ def pause_the_waiter_once_it_opened_the_file(monkeypatch: pytest.MonkeyPatch) ->
     return opened, go_on, entered
 
 
-def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch):
+@pytest.mark.parametrize('in_its_place', ['a new file', 'an older file'])
+def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch, in_its_place):
     """The holder removes its file when done: a waiter that opened the file before must not hold its lock
-    while the next task holds the lock of the new file."""
+    while the next task holds the lock of the file now at its name, whose inode number may be higher or (file
+    systems reuse them) lower."""
     opened, go_on, entered = pause_the_waiter_once_it_opened_the_file(monkeypatch)
+    os.mkdir(lock.lock_directory(), 0o700)
+    older = os.path.join(lock.lock_directory(), 'older')
+    with open(older, 'w'):
+        pass
 
     def waiter() -> None:
         with held():
@@ -144,7 +173,10 @@ def test_a_waiter_that_locks_a_file_its_holder_removed_tries_again(monkeypatch):
     with held():
         thread.start()
         assert opened.wait(5)
-    with held():  # the file the waiter opened is gone, and this is the lock of the new one
+        assert os.stat(older).st_ino < os.stat(lock.lock_path(*KEY)).st_ino
+    if in_its_place == 'an older file':
+        os.rename(older, lock.lock_path(*KEY))
+    with held():  # the file the waiter opened is gone, and this is the lock of the one now at its name
         go_on.set()
         assert not entered.wait(0.3), 'the waiter took the lock of the removed file'
     thread.join(5)
@@ -179,6 +211,29 @@ def test_a_lock_file_that_cannot_be_opened_fails_naming_it():
         with held():
             pytest.fail('the lock was taken without its file')
     assert str(failure.value) == 'Cannot open the lock file %s: Is a directory.' % lock.lock_path(*KEY)
+
+
+def test_a_lock_directory_that_cannot_be_made_fails_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(lock, 'LOCK_ROOT', str(tmp_path / 'missing'))
+    with pytest.raises(lock.LockError) as failure:
+        with held():
+            pytest.fail('the lock was taken without its directory')
+    assert str(failure.value) == 'Cannot make or open the lock directory %s: No such file or directory.' % (
+        lock.lock_directory())
+
+
+def test_a_lock_file_the_disk_refuses_fails_naming_it(monkeypatch):
+    real_open = os.open
+
+    def no_room(path, flags, *args, **kwargs):
+        if kwargs.get('dir_fd') is not None:
+            raise OSError(errno.EDQUOT, os.strerror(errno.EDQUOT))
+        return real_open(path, flags, *args, **kwargs)
+    monkeypatch.setattr(lock.os, 'open', no_room)
+    with pytest.raises(lock.LockError) as failure:
+        with held():
+            pytest.fail('the lock was taken without its file')
+    assert str(failure.value) == 'Cannot open the lock file %s: Disk quota exceeded.' % lock.lock_path(*KEY)
 
 
 def test_a_symbolic_link_at_the_lock_directory_is_refused_and_not_followed(tmp_path):
@@ -229,3 +284,38 @@ def test_a_lock_file_of_another_user_is_replaced():
     os.chown(lock.lock_path(*KEY), 12345, 12345)
     with held():
         assert os.stat(lock.lock_path(*KEY)).st_uid == os.geteuid() and is_held(*KEY)
+
+
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason='only root can act as or for another user')
+
+
+@ROOT_ONLY
+def test_a_lock_directory_made_by_a_user_of_a_higher_id_is_refused():
+    os.mkdir(lock.lock_directory(), 0o700)
+    os.chown(lock.lock_directory(), 12345, 12345)
+    with pytest.raises(lock.LockError, match=r'belongs to user ID 12345, not to this user \(0\)'):
+        with held():
+            pytest.fail("another user's directory was used")
+
+
+@ROOT_ONLY
+def test_a_user_whose_id_is_above_256_locks_and_replaces_roots_file(monkeypatch):
+    """As most users' IDs are (CPython keeps one object for each number up to 256 only)."""
+    root = tempfile.mkdtemp()  # pytest's temporary directories are root's alone
+    os.chmod(root, 0o755)
+    monkeypatch.setattr(lock, 'LOCK_ROOT', root)
+    directory = os.path.join(root, 'losant.platform-12345')
+    os.mkdir(directory, 0o700)
+    os.chown(directory, 12345, 12345)
+    path = os.path.join(directory, os.path.basename(lock.lock_path(*KEY)))
+    with open(path, 'w'):
+        pass
+    os.chmod(path, 0o666)
+    os.seteuid(12345)
+    try:
+        with held():
+            assert os.stat(path).st_uid == 12345 and is_held(*KEY)
+        assert os.listdir(directory) == []
+    finally:
+        os.seteuid(0)
+        shutil.rmtree(root)
