@@ -82,3 +82,28 @@ def test_no_more_writes_than_the_limit_are_admitted_until_one_ends():
     assert admitted.wait(10)
     waiting.join(10)
     assert limit.in_flight == 2
+
+
+def test_an_odd_limit_halves_to_a_fraction():
+    limit = AdaptiveLimit(16)
+    for unused in range(3):
+        write(limit)
+    write(limit, throttled=True)
+    assert limit.limit == 3.5
+
+
+def test_after_a_halving_no_write_starts_until_fewer_than_the_new_limit_are_in_flight():
+    limit = AdaptiveLimit(16)
+    rounds = [limit.acquire() for unused in range(4)]
+    limit.started(rounds[0])
+    limit.throttled()
+    limit.release(False)  # the limit is 2, with 3 writes in flight
+    admitted = threading.Event()
+    waiting = threading.Thread(target=lambda: (limit.acquire(), admitted.set()))
+    waiting.start()
+    assert not admitted.wait(0.2)
+    limit.release(False)
+    assert not admitted.wait(0.2)
+    limit.release(False)
+    assert admitted.wait(10)
+    waiting.join(10)
