@@ -152,9 +152,10 @@ def test_module_globals_are_the_workers_own_again_after_a_run(api):
 
 @pytest.fixture
 def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What the action plugin says at -vvv."""
+    """What the action plugin says at -vvv (the connection says more, through the same display)."""
     messages: list[str] = []
-    monkeypatch.setattr(in_process.display, 'vvv', lambda msg, host=None: messages.append(msg))
+    monkeypatch.setattr(in_process.display, 'vvv',
+                        lambda msg, host=None: messages.append(msg) if msg.startswith('losant.platform') else None)
     return messages
 
 
@@ -172,22 +173,35 @@ def module_process(plugin: Any, executed: list[dict[str, Any]]) -> Any:
     return plugin
 
 
-def test_the_task_variable_turns_the_in_process_path_off(api, said):
+def module_directory(plugin: Any, tmp_path: Any) -> Any:
+    """The temporary directory ansible-core makes for the module process, as _make_tmp_path leaves it."""
+    directory = tmp_path / 'ansible-tmp-module'
+    directory.mkdir()
+    plugin._connection._shell.tmpdir = str(directory)
+    plugin._cleanup_remote_tmp = True
+    return directory
+
+
+def test_the_task_variable_turns_the_in_process_path_off(api, said, tmp_path):
     # test_in_process.py reads every spelling of false; this is the path a task takes with one.
     executed: list[dict[str, Any]] = []
     plugin = module_process(action(losant_webhook.ActionModule, UPDATE), executed)
+    directory = module_directory(plugin, tmp_path)
     result = plugin.run(task_vars={'losant_in_process': 'no'})
     assert result['ran'] == 'as a module process' and len(executed) == 1 and api.calls == []
     assert said == ['losant.platform: running losant_webhook as a module: losant_in_process is false']
+    assert not directory.exists(), 'the module process left its temporary directory behind'
 
 
-def test_an_async_task_runs_as_a_module_process_in_the_background(api, said):
+def test_an_async_task_runs_as_a_module_process_in_the_background(api, said, tmp_path):
     executed: list[dict[str, Any]] = []
     plugin = module_process(action(losant_webhook.ActionModule, UPDATE), executed)
     plugin._task.async_val = 60
+    directory = module_directory(plugin, tmp_path)
     result = plugin.run(task_vars={})
     assert result['ran'] == 'as a module process' and executed[0]['wrap_async'] == 60 and api.calls == []
     assert said == ['losant.platform: running losant_webhook as a module: async runs it in the background']
+    assert directory.exists(), 'removed while the background job needs it (its wrapper removes it)'
 
 
 def exiting_module(code: Any) -> Any:
