@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from ansible.errors import AnsibleFilterError
 from ansible.parsing.yaml.loader import AnsibleLoader
@@ -36,7 +38,7 @@ def webhook(index: int, name: str, **fields: object) -> dict:
                  basicAuthUsername='', token='t%d' % index, creationDate='2026-01-01T00:00:00.000Z',
                  trigger_url='https://triggers.losant.com/webhooks/t%d' % index)
     found.update(fields)
-    return found
+    return json.loads(json.dumps(found))  # as a module result reaches the filter, its texts new objects
 
 
 def read_as_ansible(text: str) -> dict:
@@ -108,6 +110,26 @@ def test_no_secret_is_written_and_the_webhooks_that_have_one_are_named(returned:
     assert 'no secret:' not in text
 
 
+def test_the_whole_file_of_a_webhook_with_a_secret() -> None:
+    hooks = [webhook(0, 'bestellungen-ü', basicAuthUsername='partner', basicAuthPassword='********')]
+    assert webhooks_file(hooks, APPLICATION_ID) == (
+        '---\n'
+        '# The webhooks of the Losant application 575ec8687ae143cd83dc4a97: each with its name and the options\n'
+        "# that differ from the platform's defaults. Check the application for drift with\n"
+        '#   ansible-playbook losant.platform.drift_check -e @webhooks.yml\n'
+        '# Secrets are never exported. These webhooks have one on the platform:\n'
+        '#   bestellungen-ü: basic_auth_password\n'
+        '# Left out, a secret is neither compared nor changed. To manage one, keep it in Ansible Vault\n'
+        '# (ansible-vault encrypt_string --name vault_bestellungen_basic_auth_password) and add it to the webhook:\n'
+        '#   basic_auth_password: "{{ vault_bestellungen_basic_auth_password }}"\n'
+        '# then pass the vaulted variables to each run (-e @vault.yml --ask-vault-pass); see the\n'
+        '# collection\'s guide "Secrets with Ansible Vault".\n'
+        'losant_application_id: 575ec8687ae143cd83dc4a97\n'
+        'losant_webhooks:\n'
+        '  - name: bestellungen-ü\n'
+        '    basic_auth_username: partner\n')
+
+
 def test_no_secret_comment_without_secrets() -> None:
     assert 'Vault' not in webhooks_file([webhook(0, 'orders')], APPLICATION_ID)
 
@@ -125,14 +147,18 @@ def test_vault_variable_names() -> None:
 
 def test_repeated_and_missing_names_are_refused() -> None:
     hooks = [webhook(0, 'orders'), webhook(1, 'orders'), dict(webhook(2, 'x'), name=None)]
-    with pytest.raises(AnsibleFilterError, match=r'webhook 000000000000000000000002 has no name; 2 webhooks are named '
-                                                 r'orders \(IDs 000000000000000000000000, 000000000000000000000001\)'):
+    with pytest.raises(AnsibleFilterError) as refused:
         webhooks_file(hooks, APPLICATION_ID)
+    assert refused.value.message == (
+        'Cannot write a variables file, which identifies webhooks by name: webhook 000000000000000000000002 has no '
+        'name; 2 webhooks are named orders (IDs 000000000000000000000000, 000000000000000000000001). Rename or delete '
+        'webhooks with losant.platform.losant_webhook and webhook_id first.')
 
 
-def test_input_other_than_a_list_of_webhooks_is_refused() -> None:
+@pytest.mark.parametrize('webhooks', [{'webhooks': []}, ['orders']], ids=['a dict', 'a list of names'])
+def test_input_other_than_a_list_of_webhooks_is_refused(webhooks) -> None:
     with pytest.raises(AnsibleFilterError, match='list of webhooks that losant_webhook_info returns'):
-        webhooks_file({'webhooks': []}, APPLICATION_ID)
+        webhooks_file(webhooks, APPLICATION_ID)
 
 
 def test_the_filter_is_registered() -> None:
