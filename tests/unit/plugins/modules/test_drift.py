@@ -113,6 +113,15 @@ def test_max_deletions_allows_a_plan_at_the_limit(run, emulator):
     assert outcome.exit_code == 0 and len(emulator.writes) == 2
 
 
+@pytest.mark.parametrize('max_deletions', [1, 5])
+def test_max_deletions_counts_only_the_deletes_and_allows_fewer(run, emulator, max_deletions):
+    emulator.seed(webhook('a'), webhook('old'))
+    outcome = run(losant_webhooks, state='overridden', config=[{'name': 'a'}, {'name': 'new'}],
+                  max_deletions=max_deletions)
+    assert outcome.exit_code == 0, outcome.result
+    assert [(call.method, call.body) for call in emulator.writes] == [('POST', {'name': 'new'}), ('DELETE', None)]
+
+
 def test_negative_max_deletions_fails_before_any_request(run, emulator):
     outcome = run(losant_webhooks, state='merged', config=[{'name': 'a'}], max_deletions=-1)
     assert 'max_deletions must be 0 or more, got -1' in outcome.result['msg'] and emulator.calls == []
@@ -135,6 +144,21 @@ def test_ignore_fields_alone_leave_the_application_unchanged(run, emulator):
     result = run(losant_webhooks, state='overridden', config=[{'name': 'a', 'enabled': True}],
                  ignore_fields=['enabled']).result
     assert result['changed'] is False and emulator.writes == []
+
+
+def test_replaced_resets_neither_an_ignored_field_nor_a_secret_the_api_returns(run, emulator):
+    emulator.seed(webhook('a', waitForReply=True, basicAuthPassword='pw-kept-3f9a'))
+    outcome = run(losant_webhooks, state='replaced', config=[{'name': 'a'}], ignore_fields=['wait_for_reply'])
+    assert outcome.exit_code == 0 and outcome.result['changed'] is False, outcome.result
+    assert emulator.writes == []
+
+
+def test_a_create_whose_answer_lacks_a_field_sent_fails_naming_it(run, emulator):
+    answer = dict(webhook('new'), isWebsocket=False)
+    emulator.fault(method='POST', path=COLLECTION, status=200, body=answer)
+    outcome = run(losant_webhooks, state='merged', config=[{'name': 'new', 'is_websocket': True}])
+    assert outcome.exit_code == 1 and outcome.result['fields_not_applied'] == {'new': ['is_websocket']}
+    assert 'delete the webhook and create it again' in outcome.result['msg']
 
 
 def test_ignore_fields_refuses_name(run):

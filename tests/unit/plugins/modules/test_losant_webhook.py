@@ -188,6 +188,21 @@ def test_absent_when_already_gone_is_unchanged(run_module, emulator, lookup):
     assert run.exit_code == 0 and run.result['changed'] is False and len(emulator.calls) == 1
 
 
+def test_absent_is_unchanged_for_a_name_that_only_looks_like_a_webhook_s(run_module, emulator):
+    emulator.seed(webhook())
+    run = run_module(main, args(emulator, state='absent', name='orders '))
+    assert run.exit_code == 0 and run.result['changed'] is False, run.result
+    assert [call.method for call in emulator.calls] == ['GET']
+
+
+def test_an_update_of_a_webhook_deleted_meanwhile_fails_with_the_404(run_module, emulator):
+    emulator.seed(webhook())
+    emulator.fail('PATCH', HOOK_PATH, 404, 'NotFound', 'Webhook was not found')
+    run = run_module(main, args(emulator, webhook_id=HOOK, description='new'))
+    assert run.exit_code == 1 and not run.result.get('changed')
+    assert run.result['msg'].startswith('PATCH %s failed with HTTP 404 NotFound: Webhook was not found' % HOOK_PATH)
+
+
 # lookup by name
 
 def test_names_are_exact_and_case_sensitive(run_module, emulator):
