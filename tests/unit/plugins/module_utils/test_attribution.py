@@ -24,6 +24,8 @@ APP_ID = '5f0c1e2d3b4a59687a8b9c0d'
 TOKEN = 'app-token'
 ORG_TOKEN = 'org-token'
 JANE = json.dumps({'type': 'User', 'name': 'Jane Doe'})
+APPLICATION = '/applications/%s' % APP_ID
+AUDIT_LOGS = '/orgs/%s/audit-logs' % DEFAULT_ORG_ID
 
 
 class Emulator:
@@ -178,6 +180,18 @@ def test_reading_stops_at_the_last_entry(emulator):
     assert pages_read(emulator) == [('0', '100'), ('1', '100'), ('2', '100')]
 
 
+def test_a_log_that_shrinks_while_read_is_read_no_further_than_its_end(emulator):
+    """Entries expire: a later page may count fewer than were read already."""
+    busy = {'primaryTargetType': 'Application', 'primaryTargetId': APP_ID, 'secondaryTargetType': 'Webhook',
+            'secondaryTargetName': 'busy', 'actorType': 'User', 'actorName': 'Jane Doe',
+            'creationDate': '2026-03-01T00:00:00.000Z', 'requestAction': 'patch', 'responseStatus': 200}
+    for total in (300, 150):
+        emulator.admin('/faults', {'status': 200, 'method': 'GET', 'path': AUDIT_LOGS,
+                                   'body': {'items': [busy] * 100, 'count': 100, 'totalCount': total}})
+    attribution(emulator).of(creates('busy', 'never-logged'))
+    assert pages_read(emulator) == [('0', '100'), ('1', '100')]
+
+
 def test_entries_the_server_should_have_left_out_are_no_attribution(emulator):
     """Whatever order the server lists them in, and whatever its filter let through: another kind of resource,
     another application, a request refused."""
@@ -191,7 +205,7 @@ def test_entries_the_server_should_have_left_out_are_no_attribution(emulator):
              entry('Fay', '03-02T00:00', secondaryTargetType='Workflow'),
              entry('Abe', '03-03T00:00', primaryTargetId='0' * 24), entry('Zoe', '03-04T00:00', primaryTargetId='f' * 24),
              entry('Fred', '03-05T00:00', responseStatus=500)]
-    emulator.admin('/faults', {'status': 200, 'method': 'GET', 'path': '/orgs/%s/audit-logs' % DEFAULT_ORG_ID,
+    emulator.admin('/faults', {'status': 200, 'method': 'GET', 'path': AUDIT_LOGS,
                                'body': {'items': items, 'count': len(items), 'totalCount': len(items)}})
     changes = creates('orders')
     assert attribution(emulator).of(changes) is None
@@ -220,10 +234,6 @@ def test_plans_without_audit_logs(emulator, setting, reason):
     changes = [{'action': 'update', 'name': 'orders', 'id': webhook_id}]
     assert attribution(emulator).of(changes).startswith(reason)
     assert changes[0]['attribution'] is None
-
-
-APPLICATION = '/applications/%s' % APP_ID
-AUDIT_LOGS = '/orgs/%s/audit-logs' % DEFAULT_ORG_ID
 
 
 @pytest.mark.parametrize('path, status, reason', [
