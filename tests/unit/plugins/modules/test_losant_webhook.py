@@ -295,6 +295,7 @@ def test_update_secrets_on_create_sends_secrets_when_creating(run_module, emulat
     ({'name': 'x', 'response_code': 600}, 'response_code must be between 100 and 599, got 600'),
     ({'name': 'x', 'basic_auth_username': 'u' * 256}, 'basic_auth_username must be at most 255 characters'),
     ({'name': 'x', 'timeout': 0}, 'timeout must be a positive number of seconds, got 0'),
+    ({'name': 'x', 'timeout': -5}, 'timeout must be a positive number of seconds, got -5'),
     ({'name': 'x', 'cast_buffers_as': 'utf16'}, 'cast_buffers_as must be one of'),
     ({'name': 'x', 'verification_type': 'github'}, 'verification_type must be one of'),
     ({'name': 'x', 'state': 'gone'}, 'state must be one of'),
@@ -312,6 +313,7 @@ def test_update_secrets_on_create_sends_secrets_when_creating(run_module, emulat
     ({'name': 'x', 'api_url': 'https://api.losant.com:99999'},
      "api_url must have a port from 1 to 65535 if any, got 'https://api.losant.com:99999'"),
     ({'name': 'x', 'api_url': 'https://api.losant.com:https'}, 'api_url must have a port from 1 to 65535'),
+    ({'name': 'x', 'api_url': 'https://api.losant.com:0'}, 'api_url must have a port from 1 to 65535'),
 ])
 def test_bad_input_fails_before_any_request(run_module, emulator, extra, message):
     run = run_module(main, dict(args(emulator), **extra))
