@@ -236,6 +236,14 @@ def test_a_patch_that_refuses_is_websocket_says_the_way_out(run_module, emulator
     assert 'delete the webhook and create it again' in run.result['msg']
 
 
+def test_an_answer_without_a_field_sent_fails_naming_it(run_module, emulator):
+    hook = emulator.seed({'name': 'orders'})[0]
+    path = '%s/%s' % (COLLECTION, hook['id'])
+    emulator.fault(method='PATCH', path=path, status=200, body={k: v for k, v in hook.items() if k != 'description'})
+    run = run_module(losant_webhook.main, run_args(emulator, name='orders', description='new'))
+    assert run.exit_code == 1 and run.result['fields_not_applied'] == ['description']
+
+
 def test_a_field_the_platform_ignores_fails_instead_of_changing_every_run(run_module, emulator):
     hook = emulator.seed({'name': 'orders'})[0]
     path = '%s/%s' % (COLLECTION, hook['id'])
