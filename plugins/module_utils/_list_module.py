@@ -6,20 +6,22 @@
 # plugins of your own must not import it.
 
 """The list module of any resource, in the style of Ansible's network resource modules: its options, the checks of
-its input, and the refusals before any write."""
+its input, the refusals before any write, and the run."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ansible_collections.losant.platform.plugins.module_utils._attribution import (
-    ATTRIBUTION_ARGUMENT_SPEC, attribution_errors,
+    ATTRIBUTION_ARGUMENT_SPEC, attribute, attribution_errors,
 )
-from ansible_collections.losant.platform.plugins.module_utils._fields import validate_fields
+from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
+from ansible_collections.losant.platform.plugins.module_utils._fields import mask, validate_fields
 from ansible_collections.losant.platform.plugins.module_utils._module import LosantModule
 from ansible_collections.losant.platform.plugins.module_utils._resource import Listing, Resource, ResourceApi
 from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    STATES, Change, ResourceSet, matches_any, repeated, unmanaged_globs,
+    STATES, Change, PartialFailure, ResourceSet, after_items, applied_changes, apply_changes, changes_diff,
+    matches_any, repeated, unapplied_changes, unapplied_message, unmanaged_globs,
 )
 
 DELETING_STATES = ('deleted', 'overridden')
@@ -27,7 +29,8 @@ DELETING_STATES = ('deleted', 'overridden')
 
 class ListModule(LosantModule):
     """Makes every object of ``resource`` of an application match ``config``; ``rename_hint`` says how to mend a
-    name that several objects share."""
+    name that several objects share. Subclasses may add what deletes affect (``affected_workflows``) and what the
+    result shows of an object (``shown``)."""
 
     resource: Resource
     rename_hint: str
@@ -52,6 +55,51 @@ class ListModule(LosantModule):
         self.entries: list[dict[str, Any]] = self.params['config'] or []
         self.state: str = self.params['state']
         self.unmanaged = unmanaged_globs(self.params['unmanaged'])
+
+    def api(self) -> ResourceApi:
+        return ResourceApi(self.resource, self.client(self.resource.scrubbed_keys), self.params['application_id'],
+                           check_mode=self.module.check_mode)
+
+    def affected_workflows(self, api: ResourceApi, changes: list[Change]) -> Optional[list[dict[str, Any]]]:
+        """The workflows the deletes affect, looked up before any write (None: the resource triggers none)."""
+        return None
+
+    def shown(self, item: dict[str, Any]) -> dict[str, Any]:
+        return mask(self.resource.fields, item)
+
+    def run(self) -> None:
+        self.check_input(self.input_errors())
+        app_id, everything = self.params['application_id'], self.params['return_all']
+        api = self.api()
+        try:
+            listed, changes = self.plan(api, api.listing())
+        except LosantError as error:
+            self.fail(error)
+        described = [change.describe() for change in changes]
+        affected = self.affected_workflows(api, changes)
+        workflows = {} if affected is None else {'affected_workflows': affected}
+        attributed = attribute(self, api.client, app_id, self.resource.fields, described, self.resource.scrubbed_keys)
+        try:
+            answers = apply_changes(api, changes, self.params['concurrency'])
+        except PartialFailure as failure:
+            self.fail(failure.error, changed=bool(failure.applied or failure.outcome_unknown), applied=failure.applied,
+                      not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,
+                      **workflows)
+        after = after_items(listed.items, changes, answers, app_id, touched_only=not everything)
+        result: dict[str, Any] = dict(changed=bool(changes), requests=api.writes, changes=described,
+                                      before=listed.gathered() if everything else listed.touched(changes),
+                                      **workflows, **attributed)
+        result[self.resource.plural] = [self.shown(item) for item in after]
+        if changes:
+            result['after'] = [self.resource.config_entry(item) for item in after]
+        if self.module._diff:
+            result['diff'] = changes_diff(changes, app_id, affected or [])
+        unapplied = unapplied_changes(changes, answers)
+        if unapplied:
+            result.update(changes=applied_changes(changes, unapplied))
+            self.module.fail_json(msg=unapplied_message('Every write', unapplied, self.resource),
+                                  fields_not_applied=unapplied, **dict(result, changed=bool(result['changes'])))
+        self.exit(**result)
 
     def plan(self, api: ResourceApi, listing: Listing) -> tuple[ResourceSet, list[Change]]:
         """The listed objects and the writes that make them match, after every refusal (``gathered`` exits here)."""

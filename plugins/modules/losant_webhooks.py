@@ -571,16 +571,12 @@ error_message:
 
 from typing import Any
 
-from ansible_collections.losant.platform.plugins.module_utils._attribution import attribute
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantError
 from ansible_collections.losant.platform.plugins.module_utils._flows import WorkflowImpact
 from ansible_collections.losant.platform.plugins.module_utils._list_module import ListModule
-from ansible_collections.losant.platform.plugins.module_utils._resource_set import (
-    Change, PartialFailure, after_items, applied_changes, apply_changes, changes_diff, unapplied_changes,
-    unapplied_message,
-)
+from ansible_collections.losant.platform.plugins.module_utils._resource_set import Change
 from ansible_collections.losant.platform.plugins.module_utils._webhook import (
-    FIELDS, SCRUBBED_KEYS, WEBHOOKS, WebhookApi, trigger_base, webhook_api, with_trigger_url,
+    WEBHOOKS, WebhookApi, trigger_base, webhook_api, with_trigger_url,
 )
 
 
@@ -591,41 +587,11 @@ class WebhooksModule(ListModule):
     def __init__(self) -> None:
         super().__init__({'include_workflows': {'type': 'bool', 'default': False}})
 
-    def run(self) -> None:
-        self.check_input(self.input_errors())
-        api = webhook_api(self)
-        try:
-            listing = api.listing()
-        except LosantError as error:
-            self.fail(error)
-        webhooks, changes = self.plan(api, listing)
-        described = [change.describe() for change in changes]
-        affected = self.affected_workflows(api, changes)
-        app_id = self.params['application_id']
-        attributed = attribute(self, api.client, app_id, FIELDS, described, SCRUBBED_KEYS)
-        try:
-            answers = apply_changes(api, changes, self.params['concurrency'])
-        except PartialFailure as failure:
-            self.fail(failure.error, changed=bool(failure.applied or failure.outcome_unknown), applied=failure.applied,
-                      not_applied=failure.not_applied, outcome_unknown=failure.outcome_unknown, changes=described,
-                      affected_workflows=affected)
-        everything = self.params['return_all']
-        base = trigger_base(self.params)
-        after = [with_trigger_url(webhook, base)
-                 for webhook in after_items(webhooks.items, changes, answers, app_id, touched_only=not everything)]
-        before = webhooks.gathered() if everything else webhooks.touched(changes)
-        result: dict[str, Any] = dict(changed=bool(changes), webhooks=after, requests=api.writes, changes=described,
-                                      affected_workflows=affected, before=before, **attributed)
-        if changes:
-            result['after'] = [WEBHOOKS.config_entry(webhook) for webhook in after]
-        if self.module._diff:
-            result['diff'] = changes_diff(changes, app_id, affected)
-        unapplied = unapplied_changes(changes, answers)
-        if unapplied:
-            result.update(changes=applied_changes(changes, unapplied))
-            self.module.fail_json(msg=unapplied_message('Every write', unapplied, WEBHOOKS),
-                                  fields_not_applied=unapplied, **dict(result, changed=bool(result['changes'])))
-        self.exit(**result)
+    def api(self) -> WebhookApi:
+        return webhook_api(self)
+
+    def shown(self, item: dict[str, Any]) -> dict[str, Any]:
+        return with_trigger_url(item, trigger_base(self.params))
 
     def affected_workflows(self, api: WebhookApi, changes: list[Change]) -> list[dict[str, Any]]:
         doomed = [change.current for change in changes if change.action == 'delete' and change.current]

@@ -69,6 +69,8 @@ def test_merged_patches_what_differs_and_creates_what_is_missing(run_module, emu
         ('relay-a', MASK), ('relay-c', MASK)]
     assert [fields_of(relay) for relay in run.predicted_relays] == [fields_of(relay) for relay in run.result['relays']]
     assert run.result['before'] == [{'name': 'relay-a', 'description': 'old', 'enabled': True}]
+    assert run.result['after'] == [{'name': 'relay-a', 'description': 'new', 'enabled': True},
+                                   {'name': 'relay-c', 'enabled': False}]
     stored = {relay['name']: relay for relay in emulator.stored().values()}
     assert (stored['relay-a']['description'], stored['relay-c']['enabled']) == ('new', False)
     assert stored['relay-b'] == other
