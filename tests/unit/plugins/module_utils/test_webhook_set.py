@@ -26,7 +26,7 @@ from ansible_collections.losant.platform.plugins.module_utils._webhook import (
     WebhookApi,
     with_trigger_url,
 )
-from ansible_collections.losant.platform.plugins.module_utils._webhook_set import retyped_names
+from ansible_collections.losant.platform.plugins.plugin_utils.in_process import retyped_names
 from ansible_collections.losant.platform.tests.emulator.state import CREATE_DEFAULTS
 from ansible_collections.losant.platform.tests.unit.conftest import APP_ID, COLLECTION, webhook
 
