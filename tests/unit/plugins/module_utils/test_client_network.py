@@ -178,6 +178,13 @@ def test_a_bad_ca_path_is_refused(tmp_path):
         'ca_path %s holds no PEM CA certificate that can be loaded (NO_CERTIFICATE_OR_CRL_FOUND)' % not_pem]
 
 
+def test_an_unreadable_ca_directory_is_refused_saying_why(tmp_path, monkeypatch):
+    def denied(path):
+        raise PermissionError(13, 'Permission denied', path)  # what a user without read access gets
+    monkeypatch.setattr(os, 'listdir', denied)
+    assert ca_path_errors(str(tmp_path)) == ['ca_path %s cannot be read: Permission denied' % tmp_path]
+
+
 def test_negative_retry_settings_are_refused():
     assert retry_errors(0, 0) == [] and retry_errors(4, 60) == []
     assert retry_errors(0, -1) == ['api_retry_max_wait must be 0 or more seconds, got -1']
@@ -310,7 +317,9 @@ def test_only_a_429_delays_the_next_request_of_every_thread(client, requests_moc
     assert [sent.url for sent in requests_mock.request_history] == [URL, other, URL]
 
 
-def test_waits_that_overlap_use_the_budget_once(fake_time):
+@pytest.mark.parametrize('start', [1000.0, 1.0])  # a clock counting from boot reads little on a fresh machine
+def test_waits_that_overlap_use_the_budget_once(fake_time, start):
+    fake_time.now = start
     budget = RetryBudget(10, fake_time.clock)
     assert budget.reserve(6, shortenable=False, close_gate=True) == 6
     assert budget.reserve(6, shortenable=False, close_gate=True) == 6
@@ -323,6 +332,13 @@ def test_waits_that_overlap_use_the_budget_once(fake_time):
     fake_time.now += 3.5
     assert budget.reserve(1, shortenable=True, close_gate=False) == 0.5  # our backoff takes what is left
     fake_time.now += 0.5
+    assert budget.reserve(1, shortenable=True, close_gate=False) is None
+
+
+def test_a_wait_granted_within_rounding_of_the_budget_leaves_no_wait_after_it(fake_time):
+    budget = RetryBudget(10, fake_time.clock)
+    assert budget.reserve(10 + 5e-10, shortenable=False, close_gate=False) == 10 + 5e-10  # sums of floats
+    fake_time.now += 11
     assert budget.reserve(1, shortenable=True, close_gate=False) is None
 
 
