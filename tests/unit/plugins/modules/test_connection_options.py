@@ -49,6 +49,13 @@ def test_whitespace_around_the_token_is_removed(run_module, emulator, token):
     assert TOKEN not in run.output
 
 
+def test_a_token_given_with_a_final_newline_is_hidden_when_an_api_error_echoes_it(run_module, emulator):
+    emulator.fail('GET', COLLECTION, 401, 'Unauthorized', 'token %s has expired' % TOKEN)
+    run = run_module(losant_webhook_info.main, emulator.args(api_token=TOKEN + '\n'))
+    assert run.exit_code == 1 and 'token ******** has expired' in run.result['msg']
+    assert TOKEN not in run.output
+
+
 @pytest.mark.parametrize('options, message', [
     ({'api_token': TOKEN[:5] + '\u2019' + TOKEN[5:]},
      'api_token has a character an HTTP header cannot carry at position 6 of %d' % (len(TOKEN) + 1)),
