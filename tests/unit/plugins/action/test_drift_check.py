@@ -20,6 +20,8 @@ def test_the_first_host_of_the_play_reports():
     assert not reporting_host(dict(variables, inventory_hostname='staging'))
     assert not reporting_host({'ansible_play_hosts': ['staging', 'production'], 'inventory_hostname': 'production'})
     assert reporting_host({'inventory_hostname': 'localhost'})
+    # The same name, another string object (as templating may give): compared by its value.
+    assert reporting_host({'ansible_play_hosts': ['production'], 'inventory_hostname': ''.join(['produc', 'tion'])})
 
 
 def test_many_applications_are_the_hosts_of_the_group():

@@ -107,6 +107,11 @@ def test_one_application_keeps_the_single_application_format_and_gains_keys():
     assert json.loads(json_report(top)) == top
 
 
+def test_the_json_report_is_for_people_too_names_as_written_indented_and_ending_with_a_newline():
+    assert json_report({'name': 'bestellungen-\u00fc', 'fields': ['url']}) == (
+        '{\n    "name": "bestellungen-\u00fc",\n    "fields": [\n        "url"\n    ]\n}\n')
+
+
 def test_one_failed_application_gives_the_report_its_structured_error():
     top = report([entry(result=FAILED)], AT)
     assert (top['error'], top['error_status'], top['error_type'], top['retryable']) == (
