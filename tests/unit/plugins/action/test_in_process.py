@@ -49,6 +49,11 @@ def test_the_variable_turns_the_in_process_path_off(value):
     assert action().reason_for_a_module_process({'losant_in_process': value}) == 'losant_in_process is false'
 
 
+@pytest.mark.parametrize('value', ['', 'maybe'])
+def test_a_value_that_is_not_a_boolean_runs_the_module_process_that_always_works(value):
+    assert action().reason_for_a_module_process({'losant_in_process': value}) == 'losant_in_process is false'
+
+
 def test_the_environment_turns_it_off_unless_the_variable_is_set(monkeypatch):
     monkeypatch.setenv('LOSANT_IN_PROCESS', 'false')
     assert action().reason_for_a_module_process({}) == 'losant_in_process is false'

@@ -199,6 +199,7 @@ HINT = ('YAML reads an unquoted yes, no, on, off, true, false, null, number or d
     (True, 'the boolean true'), (False, 'the boolean false'), (1.1, 'the number 1.1'), (None, 'null'),
     (7, 'the number 7'), (1000.0, 'the number 1000.0'), (datetime.date(2024, 1, 1), 'the date 2024-01-01'),
     (datetime.datetime(2024, 1, 1, 10, 0), 'the date 2024-01-01T10:00:00'), (['a'], 'a list'), ({'a': 1}, 'a mapping'),
+    (b'\x89PNG', 'a bytes'),  # !!binary
 ])
 def test_a_name_that_is_not_a_string_is_refused_saying_what_yaml_read(value, reading):
     assert retyped_names({'name': value}) == ['name is %s, not a string: %s' % (reading, HINT)]
@@ -221,3 +222,5 @@ def test_strings_that_look_like_other_types_are_names():
 def test_a_vaulted_name_is_a_string():
     vaulted = type('AnsibleVaultEncryptedUnicode', (), {})()  # what ansible-core < 2.19 gives for !vault
     assert retyped_names({'name': vaulted, 'config': [{'name': vaulted}], 'unmanaged': [vaulted]}) == []
+    mapping = type('AnsibleMapping', (dict,), {})()  # and for a YAML mapping
+    assert retyped_names({'name': mapping}) == ['name is a mapping, not a string: ' + HINT]
