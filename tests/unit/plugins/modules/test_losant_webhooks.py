@@ -272,9 +272,9 @@ def test_gathered_refuses_a_config(emulator, converge):
 # -- duplicates and input -------------------------------------------------------------------------
 
 def test_duplicate_names_in_config_fail_before_any_request_naming_them(emulator, converge):
-    run = converge('merged', [{'name': 'a'}, {'name': 'b'}, {'name': 'a'}, {'name': 'b'}, {'name': 'c'}])
+    run = converge('merged', [{'name': 'ab'}, {'name': 'b'}, {'name': 'ab'}, {'name': 'b'}, {'name': 'c'}])
     assert run.exit_code == 1 and emulator.calls == []
-    assert run.result['msg'] == ("Invalid input: config names must be unique, 'a' is at config[0], config[2]; "
+    assert run.result['msg'] == ("Invalid input: config names must be unique, 'ab' is at config[0], config[2]; "
                                  "config names must be unique, 'b' is at config[1], config[3].")
 
 
@@ -328,10 +328,11 @@ def test_update_secrets_on_create_sends_a_secret_only_when_creating(emulator, co
     assert converge('merged', config, update_secrets='on_create').result['changed'] is False
 
 
-def test_update_secrets_always_compares_a_returned_secret(emulator, converge):
+@pytest.mark.parametrize('options', [{}, {'update_secrets': 'always'}], ids=['default', 'written'])
+def test_update_secrets_always_compares_a_returned_secret(emulator, converge, options):
     [hook] = emulator.seed(webhook('a', basicAuthPassword=PASSWORD))
-    assert converge('merged', [{'name': 'a', 'basic_auth_password': PASSWORD}]).result['changed'] is False
-    run = converge('merged', [{'name': 'a', 'basic_auth_password': NEW_PASSWORD}], diff=True)
+    assert converge('merged', [{'name': 'a', 'basic_auth_password': PASSWORD}], **options).result['changed'] is False
+    run = converge('merged', [{'name': 'a', 'basic_auth_password': NEW_PASSWORD}], diff=True, **options)
     assert writes(emulator) == [('PATCH', hook_path(hook), {'basicAuthPassword': NEW_PASSWORD})]
     assert run.result['diff'] == {'before': {'a': {'basic_auth_password': '********'}},
                                   'after': {'a': {'basic_auth_password': '******** (changed)'}}}
@@ -412,14 +413,15 @@ def test_a_failed_first_write_reports_nothing_applied_and_unchanged(emulator, co
 def test_partly_applied_writes_fail_listing_what_each_applied_and_what_not(emulator, converge):
     """Under the websocket-ignored personality a PATCH answers 200 without changing isWebsocket."""
     emulator.settings(personality='websocket-ignored')
-    a, b, c = emulator.seed(webhook('a'), webhook('b'), webhook('c'))
-    run = converge('merged', [{'name': 'a', 'description': 'new', 'is_websocket': True},
-                              {'name': 'b', 'is_websocket': True}, {'name': 'c', 'enabled': False}])
-    assert [call.method for call in emulator.writes] == ['PATCH', 'PATCH', 'PATCH']
+    a, b, c, gone = emulator.seed(webhook('a'), webhook('b'), webhook('c'), webhook('gone'))
+    run = converge('overridden', [{'name': 'a', 'description': 'new', 'is_websocket': True},
+                                  {'name': 'b', 'is_websocket': True}, {'name': 'c', 'enabled': False}])
+    assert [call.method for call in emulator.writes] == ['PATCH', 'PATCH', 'PATCH', 'DELETE']
     assert run.exit_code == 1 and run.result['changed'] is True
     assert run.result['changes'] == [
         {'action': 'update', 'name': 'a', 'id': a['id'], 'fields': ['description']},
         {'action': 'update', 'name': 'c', 'id': c['id'], 'fields': ['enabled']},
+        {'action': 'delete', 'name': 'gone', 'id': gone['id'], 'fields': []},
     ]
     assert run.result['fields_not_applied'] == {'a': ['is_websocket'], 'b': ['is_websocket']}
 
@@ -488,6 +490,14 @@ def test_a_name_differing_from_a_webhook_only_by_white_space_changes_nothing(emu
     assert run.exit_code == 1 and emulator.writes == []
     assert 'only by white space around them, invisible characters or Unicode spelling: %r (the application has %r)' % (
         declared, existing) in run.result['msg']
+    assert ('would make a second webhook and delete the first;' in run.result['msg']) == (state == 'overridden')
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_deleted_leaves_a_webhook_whose_name_only_looks_like_a_config_name(emulator, converge, check_mode):
+    emulator.seed(webhook('orders'))
+    run = converge('deleted', [{'name': 'orders '}], check_mode=check_mode)
+    assert run.exit_code == 0 and run.result['changed'] is False and emulator.writes == []
 
 
 def test_names_with_white_space_that_webhooks_have_exactly_are_managed(emulator, converge):

@@ -136,16 +136,20 @@ def test_a_name_an_inconsistent_listing_shows_is_updated_with_a_warning(run_modu
 
 @pytest.mark.parametrize('check_mode', [False, True])
 @pytest.mark.parametrize('state', ['merged', 'replaced'])
-def test_config_names_an_inconsistent_listing_lacks_are_not_created(run_module, emulator, check_mode, state):
+@pytest.mark.parametrize('names, unlisted', [(['a', 'b', 'c'], "'b', 'c' were not listed, but the webhook listing "
+                                              "stayed inconsistent when read a second time (the pages held 1 webhooks, "
+                                              "totalCount says 2), so they may exist all the same and creating them"),
+                                             (['a', 'b'], "'b' was not listed, but the webhook listing stayed "
+                                              "inconsistent when read a second time (the pages held 1 webhooks, "
+                                              "totalCount says 2), so it may exist all the same and creating it")])
+def test_config_names_an_inconsistent_listing_lacks_are_not_created(run_module, emulator, check_mode, state,
+                                                                    names, unlisted):
     short_pages(emulator, 'a')
     run = run_module(losant_webhooks.main,
-                     run_args(emulator, state=state, config=[{'name': 'a'}, {'name': 'b'}, {'name': 'c'}]),
+                     run_args(emulator, state=state, config=[{'name': name} for name in names]),
                      check_mode=check_mode)
     assert run.exit_code == 1 and not run.result.get('changed')
-    assert run.result['msg'].startswith("Nothing was changed: 'b', 'c' were not listed, but the webhook listing "
-                                        "stayed inconsistent when read a second time (the pages held 1 webhooks, "
-                                        "totalCount says 2), so they may exist all the same and creating them could "
-                                        "make duplicates.")
+    assert run.result['msg'].startswith("Nothing was changed: %s could make duplicates." % unlisted)
     assert methods(emulator) == ['GET'] * 4, 'two readings of two pages, no write'
 
 
@@ -250,7 +254,9 @@ def test_a_field_the_platform_ignores_fails_instead_of_changing_every_run(run_mo
     emulator.fault(method='PATCH', path=path, status=200, body=hook)
     run = run_module(losant_webhook.main, run_args(emulator, name='orders', response_code=201))
     assert run.exit_code == 1 and run.result['fields_not_applied'] == ['response_code']
-    assert 'every run would send them again' in run.result['msg']
+    assert run.result['msg'].startswith('PATCH %s succeeded, but the platform did not apply every field sent '
+                                        '(orders: response_code): it ignored those values, so every run would '
+                                        'send them again.' % path)
 
 
 def test_losant_webhooks_does_every_write_then_fails_naming_what_each_webhook_did_not_take(run_module, emulator):
