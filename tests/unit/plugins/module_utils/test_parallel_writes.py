@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import pytest
 
@@ -24,12 +24,13 @@ class ConcurrentClient:
     """Answers writes from several threads; counts how many are in flight at once.
 
     With ``rendezvous`` set, each write waits until that many writes are in flight together (or
-    until every write has arrived, or one has failed), so a pool smaller than ``rendezvous`` times out instead of passing.
+    until every write has arrived, or one has failed), so a pool smaller than ``rendezvous`` times out instead of passing;
+    a list sets it for each write in the order they arrive.
     ``failures`` maps a webhook ID to the error its write raises; ``answers_after`` maps a webhook ID to
     another whose write must have started before the first one answers.
     """
 
-    def __init__(self, rendezvous: int = 1, total: int = 0, failures: Optional[dict[str, LosantError]] = None,
+    def __init__(self, rendezvous: Union[int, list[int]] = 1, total: int = 0, failures: Optional[dict[str, LosantError]] = None,
                  answers_after: Optional[dict[str, str]] = None) -> None:
         self.lock = threading.Condition()
         self.in_flight = 0
@@ -49,17 +50,18 @@ class ConcurrentClient:
         with self.lock:
             self.in_flight += 1
             self.arrived += 1
+            together = self.rendezvous if isinstance(self.rendezvous, int) else self.rendezvous[self.arrived - 1]
             self.started.append(webhook_id)
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             self.lock.notify_all()
-            reached = self.lock.wait_for(lambda: (self.in_flight >= self.rendezvous or self.arrived >= self.total
+            reached = self.lock.wait_for(lambda: (self.in_flight >= together or self.arrived >= self.total
                                                   or self.failed or webhook_id in self.failures)
                                          and self.answers_after.get(webhook_id, webhook_id) in self.started,
                                          timeout=WAIT)
             self.in_flight -= 1
             self.failed = self.failed or webhook_id in self.failures
             self.lock.notify_all()
-        assert reached, 'fewer than %d writes were ever in flight together' % self.rendezvous
+        assert reached, 'fewer than %d writes were ever in flight together' % together
         if webhook_id in self.failures:
             raise self.failures[webhook_id]
         with self.lock:
@@ -85,6 +87,20 @@ def test_exactly_concurrency_writes_are_in_flight_and_answers_keep_plan_order(co
     assert client.max_in_flight == concurrency
     assert [answer['id'] for answer in answers] == [change.current['id'] for change in changes]
     assert api.writes == [described(change) for change in changes]
+
+
+def test_writes_that_succeed_raise_the_four_in_flight_at_first_up_to_concurrency():
+    changes = updates(12)
+    client = ConcurrentClient(rendezvous=[4] * 4 + [8] * 8, total=len(changes))
+    apply_changes(WebhookApi(client, APP_ID), changes, 8)
+    assert client.max_in_flight == 8
+
+
+def test_an_error_other_than_the_apis_is_raised_not_taken_for_success():
+    changes = updates(3)
+    client = ConcurrentClient(failures={changes[1].current['id']: RuntimeError('a bug')})
+    with pytest.raises(RuntimeError, match='a bug'):
+        apply_changes(WebhookApi(client, APP_ID), changes, 1)
 
 
 def test_one_at_a_time_starts_each_write_after_the_one_before_in_plan_order():
