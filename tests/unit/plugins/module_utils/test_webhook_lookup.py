@@ -134,21 +134,44 @@ def test_a_listing_that_changed_while_read_is_read_again_once(emulator, api):
 
 def test_a_listing_that_stays_inconsistent_says_why(emulator, api):
     hooks = pages_of_100(emulator, 250)
-    answer_listing(emulator, page(hooks, 1, 251), after=1)  # a webhook created while page 1 is asked
-    answer_listing(emulator, page(hooks, 1, 252), after=3)  # and another in the second reading
+    # in each reading a webhook is created while page 1 is asked, and two are deleted before page 2 is
+    for body in [page(hooks, 0, 250), page(hooks, 1, 251), page(hooks, 2, 249)] * 2:
+        answer_listing(emulator, body)
     listing = api.listing()
-    assert listing.problem is not None
-    assert 'totalCount' in listing.problem
-    assert len(list_queries(emulator)) == 6, 'read twice, not more'
+    assert listing.problem == 'totalCount changed from 250 to 249 while the pages were read'
+    assert [query['page'] for query in list_queries(emulator)] == ['0', '1', '2', '0', '1', '2']
 
 
 def test_a_server_that_ignores_the_page_number_is_caught_by_the_repeated_ids(emulator, api):
     hooks = pages_of_100(emulator, 250)
-    answer_listing(emulator, page(hooks, 0, 250), after=1)  # page 1 of each reading answered with page 0
-    answer_listing(emulator, page(hooks, 0, 250), after=2)
+    overlap = {'items': hooks[50:150], 'count': 100, 'totalCount': 250, 'perPage': 100, 'page': 1}
+    answer_listing(emulator, overlap, after=1)  # page 1 of each reading overlaps page 0 by half
+    answer_listing(emulator, overlap, after=2)
     listing = api.listing()
-    assert 'repeated' in listing.problem
+    assert listing.problem == 'page 1 repeated 50 webhooks of earlier pages'
     assert len(list_queries(emulator)) == 4, 'two pages per reading, then stop'
+
+
+def test_a_listing_that_holds_more_than_its_total_count_says_so(emulator, api):
+    hooks = seed(emulator, 'a', 'b', 'c')
+    answer_listing(emulator, {'items': hooks, 'count': 3, 'totalCount': 2})
+    answer_listing(emulator, {'items': hooks, 'count': 3, 'totalCount': 2})
+    listing = api.listing()
+    assert [hook['name'] for hook in listing.items] == ['a', 'b', 'c']
+    assert listing.problem == 'the pages held 3 webhooks, totalCount says 2'
+
+
+def test_a_listing_whose_total_count_goes_missing_is_read_to_an_empty_page_and_called_inconsistent(emulator, api):
+    hooks = pages_of_100(emulator, 150)
+    for _reading in range(2):
+        answer_listing(emulator, page(hooks, 0, 150))
+        answer_listing(emulator, {'items': hooks[100:], 'count': 50})
+        answer_listing(emulator, {'items': [], 'count': 0})
+    listing = api.listing()
+    assert len(listing.items) == 150
+    assert listing.problem == 'totalCount changed from 150 to None while the pages were read'
+    assert [(query['page'], query['perPage']) for query in list_queries(emulator)] == [
+        ('0', '1000'), ('1', '100'), ('2', '100'), ('0', '100'), ('1', '100'), ('2', '100')], 'asks what it serves'
 
 
 def test_a_listing_without_total_count_reads_until_an_empty_page(emulator, api):
@@ -166,6 +189,15 @@ def test_deleting_a_webhook_that_is_already_gone_is_not_an_error(emulator, api):
     assert api.delete('%024x' % 7) is None
     assert api.writes == [{'method': 'DELETE', 'path': '%s/%024x' % (COLLECTION, 7)}]
     assert [(call.method, call.status) for call in emulator.calls] == [('DELETE', 404)]
+
+
+def test_a_delete_answered_500_fails_without_a_note_about_not_found(emulator, api):
+    hook_id = seed(emulator, 'a')[0]['id']
+    emulator.fail('DELETE', '%s/%s' % (COLLECTION, hook_id), 500, 'InternalError', 'boom')
+    with pytest.raises(LosantError) as raised:
+        api.delete(hook_id)
+    assert 'boom' in str(raised.value) and 'NotFound' not in str(raised.value)
+    assert api.writes == []
 
 
 def test_deleting_in_an_application_that_is_not_found_still_fails(emulator):
