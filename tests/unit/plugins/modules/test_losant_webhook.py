@@ -122,7 +122,9 @@ def test_converged_by_id_is_one_get(run_module, emulator):
 
 def test_update_patches_only_the_differing_field_and_does_not_read_again(run_module, emulator):
     emulator.seed(webhook(description='shop'))
-    run = run_module(main, args(emulator, name='orders', description='shop', response_code=202), diff=True)
+    # state written out, as in most tasks: the value then comes from the task's arguments, not the spec's default
+    run = run_module(main, args(emulator, name='orders', state='present', description='shop', response_code=202),
+                     diff=True)
     assert sent(emulator) == [LIST_ORDERS, ('PATCH', HOOK_PATH, {}, {'responseCode': 202})]
     assert run.result['changed'] is True
     assert run.result['diff'] == {'before': {'response_code': 200}, 'after': {'response_code': 202}}
@@ -153,7 +155,7 @@ def test_a_field_missing_on_an_old_webhook_is_set_once(run_module, emulator):
 
 
 def test_missing_id_with_present_fails_without_writing(run_module, emulator):
-    run = run_module(main, args(emulator, webhook_id=HOOK, name='x'))
+    run = run_module(main, args(emulator, webhook_id=HOOK, name='x', state='present'))
     assert run.exit_code == 1 and run.result['failed'] is True
     assert HOOK in run.result['msg'] and 'remove webhook_id' in run.result['msg']
     assert sent(emulator) == [GET_HOOK]
@@ -475,7 +477,7 @@ LOOK_ALIKES = [('orders ', 'orders'), ('orders\u200b', 'orders'), ('\ufefforders
 def test_a_name_differing_from_a_webhook_only_by_white_space_around_it_creates_nothing(run_module, emulator, declared,
                                                                                        existing, check_mode):
     emulator.seed(webhook(name=existing))
-    run = run_module(main, args(emulator, name=declared), check_mode=check_mode)
+    run = run_module(main, args(emulator, name=declared, state='present'), check_mode=check_mode)
     assert run.exit_code == 1 and len(emulator.calls) == 1 and emulator.writes == []
     assert "name %r differs from webhook %r only by white space around it, invisible characters or Unicode spelling" % (
         declared, existing) in run.result['msg']
