@@ -122,6 +122,14 @@ def test_a_400_that_is_not_about_the_page_size_still_fails(emulator, api):
     assert len(emulator.calls) == 2, 'one try with perPage, one without'
 
 
+def test_a_400_on_a_later_page_fails_rather_than_read_it_at_another_page_size(emulator, api):
+    seed(emulator, *('h%04d' % index for index in range(1500)))
+    emulator.fail('GET', COLLECTION, 400, 'Validation', 'bad', after=1)
+    with pytest.raises(LosantError, match='bad'):
+        api.listing()
+    assert [(query['page'], query.get('perPage')) for query in list_queries(emulator)] == [('0', '1000'), ('1', '1000')]
+
+
 def test_a_listing_that_changed_while_read_is_read_again_once(emulator, api):
     hooks = pages_of_100(emulator, 250)
     api.delete(hooks[0]['id'])  # h000, deleted by someone once page 0 was read: that page still shows it
