@@ -267,12 +267,12 @@ def unapplied_changes(changes: list[Change], answers: list[Optional[dict[str, An
     return unapplied
 
 
-def unapplied_message(request: str, unapplied: dict[str, list[str]], resource: Optional[Resource] = None) -> str:
+def unapplied_message(request: str, unapplied: dict[str, list[str]], resource: Resource) -> str:
     """Why a write that succeeded still fails the task: the options not taken per object name, and the way out when
     one is a ``fixed`` field of ``resource``."""
     described = '; '.join('%s: %s' % (name, ', '.join(options)) for name, options in unapplied.items())
     message = '%s succeeded, but the platform did not apply every field sent (%s)' % (request, described)
-    fixed = {field.option for field in resource.fields if field.fixed} if resource else set()
+    fixed = {field.option for field in resource.fields if field.fixed}
     if any(fixed.intersection(options) for options in unapplied.values()):
         return '%s. %s.' % (message, resource.fixed_hint)
     return '%s: it ignored those values, so every run would send them again.' % message
