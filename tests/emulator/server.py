@@ -83,6 +83,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 60
     server: EmulatorServer
+    counted_write = False  # whether the request being served counts in State.writes_in_flight
 
     def __init__(self, request: Any, client_address: Any, server: EmulatorServer, connection_id: int = 0) -> None:
         self.connection_id = connection_id
@@ -125,17 +126,22 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self._answer()
             return
         writing = self.command in WRITE_METHODS
-        admitted = not writing or state.start_write()
+        self.counted_write = writing and state.start_write()
         state.start_request()
         try:
             latency_ms = state.settings["latency_ms"]
             if latency_ms:
                 _sleep(latency_ms / 1000)
-            self._answer(throttled=not admitted)
+            self._answer(throttled=writing and not self.counted_write)
         finally:
             state.end_request()
-            if writing and admitted:
-                state.end_write()
+            self._end_write()  # a write that got no answer (a dropped connection, an error)
+
+    def _end_write(self) -> None:
+        """Stop counting this request's write in flight, once."""
+        if self.counted_write:
+            self.counted_write = False
+            self.server.state.end_write()
 
     def _answer(self, throttled: bool = False) -> None:
         request = None
@@ -276,6 +282,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(body).encode("utf-8"), "application/json; charset=utf-8", headers)
 
     def _send(self, status: int, payload: bytes, content_type: str, headers: dict | None = None) -> None:
+        # As a real server does: a client that has its answer may send its next write at once, and must find
+        # this one no longer counted, even though this thread has yet to finish the request.
+        self._end_write()
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)

@@ -7,6 +7,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import urllib.request
 
 import pytest
@@ -182,6 +183,47 @@ def test_writes_above_max_writes_in_flight_are_answered_429_and_change_nothing(e
         ("POST", 429), ("POST", 201), ("GET", 200)]
     assert emulator.state.writes_in_flight == 0
     assert emulator.call("POST", emulator.hooks_path(), json={"name": "third"}).status_code == 201
+
+
+def test_a_write_answered_is_no_longer_in_flight_while_its_thread_finishes(emulator, monkeypatch):
+    """A client that has read a write's answer sends the next write at once, on another connection, while the
+    thread that answered is held after sending: the next write must be admitted, never answered 429."""
+    emulator.admin("POST", "/settings", json={"max_writes_in_flight": 1})
+    writes = 10
+    next_write_answered = [threading.Event() for dummy in range(writes)]
+    sent = iter(range(writes))
+    send = server_module.EmulatorHandler._send
+
+    def send_then_hold(handler, *args, **kwargs):
+        send(handler, *args, **kwargs)
+        if handler.command == "POST":  # the writes come one after another: the n-th answer sent is write n's
+            next_write_answered[next(sent)].wait(10)
+
+    monkeypatch.setattr(server_module.EmulatorHandler, "_send", send_then_hold)
+    connections = [requests.Session(), requests.Session()]
+    statuses = []
+    try:
+        for index in range(writes):
+            statuses.append(connections[index % 2].post(emulator.url + emulator.hooks_path(), headers=HEADERS,
+                                                        json={"name": f"write-{index}"}, timeout=10).status_code)
+            if index:
+                next_write_answered[index - 1].set()
+    finally:
+        for event in next_write_answered:
+            event.set()
+        for connection in connections:
+            connection.close()
+    assert statuses == [201] * writes
+    assert emulator.state.wait_until_idle(10) and emulator.state.writes_in_flight == 0
+
+
+def test_a_write_that_gets_no_answer_is_no_longer_in_flight(emulator):
+    emulator.admin("POST", "/settings", json={"max_writes_in_flight": 1})
+    emulator.admin("POST", "/faults", json={"drop": True})
+    with pytest.raises(requests.ConnectionError):
+        requests.post(emulator.url + emulator.hooks_path(), headers=HEADERS, json={"name": "dropped"}, timeout=10)
+    assert emulator.state.wait_until_idle(10) and emulator.state.writes_in_flight == 0
+    assert emulator.call("POST", emulator.hooks_path(), json={"name": "next"}).status_code == 201
 
 
 def test_reads_are_never_throttled(emulator, monkeypatch):
