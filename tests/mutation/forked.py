@@ -7,7 +7,9 @@
 The process that forks has imported pytest, ansible-core and every other library the unit tests use,
 but nothing of the collection (ansible_collections), so each child imports the collection's code, as
 it is on disk at that moment (a mutant), and its tests afresh. A child is its own process group, so a
-timeout kills it with whatever it started.
+timeout kills it with whatever it started. The child says through a pipe when each test starts and ends,
+so a test that outlasts its own time limit is killed at once, not when the whole run's limit is up: a
+mutant that deadlocks leaves the CPU idle while it waits.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import os
 import select
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 # Plain asserts: a failing assert fails alike, without the time rewriting each test module takes.
 PYTEST = ['-q', '-p', 'no:cacheprovider', '--rootdir', '.', '--assert', 'plain']
@@ -29,18 +32,47 @@ CRASHED = 98
 
 
 def run(args: list[str], plugins: tuple[object, ...] = (), timeout: Optional[float] = None,
-        output: str = os.devnull) -> Optional[int]:
-    """pytest's exit status, or None when it ran out of time (killed); its output goes to OUTPUT."""
+        output: str = os.devnull, test_timeouts: Optional[Mapping[str, float]] = None) -> Optional[int]:
+    """pytest's exit status, or None when it ran out of time (killed); its output goes to OUTPUT.
+
+    Out of time: the run took TIMEOUT seconds, or a test longer than TEST_TIMEOUTS gives its node ID."""
+    reading, writing = os.pipe()
     pid = os.fork()
     if pid == 0:
-        _child(args, plugins, output)
-    with _pidfd(pid) as ready:
-        if not select.select([ready], [], [], timeout)[0]:
+        os.close(reading)
+        _child(args, plugins + (_Heartbeat(writing),), output)
+    os.close(writing)
+    with _pidfd(pid) as ready, os.fdopen(reading, 'rb', buffering=0) as heartbeat:
+        if not _wait(ready, heartbeat, timeout, test_timeouts or {}):
             os.killpg(pid, signal.SIGKILL)
     status = os.waitpid(pid, 0)[1]
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL and timeout is not None:
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL and (timeout is not None or test_timeouts):
         return None
     return os.waitstatus_to_exitcode(status)
+
+
+def _wait(ready: int, heartbeat: object, timeout: Optional[float], test_timeouts: Mapping[str, float]) -> bool:
+    """Wait for the child to exit (True), or until the run or its current test is out of time (False)."""
+    run_deadline = None if timeout is None else time.monotonic() + timeout
+    test_deadline: Optional[float] = None
+    watched, pending = [ready, heartbeat], b''
+    while True:
+        deadlines = [deadline for deadline in (run_deadline, test_deadline) if deadline is not None]
+        wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        readable = select.select(watched, [], [], wait)[0]
+        if ready in readable:
+            return True
+        if not readable:
+            return False
+        chunk = heartbeat.read(4096)  # type: ignore[attr-defined]
+        if not chunk:  # the child closed it (it is exiting)
+            watched.remove(heartbeat)
+            continue
+        *lines, pending = (pending + chunk).split(b'\n')
+        for line in lines:
+            event, _, nodeid = line.decode('utf-8', 'replace').partition(' ')
+            limit = test_timeouts.get(nodeid) if event == 'start' else None
+            test_deadline = None if limit is None else time.monotonic() + limit
 
 
 class _pidfd:
@@ -52,6 +84,19 @@ class _pidfd:
 
     def __exit__(self, *exc: object) -> None:
         os.close(self.fd)
+
+
+class _Heartbeat:
+    """A pytest plugin, in the child: writes 'start NODEID' and 'end NODEID' lines to a pipe around each test."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def pytest_runtest_logstart(self, nodeid: str, location: object) -> None:
+        os.write(self.fd, ('start %s\n' % nodeid).encode('utf-8'))
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: object) -> None:
+        os.write(self.fd, ('end %s\n' % nodeid).encode('utf-8'))
 
 
 def _child(args: list[str], plugins: tuple[object, ...], output: str) -> None:

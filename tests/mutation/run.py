@@ -24,7 +24,8 @@ runs them, as 'cosmic-ray exec' would but without a Python process per mutant:
   run as above, so the verdict is the one that run alone gives, and only a real failure shortens it.
 - How: JOBS worker processes, each with its own copy of the collection (a mutant is written there),
   forked from a process that has imported pytest and ansible-core; each mutant's tests run in a child
-  forked from its worker (tests/mutation/forked.py), killed after a few times the tests' baseline time.
+  forked from its worker (tests/mutation/forked.py), killed when a test, or all, take a few times
+  as long as unmutated.
 - Not run: duplicates (a '%' whose left operand is a string literal formats text; replaced by '/', '//',
   '**', '<<', '>>', '|', '&' or '^' it raises TypeError exactly where '-' does, so only the '-' mutant,
   and '+' and '*', which can produce text, run: the others are marked skipped, not counted), and the
@@ -51,7 +52,7 @@ import sys
 import time
 import traceback
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -68,8 +69,9 @@ PLUGINS_PACKAGE = 'ansible_collections.losant.platform.plugins.'
 TYPE_ERROR_LIKE_SUB = ('Div', 'FloorDiv', 'Pow', 'LShift', 'RShift', 'BitOr', 'BitAnd', 'BitXor')
 FORMAT_DUPLICATES = re.compile(r'core/ReplaceBinaryOperator_Mod_(%s)$' % '|'.join(TYPE_ERROR_LIKE_SUB))
 # A mutant whose tests take many times longer than unmutated loops or waits: it is killed (a timeout)
-# without waiting for every test's own 60-second limit.
-MIN_TIMEOUT, TIMEOUT_FACTOR = 10.0, 4
+# without waiting for every test's own 60-second limit. Each test has a limit of its own (the longest
+# takes about a second unmutated), and the whole run one for what happens outside tests (collection).
+MIN_TIMEOUT, MIN_TEST_TIMEOUT, TIMEOUT_FACTOR = 10.0, 2.0, 4
 NOT_SELECTED = 97
 # How many of the tests that killed earlier mutants a mutant runs first, in a child of their own.
 LIKELY_KILLERS = 3
@@ -171,6 +173,7 @@ class Mutant:
     test_files: tuple[str, ...]
     tests: Optional[tuple[str, ...]]
     timeout: float
+    test_timeouts: dict[str, float] = field(compare=False)
 
 
 def run_mutant(mutant: Mutant, likely: tuple[str, ...] = ()) -> tuple[Mutant, WorkResult, Optional[str]]:
@@ -189,7 +192,7 @@ def run_mutant(mutant: Mutant, likely: tuple[str, ...] = ()) -> tuple[Mutant, Wo
             status = _likely_killers(mutant, likely, str(output), killer)
             if status is None:
                 status = forked.run(['-x'] + list(mutant.test_files), (Only(mutant.tests, killer),), mutant.timeout,
-                                    str(output))
+                                    str(output), mutant.test_timeouts)
     except Exception:  # as cosmic-ray's own worker: a mutant that cannot be made is incompetent
         return mutant, WorkResult(worker_outcome=WorkerOutcome.EXCEPTION, test_outcome=TestOutcome.INCOMPETENT,
                                   output=traceback.format_exc()), None
@@ -212,7 +215,7 @@ def _likely_killers(mutant: Mutant, likely: tuple[str, ...], output: str, killer
         return None
     test_file = likely[0].split('::')[0]
     tests = tuple(test for test in likely if test.split('::')[0] == test_file)[:LIKELY_KILLERS]
-    status = forked.run(['-x', test_file], (Only(tests, killer),), MIN_TIMEOUT, output)
+    status = forked.run(['-x', test_file], (Only(tests, killer),), MIN_TIMEOUT, output, mutant.test_timeouts)
     return None if status in (None, 0, NOT_SELECTED) else status
 
 
@@ -269,9 +272,10 @@ def mutants(session: Path, db: WorkDB, file: Path, test_files: list[str], tests:
             selected = tuple(sorted(running, key=lambda test: (file.stem not in Path(test.split('::')[0]).stem,
                                                                tests.durations.get(test, 0.0), test)))
             files = [test for test in test_files if any(nodeid.startswith(test + '::') for nodeid in selected)]
-        duration = tests.duration(set(selected or ()), files if selected is None else None)
-        timeout = MIN_TIMEOUT + TIMEOUT_FACTOR * duration
-        found.append(Mutant(str(session), item.job_id, mutation, tuple(files), selected, timeout))
+        durations = tests.durations_of(set(selected or ()), files if selected is None else None)
+        timeout = MIN_TIMEOUT + TIMEOUT_FACTOR * sum(durations.values())
+        limits = {test: MIN_TEST_TIMEOUT + TIMEOUT_FACTOR * duration for test, duration in durations.items()}
+        found.append(Mutant(str(session), item.job_id, mutation, tuple(files), selected, timeout, limits))
     return found
 
 

@@ -125,11 +125,11 @@ class Map:
         by_line = self.tests.get(file, {})
         return set().union(*(by_line.get(line, set()) for line in lines))
 
-    def duration(self, tests: set[str], files: Optional[list[str]] = None) -> float:
-        """How long TESTS (or every test of FILES) took."""
+    def durations_of(self, tests: set[str], files: Optional[list[str]] = None) -> dict[str, float]:
+        """How long each of TESTS (or every test of FILES) took."""
         if files is not None:
             tests = {test for test in self.durations if test.split('::')[0] in files}
-        return sum(self.durations.get(test, 0.0) for test in tests)
+        return {test: self.durations.get(test, 0.0) for test in tests}
 
 
 if __name__ == '__main__':
