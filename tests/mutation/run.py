@@ -231,13 +231,18 @@ def format_operators(source: str) -> set[tuple[tuple[int, int], tuple[int, int]]
     return spans
 
 
-def make_session(work: Path, file: Path) -> Path:
-    """cosmic-ray's mutants of FILE, in a new session."""
+def start_session(work: Path, file: Path) -> tuple[Path, subprocess.Popen]:
+    """A new session of cosmic-ray's mutants of FILE, and the process that is making them."""
     name = str(file).replace('/', '.')
     config, session = work / ('config-%s.toml' % name), work / ('session-%s.sqlite' % name)
     config.write_text('[cosmic-ray]\nmodule-path = "%s"\ntimeout = %.1f\nexcluded-modules = []\n'
                       'test-command = "pytest"\n\n[cosmic-ray.distributor]\nname = "local"\n' % (file, MIN_TIMEOUT))
-    subprocess.run([str(Path(sys.executable).parent / 'cosmic-ray'), 'init', str(config), str(session)], check=True)
+    return session, subprocess.Popen([str(Path(sys.executable).parent / 'cosmic-ray'), 'init', str(config), str(session)])
+
+
+def made(session: Path, making: subprocess.Popen) -> Path:
+    if making.wait() != 0:
+        sys.exit('cosmic-ray init failed for %s' % session.name)
     return session
 
 
@@ -299,7 +304,8 @@ def main(equivalent_file: str, work_path: str, jobs: str, *paths: str) -> None:
     files = plugin_files(list(paths) or ['plugins'])
     copies = [worker_copy(work, index) for index in range(workers)]
     use_copy(copies[0])
-    sessions = {file: make_session(work, file) for file in files}
+    # Made while the tests are mapped, which leaves a CPU idle at times.
+    making = {file: start_session(work, file) for file in files}
     test_files = [test.as_posix() for test in sorted(Path('tests/unit').rglob('test_*.py'))]
     forked.preload(test_files, work / 'libraries.json')
     context = multiprocessing.get_context('fork')
@@ -314,6 +320,7 @@ def main(equivalent_file: str, work_path: str, jobs: str, *paths: str) -> None:
         for data, copy, status in pool.imap_unordered(measure, needed):
             if coverage.add(data, copy) or status != 0:
                 sys.exit('the unit tests fail unmutated (%s):\n%s' % (data.name, Path(str(data) + '.out').read_text()))
+        sessions = {file: made(*making[file]) for file in files}
         dbs = {str(session): stack.enter_context(use_db(str(session), WorkDB.Mode.open)) for session in sessions.values()}
         to_run, equivalent = [], Equivalents(equivalent_file)
         for file, session in sessions.items():
