@@ -70,7 +70,7 @@ def _wait(ready: int, heartbeat: object, timeout: Optional[float], test_timeouts
             continue
         *lines, pending = (pending + chunk).split(b'\n')
         for line in lines:
-            event, _, nodeid = line.decode('utf-8', 'replace').partition(' ')
+            event, nodeid = line.decode('utf-8', 'replace').partition(' ')[::2]
             limit = test_timeouts.get(nodeid) if event == 'start' else None
             test_deadline = None if limit is None else time.monotonic() + limit
 
