@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.losant.platform.plugins.module_utils._client import LosantClient, LosantError, page_of, token_errors
 from ansible_collections.losant.platform.plugins.module_utils._fields import Field
+from ansible_collections.losant.platform.plugins.module_utils._resource import ResourceApi
 
 DEFAULT_DAYS = 30
 # auditLogFilter takes a list of targets; no maximum is published, so ask for a bounded number at once.
@@ -57,8 +58,7 @@ def attribution_errors(params: dict[str, Any]) -> list[str]:
     return errors
 
 
-def attribute(module: Any, client: LosantClient, application_id: str, fields: Sequence[Field],
-              changes: list[dict[str, Any]], secret_keys: Iterable[str]) -> dict[str, Any]:
+def attribute(module: Any, api: ResourceApi, application_id: str, changes: list[dict[str, Any]]) -> dict[str, Any]:
     """The result keys of attribution for ``changes`` (each gains ``attribution``), in check mode when asked.
 
     ``module`` is the ``LosantModule``; a real run writes first, and its own entry would be the newest.
@@ -69,8 +69,8 @@ def attribute(module: Any, client: LosantClient, application_id: str, fields: Se
     token = (params['audit_api_token'] or '').strip()
     if token:
         module.module.no_log_values.add(token)
-    audit_client = module.client(secret_keys, token) if token else None
-    reason = Attribution(client, application_id, fields, params['attribution_days'], audit_client).of(changes)
+    audit_client = module.client(api.resource.scrubbed_keys, token) if token else None
+    reason = Attribution(api.client, application_id, api.resource.fields, params['attribution_days'], audit_client).of(changes)
     return {'attribution_unavailable': reason}
 
 

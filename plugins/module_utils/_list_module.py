@@ -78,7 +78,7 @@ class ListModule(LosantModule):
         described = [change.describe() for change in changes]
         affected = self.affected_workflows(api, changes)
         workflows = {} if affected is None else {'affected_workflows': affected}
-        attributed = attribute(self, api.client, app_id, self.resource.fields, described, self.resource.scrubbed_keys)
+        attributed = attribute(self, api, app_id, described)
         try:
             answers = apply_changes(api, changes, self.params['concurrency'])
         except PartialFailure as failure:

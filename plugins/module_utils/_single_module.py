@@ -71,8 +71,7 @@ class SingleModule(LosantModule):
                 result = self.apply(api)
         except lock.LockError as error:
             self.module.fail_json(msg='Nothing was changed: %s' % error)
-        result.update(attribute(self, api.client, self.params['application_id'], self.resource.fields,
-                                result['changes'], self.resource.scrubbed_keys))
+        result.update(attribute(self, api, self.params['application_id'], result['changes']))
         if not self.module._diff:
             result.pop('diff')
         self.exit(**result)
