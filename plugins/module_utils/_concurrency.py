@@ -21,7 +21,9 @@ class AdaptiveLimit:
     The limit starts at ``START`` (or ``ceiling`` if lower) and never leaves 1..``ceiling``. Until the first
     throttling, each write answered without it adds one (doubling the limit every round trip); after that,
     each adds 1/limit (one per round trip). A write throttled (HTTP 429 or 503) halves the limit, once per
-    round: only writes that started since the last decrease can decrease it again, as in TCP.
+    round: only writes sent since the last decrease can decrease it again, as in TCP. A throttled write's retry
+    counts as sent in the current round, as a TCP retransmission does: a write throttled again and again keeps
+    halving the limit, instead of starving while writes admitted by a growing limit go out with it.
 
     The thread that sends a write calls ``started`` first; ``throttled`` then applies to that write.
     """
@@ -48,14 +50,15 @@ class AdaptiveLimit:
         self.write.throttled = False
 
     def throttled(self) -> None:
-        """The calling thread's write was throttled: halve the limit, unless it started before the last halving."""
+        """The calling thread's write was throttled: halve the limit, unless it was sent before the last halving.
+        Its retry is sent in the current round."""
         with self.condition:
             self.write.throttled = True
-            if getattr(self.write, 'round', self.decreases) != self.decreases:
-                return
-            self.decreases += 1
-            self.growing_fast = False
-            self.limit = max(1.0, self.limit / 2)
+            if getattr(self.write, 'round', self.decreases) == self.decreases:
+                self.decreases += 1
+                self.growing_fast = False
+                self.limit = max(1.0, self.limit / 2)
+            self.write.round = self.decreases
 
     def release(self, succeeded: bool) -> None:
         """The calling thread's write is over; one that succeeded without throttling raises the limit."""

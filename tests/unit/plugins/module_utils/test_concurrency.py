@@ -70,6 +70,37 @@ def test_writes_started_before_a_halving_do_not_halve_it_again():
     assert limit.limit == 1
 
 
+def test_a_write_throttled_again_on_its_retry_halves_the_limit_again():
+    """A retry is a send in the current round, as a TCP retransmission: a write refused again and again must lower
+    the limit each time, or writes admitted by a growing limit keep crowding it out."""
+    limit = AdaptiveLimit(16)
+    for unused in range(4):
+        write(limit)
+    limit.started(limit.acquire())
+    limit.throttled()
+    assert limit.limit == 4
+    limit.throttled()  # its retry
+    assert limit.limit == 2
+    limit.throttled()
+    assert limit.limit == 1
+    limit.release(True)
+    assert limit.limit == 1
+
+
+def test_a_write_sent_before_another_halving_halves_only_on_its_retry():
+    limit = AdaptiveLimit(16)
+    first, second = limit.acquire(), limit.acquire()
+    limit.started(first)
+    limit.throttled()
+    limit.release(False)
+    assert limit.limit == 2
+    limit.started(second)
+    limit.throttled()  # sent before the halving: the same overload
+    assert limit.limit == 2
+    limit.throttled()  # its retry, sent after it
+    assert limit.limit == 1
+
+
 def test_no_more_writes_than_the_limit_are_admitted_until_one_ends():
     limit = AdaptiveLimit(2)
     limit.acquire()
